@@ -1,0 +1,93 @@
+"""list and show: looking at projects."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from .. import output, store
+from ..errors import NotFound, UsageError
+from ..formats import (
+    EVENT_BRIEF_COLUMNS,
+    EVENT_COLUMNS,
+    PROJECT_BRIEF_COLUMNS,
+    PROJECT_COLUMNS,
+    write_object,
+    write_records,
+)
+from ..model import Filters, event_from_row, project_from_row, today
+from ..options import FormatOption, LangOption, NoHeaderOption, with_filters
+
+SORT_FIELDS = tuple(store.SORT_EXPRESSIONS)
+
+
+def _sort_field(value: str) -> str:
+    text = value.strip().lower().replace("-", "_")
+    if text == "days":
+        return "days_in_stage"
+    if text in SORT_FIELDS:
+        return text
+    matches = [field for field in SORT_FIELDS if field.startswith(text)]
+    if len(matches) == 1:
+        return matches[0]
+    raise UsageError(f"cannot sort by '{value}'", "sort by one of: " + ", ".join(SORT_FIELDS))
+
+
+@with_filters
+def list_(
+    ctx: typer.Context,
+    filters: Filters,
+    sort: Annotated[
+        str, typer.Option("--sort", metavar="FIELD", help="Order by this field: " + ", ".join(SORT_FIELDS) + ".")
+    ] = "id",
+    reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=0, metavar="N", help="At most N projects.")] = None,
+    format: FormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """List projects; dropped ones only with --all or --status dropped."""
+    field = _sort_field(sort)
+    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    conn = ctx.obj.connect()
+    rows = store.iter_projects(conn, filters, today(), sort=field, reverse=reverse, limit=limit)
+    write_records(
+        output.stdout(),
+        (project_from_row(row) for row in rows),
+        PROJECT_COLUMNS,
+        fmt,
+        style,
+        brief=PROJECT_BRIEF_COLUMNS,
+    )
+
+
+def show(
+    ctx: typer.Context,
+    project_id: Annotated[int, typer.Argument(metavar="ID", help="The project's id.")],
+    format: FormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Show one project with its full history."""
+    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    conn = ctx.obj.connect()
+    row = store.get_project(conn, project_id, today())
+    if row is None:
+        raise NotFound(f"no project with id {project_id}", "`pipeline list --all` shows every id")
+    project = project_from_row(row)
+    history = [event_from_row(event) for event in store.iter_events(conn, project_id=project_id)]
+    out = output.stdout()
+    if fmt in ("json", "jsonl"):
+        write_object(out, {**project, "history": history}, PROJECT_COLUMNS, fmt, style)
+    elif fmt in ("table", "markdown"):
+        write_object(out, project, PROJECT_COLUMNS, fmt, style)
+        out.write("\n")
+        write_records(out, history, EVENT_COLUMNS, fmt, style, brief=EVENT_BRIEF_COLUMNS, title="History")
+    else:
+        write_records(out, [project], PROJECT_COLUMNS, fmt, style)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("list")(list_)
+    app.command()(show)

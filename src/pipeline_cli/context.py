@@ -1,0 +1,43 @@
+"""What one invocation knows: the --db and --debug options, and the open database."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from . import output, store
+from .store import DbLocation
+
+
+@dataclass
+class AppState:
+    db: str | None = None
+    debug: bool = False
+    # Lines describing a committed change, so that if printing them fails the
+    # user still hears on stderr that the change was saved.
+    saved: list[str] = field(default_factory=list)
+    _conn: sqlite3.Connection | None = None
+
+    def location(self) -> DbLocation:
+        return store.locate(self.db)
+
+    def connect(self) -> sqlite3.Connection:
+        """The database in use, checked and migrated; the default one is created on first use."""
+        if self._conn is None:
+            location = self.location()
+            if not location.explicit and not location.path.exists():
+                from .seed import projects_2020
+
+                try:
+                    store.create(location.path, projects_2020())
+                except FileExistsError:
+                    pass  # another command created it a moment ago
+                else:
+                    output.notice(f"pipeline: created {location.path} with the report's 47 projects")
+            self._conn = store.open_existing(location.path)
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

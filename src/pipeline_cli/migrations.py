@@ -1,0 +1,135 @@
+"""Numbered schema migrations, each applied in one transaction with its record.
+
+`MIGRATIONS` is in order; a database's `PRAGMA user_version` is the number of
+the last migration applied to it. The store runs what is missing when it opens
+a file, inside `BEGIN IMMEDIATE`, so two processes opening an old file at once
+queue and the second finds the work done.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from .model import SECTORS, STAGES
+
+# PRAGMA application_id marks a file as a pipeline database ('PIPE').
+APPLICATION_ID = 0x50495045
+
+
+def _execute_all(conn: sqlite3.Connection, script: str) -> None:
+    """Run `;`-separated statements one by one.
+
+    Not `executescript()`: it commits any open transaction first, which would
+    split a migration from its record.
+    """
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def m001_initial(conn: sqlite3.Connection) -> None:
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE stages (
+            stage TEXT PRIMARY KEY,
+            position INTEGER NOT NULL UNIQUE,
+            name_zh TEXT NOT NULL,
+            name_en TEXT NOT NULL,
+            yellow_days INTEGER CHECK (yellow_days > 0),
+            red_days INTEGER CHECK (red_days > yellow_days)
+        );
+        CREATE TABLE sectors (
+            sector TEXT PRIMARY KEY,
+            position INTEGER NOT NULL UNIQUE,
+            name_zh TEXT NOT NULL,
+            name_en TEXT NOT NULL
+        );
+        -- AUTOINCREMENT: an id is never reused, even after the newest row goes.
+        -- investment_wan: planned investment in 万元, an exact integer.
+        CREATE TABLE projects (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL CHECK (name <> ''),
+            sector TEXT NOT NULL REFERENCES sectors(sector),
+            stage TEXT NOT NULL REFERENCES stages(stage),
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'dropped')),
+            investment_wan INTEGER CHECK (investment_wan >= 0),
+            key INTEGER NOT NULL DEFAULT 0 CHECK (key IN (0, 1)),
+            district TEXT,
+            unit TEXT,
+            lead TEXT,
+            note TEXT,
+            source TEXT NOT NULL CHECK (source IN ('report', 'illustrative', 'user')),
+            stage_since TEXT NOT NULL
+        );
+        CREATE INDEX projects_sector ON projects(sector);
+        CREATE INDEX projects_stage ON projects(stage);
+        -- Append-only history. `change` groups the events one command wrote
+        -- (NULL for the seed data, which undo never reverts), and an `undo` event
+        -- names the change it reverted in `undoes`.
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            kind TEXT NOT NULL
+                CHECK (kind IN ('created', 'stage', 'edited', 'dropped', 'restored', 'undo')),
+            "from" TEXT REFERENCES stages(stage),
+            "to" TEXT REFERENCES stages(stage),
+            date TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            note TEXT,
+            by TEXT,
+            changes TEXT,
+            change INTEGER,
+            undoes INTEGER
+        );
+        CREATE INDEX events_project ON events(project_id, id);
+        CREATE INDEX events_change ON events(change);
+        CREATE INDEX events_date ON events(date);
+        CREATE TABLE migrations (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        );
+        """,
+    )
+    conn.executemany(
+        "INSERT INTO stages VALUES (?, ?, ?, ?, ?, ?)",
+        [(s.slug, s.position, s.name_zh, s.name_en, s.yellow_days, s.red_days) for s in STAGES],
+    )
+    conn.executemany(
+        "INSERT INTO sectors VALUES (?, ?, ?, ?)",
+        [(s.slug, s.position, s.name_zh, s.name_en) for s in SECTORS],
+    )
+    # What Datasette and other SQLite tools show: each project with its labels,
+    # amount in 亿元, days in stage and light as of the day the query runs.
+    conn.execute(
+        """
+        CREATE VIEW project_view AS
+        SELECT p.id, p.name, p.sector, sec.name_zh AS sector_zh, p.stage,
+               st.name_zh AS stage_zh, st.position AS stage_position, p.status,
+               p.investment_wan / 10000.0 AS investment_yi, p.key, p.district,
+               p.unit, p.lead, p.note, p.source, p.stage_since,
+               CAST(julianday('now', 'localtime', 'start of day')
+                    - julianday(p.stage_since) AS INTEGER) AS days_in_stage,
+               CASE
+                 WHEN p.status <> 'active' OR st.red_days IS NULL THEN NULL
+                 WHEN julianday('now', 'localtime', 'start of day')
+                      - julianday(p.stage_since) >= st.red_days THEN 'red'
+                 WHEN julianday('now', 'localtime', 'start of day')
+                      - julianday(p.stage_since) >= st.yellow_days THEN 'yellow'
+                 ELSE 'green'
+               END AS light
+        FROM projects p
+        JOIN sectors sec ON sec.sector = p.sector
+        JOIN stages st ON st.stage = p.stage
+        """
+    )
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+Migration = Callable[[sqlite3.Connection], None]
+
+MIGRATIONS: tuple[Migration, ...] = (m001_initial,)
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,401 @@
+"""The pipeline's vocabulary and values: stages, sectors, amounts, dates, filters.
+
+Plain data and validation only: nothing here reads the database or prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .errors import UsageError
+
+
+@dataclass(frozen=True)
+class Stage:
+    slug: str
+    name_zh: str
+    name_en: str
+    position: int
+    # Default warning-light thresholds in days in stage; None on the last rung.
+    yellow_days: int | None
+    red_days: int | None
+
+
+@dataclass(frozen=True)
+class Sector:
+    slug: str
+    name_zh: str
+    name_en: str
+    position: int
+
+
+# The ladder. Default thresholds follow common bureau practice: a signed
+# project is expected to start preliminary work within about three months,
+# negotiations that drag past half a year are stale, construction takes a year
+# or more. `stages set` changes them per database.
+STAGES: tuple[Stage, ...] = (
+    Stage("negotiating", "在谈", "in negotiation", 1, 90, 180),
+    Stage("signed", "签约", "agreement signed", 2, 60, 90),
+    Stage("preliminary", "前期", "preliminary work", 3, 90, 180),
+    Stage("landed", "落地", "established locally", 4, 60, 120),
+    Stage("construction", "开工", "construction started", 5, 365, 540),
+    Stage("completed", "竣工", "construction completed", 6, 90, 180),
+    Stage("production", "投产", "in production", 7, 180, 365),
+    Stage("capacity", "达产", "at full design capacity", 8, None, None),
+)
+
+SECTORS: tuple[Sector, ...] = (
+    Sector("it", "新一代信息技术", "new-generation information technology", 1),
+    Sector("biomed", "生物医药", "biomedicine", 2),
+    Sector("transport", "交通装备", "transport equipment", 3),
+    Sector("smart-mfg", "智能制造装备", "smart-manufacturing equipment", 4),
+    Sector("textile", "纺织服装", "textiles and apparel", 5),
+    Sector("food", "食品饮料", "food and beverage", 6),
+)
+
+STAGE_BY_SLUG = {s.slug: s for s in STAGES}
+SECTOR_BY_SLUG = {s.slug: s for s in SECTORS}
+LAST_STAGE = STAGES[-1].slug
+STATUSES = ("active", "dropped")
+SOURCES = ("report", "illustrative", "user")
+LIGHTS = ("green", "yellow", "red")
+EVENT_KINDS = ("created", "stage", "edited", "dropped", "restored", "undo")
+
+
+def next_stage(slug: str) -> str | None:
+    """The rung above `slug`, or None at the top of the ladder."""
+    position = STAGE_BY_SLUG[slug].position
+    return STAGES[position].slug if position < len(STAGES) else None
+
+
+def _resolve(value: str, kind: str, names: dict[str, str]) -> str:
+    """Map a slug, Chinese name or unambiguous slug prefix to its slug.
+
+    `names` maps every accepted spelling (slugs and Chinese names) to the slug.
+    """
+    text = value.strip()
+    lowered = text.lower()
+    if lowered in names:
+        return names[lowered]
+    if text in names:
+        return names[text]
+    slugs = sorted(set(names.values()), key=list(names.values()).index)
+    matches = [slug for slug in slugs if lowered and slug.startswith(lowered)]
+    if len(matches) == 1:
+        return matches[0]
+    choices = ", ".join(slugs)
+    if len(matches) > 1:
+        raise UsageError(
+            f"{kind} '{value}' is ambiguous: it could be {' or '.join(matches)}",
+            f"valid {kind}s: {choices}",
+        )
+    close = difflib.get_close_matches(lowered, list(names), n=1, cutoff=0.4)
+    hint = f"did you mean '{names[close[0]]}'? " if close else ""
+    raise UsageError(f"unknown {kind} '{value}'", f"{hint}valid {kind}s: {choices}")
+
+
+_STAGE_NAMES = {**{s.slug: s.slug for s in STAGES}, **{s.name_zh: s.slug for s in STAGES}}
+_SECTOR_NAMES = {**{s.slug: s.slug for s in SECTORS}, **{s.name_zh: s.slug for s in SECTORS}}
+
+
+def resolve_stage(value: str) -> str:
+    return _resolve(value, "stage", _STAGE_NAMES)
+
+
+def resolve_sector(value: str) -> str:
+    return _resolve(value, "sector", _SECTOR_NAMES)
+
+
+def resolve_light(value: str) -> str:
+    return _resolve(value, "light", {light: light for light in LIGHTS})
+
+
+def resolve_status(value: str) -> str:
+    return _resolve(value, "status", {status: status for status in STATUSES})
+
+
+# --- amounts -------------------------------------------------------------
+# Investment is kept as an integer count of 万元 (1 亿元 = 10,000 万元), so
+# sums are exact integer arithmetic and 871 never comes out as 870.9999.
+
+WAN_PER_YI = 10_000
+_AMOUNT = re.compile(r"^\+?(\d+)(?:\.(\d{1,4}))?$")
+
+
+def parse_investment(text: str) -> int:
+    """Parse a decimal amount of 亿元 into 万元; at most 4 decimals, not negative."""
+    cleaned = text.strip().replace(",", "")
+    match = _AMOUNT.match(cleaned)
+    if not match:
+        if cleaned.startswith("-"):
+            raise UsageError(f"investment '{text}' is negative", "give a planned amount of 0 or more 亿元")
+        if re.match(r"^\+?\d+\.\d{5,}$", cleaned):
+            raise UsageError(
+                f"investment '{text}' has more than 4 decimals",
+                "amounts are exact to 0.0001 亿元 (1 万元)",
+            )
+        raise UsageError(f"investment '{text}' is not a number", "give 亿元 as a decimal, e.g. 12.5")
+    whole, fraction = match.group(1), (match.group(2) or "")
+    return int(whole) * WAN_PER_YI + int(fraction.ljust(4, "0") or 0)
+
+
+def wan_to_yi(wan: int | None) -> Decimal | None:
+    """万元 as an exact Decimal of 亿元, without trailing zeros (12.5, 871)."""
+    if wan is None:
+        return None
+    value = Decimal(wan) / WAN_PER_YI
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def format_yi(wan: int | None) -> str:
+    """Amount as text for tables and CSV: '871', '12.5', '' for unknown."""
+    value = wan_to_yi(wan)
+    return "" if value is None else f"{value:f}"
+
+
+# --- dates ---------------------------------------------------------------
+
+
+def parse_date(text: str, what: str = "date") -> dt.date:
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise ValueError
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{what} '{text}' is not a date", "write dates as YYYY-MM-DD, e.g. 2020-08-18") from None
+
+
+def today() -> dt.date:
+    """Today, or $PIPELINE_TODAY when set (reports and tests pin the day with it)."""
+    pinned = os.environ.get("PIPELINE_TODAY")
+    if pinned:
+        return parse_date(pinned, "PIPELINE_TODAY")
+    return dt.date.today()
+
+
+# --- filters -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The contract's filters, resolved to slugs and 万元. Empty means 'any'."""
+
+    sectors: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    key: bool = False
+    status: str | None = None
+    include_dropped: bool = False
+    district: str | None = None
+    min_wan: int | None = None
+    max_wan: int | None = None
+    search: str | None = None
+    lights: tuple[str, ...] = field(default=())
+
+
+def make_filters(
+    *,
+    sectors: list[str] | None = None,
+    stages: list[str] | None = None,
+    key: bool = False,
+    status: str | None = None,
+    include_dropped: bool = False,
+    district: str | None = None,
+    min_investment: str | None = None,
+    max_investment: str | None = None,
+    search: str | None = None,
+    lights: list[str] | None = None,
+) -> Filters:
+    """Validate the raw option values of a command into Filters."""
+    return Filters(
+        sectors=tuple(dict.fromkeys(resolve_sector(s) for s in sectors or ())),
+        stages=tuple(dict.fromkeys(resolve_stage(s) for s in stages or ())),
+        key=key,
+        status=resolve_status(status) if status else None,
+        include_dropped=include_dropped,
+        district=district,
+        min_wan=parse_investment(min_investment) if min_investment is not None else None,
+        max_wan=parse_investment(max_investment) if max_investment is not None else None,
+        search=search,
+        lights=tuple(dict.fromkeys(resolve_light(x) for x in lights or ())),
+    )
+
+
+# --- projects as data --------------------------------------------------
+
+PROJECT_FIELDS = (
+    "id",
+    "name",
+    "sector",
+    "stage",
+    "status",
+    "investment",
+    "key",
+    "district",
+    "unit",
+    "lead",
+    "note",
+    "source",
+    "stage_since",
+    "days_in_stage",
+    "light",
+)
+
+
+def project_from_row(row: Any) -> dict[str, Any]:
+    """A store row (investment in 万元, key 0/1) as the contract's project object."""
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "sector": row["sector"],
+        "stage": row["stage"],
+        "status": row["status"],
+        "investment": wan_to_yi(row["investment_wan"]),
+        "key": bool(row["key"]),
+        "district": row["district"],
+        "unit": row["unit"],
+        "lead": row["lead"],
+        "note": row["note"],
+        "source": row["source"],
+        "stage_since": row["stage_since"],
+        "days_in_stage": row["days_in_stage"],
+        "light": row["light"],
+    }
+
+
+# --- project records (seed data, add, import) ------------------------------
+
+RECORD_FIELDS = (
+    "id",
+    "name",
+    "sector",
+    "stage",
+    "status",
+    "investment",
+    "key",
+    "district",
+    "unit",
+    "lead",
+    "note",
+    "source",
+    "stage_since",
+)
+
+_TRUE = {"1", "true", "yes", "y", "t", "是", "√"}
+_FALSE = {"0", "false", "no", "n", "f", "否", ""}
+
+
+@dataclass(frozen=True)
+class ProjectRecord:
+    """A project's stored fields, validated: slugs, 万元, ISO dates."""
+
+    name: str
+    sector: str
+    stage: str = "negotiating"
+    status: str = "active"
+    investment_wan: int | None = None
+    key: bool = False
+    district: str | None = None
+    unit: str | None = None
+    lead: str | None = None
+    note: str | None = None
+    source: str = "user"
+    stage_since: str = ""
+    id: int | None = None
+
+
+def parse_bool(value: Any, what: str = "key") -> bool:
+    if isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise UsageError(f"{what} '{value}' is not true or false", "write true/false, yes/no or 1/0")
+
+
+def _text_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def record_from_mapping(values: dict[str, Any], *, default_date: dt.date) -> ProjectRecord:
+    """Validate one project's raw fields (strings from CSV, or JSON values).
+
+    Raises UsageError naming the first bad field; callers that validate many
+    rows add the row number.
+    """
+    name = _text_or_none(values.get("name"))
+    if not name:
+        raise UsageError("name is missing", "every project needs a name")
+    sector_text = _text_or_none(values.get("sector"))
+    if not sector_text:
+        raise UsageError("sector is missing", "give one of: " + ", ".join(s.slug for s in SECTORS))
+    stage_text = _text_or_none(values.get("stage"))
+    raw_investment = values.get("investment")
+    if isinstance(raw_investment, bool):
+        raise UsageError(f"investment '{raw_investment}' is not a number", "give 亿元 as a decimal, e.g. 12.5")
+    if isinstance(raw_investment, float):
+        # JSON numbers arrive as floats; their shortest repr is the decimal
+        # that was written, so parse that text rather than the binary value.
+        raw_investment = repr(raw_investment)
+    investment_text = _text_or_none(raw_investment)
+    since_text = _text_or_none(values.get("stage_since"))
+    since = parse_date(since_text, "stage_since") if since_text else default_date
+    if since > default_date:
+        raise UsageError(f"stage_since {since} is in the future", "dates may not be later than today")
+    raw_id = values.get("id")
+    project_id: int | None = None
+    if _text_or_none(raw_id) is not None:
+        try:
+            project_id = int(str(raw_id).strip())
+        except ValueError:
+            raise UsageError(f"id '{raw_id}' is not a whole number", "leave id empty to get a new one") from None
+        if project_id <= 0:
+            raise UsageError(f"id '{raw_id}' is not a positive number", "ids are 1 or more")
+    source = _text_or_none(values.get("source")) or "user"
+    if source not in SOURCES:
+        raise UsageError(f"unknown source '{source}'", "valid sources: " + ", ".join(SOURCES))
+    return ProjectRecord(
+        id=project_id,
+        name=name,
+        sector=resolve_sector(sector_text),
+        stage=resolve_stage(stage_text) if stage_text else "negotiating",
+        status=resolve_status(_text_or_none(values.get("status")) or "active"),
+        investment_wan=parse_investment(investment_text) if investment_text is not None else None,
+        key=parse_bool(values.get("key")),
+        district=_text_or_none(values.get("district")),
+        unit=_text_or_none(values.get("unit")),
+        lead=_text_or_none(values.get("lead")),
+        note=_text_or_none(values.get("note")),
+        source=source,
+        stage_since=since.isoformat(),
+    )
+
+
+def event_from_row(row: Any) -> dict[str, Any]:
+    """A store event row as the contract's event object."""
+    import json
+
+    return {
+        "id": row["id"],
+        "project_id": row["project_id"],
+        "project": row["project_name"],
+        "kind": row["kind"],
+        "from": row["from"],
+        "to": row["to"],
+        "date": row["date"],
+        "recorded_at": row["recorded_at"],
+        "note": row["note"],
+        "by": row["by"],
+        "changes": json.loads(row["changes"]) if row["changes"] else None,
+        "undoes": row["undoes"],
+    }

@@ -1,0 +1,175 @@
+"""Option types shared by commands, defined once: output options and filters."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Annotated, Any, Optional, TypeVar
+
+import typer
+
+from .model import make_filters
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+    markdown = "markdown"
+
+
+class Lang(StrEnum):
+    en = "en"
+    zh = "zh"
+
+
+FormatOption = Annotated[
+    Optional[Format],
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format [default: table on a terminal, tsv in a pipe].",
+        show_default=False,
+        case_sensitive=False,
+    ),
+]
+NoHeaderOption = Annotated[bool, typer.Option("--no-header", help="Leave out the header line of csv and tsv.")]
+LangOption = Annotated[
+    Optional[Lang],
+    typer.Option("--lang", envvar="PIPELINE_LANG", help="Label language for tables and markdown.", show_default=False),
+]
+
+
+# --- filters -----------------------------------------------------------------
+
+_PANEL = "Filters"
+
+# The contract's filters, as (name, annotation, default). A command decorated
+# with @with_filters gets them all and receives one `filters` argument.
+_FILTER_PARAMETERS: list[tuple[str, Any, Any]] = [
+    (
+        "sector",
+        Annotated[
+            Optional[list[str]],
+            typer.Option(
+                "--sector",
+                help="Sector slug, Chinese name or slug prefix (repeatable: any of them).",
+                rich_help_panel=_PANEL,
+                show_default=False,
+            ),
+        ],
+        None,
+    ),
+    (
+        "stage",
+        Annotated[
+            Optional[list[str]],
+            typer.Option(
+                "--stage",
+                help="Stage slug, Chinese name or slug prefix (repeatable: any of them).",
+                rich_help_panel=_PANEL,
+                show_default=False,
+            ),
+        ],
+        None,
+    ),
+    (
+        "key",
+        Annotated[bool, typer.Option("--key", help="Key projects (重点项目) only.", rich_help_panel=_PANEL)],
+        False,
+    ),
+    (
+        "status",
+        Annotated[
+            Optional[str],
+            typer.Option(
+                "--status", help="active or dropped [default: active].", rich_help_panel=_PANEL, show_default=False
+            ),
+        ],
+        None,
+    ),
+    (
+        "all_",
+        Annotated[bool, typer.Option("--all", help="Include dropped projects.", rich_help_panel=_PANEL)],
+        False,
+    ),
+    (
+        "district",
+        Annotated[
+            Optional[str],
+            typer.Option("--district", help="District (区市), or the start of its name.", rich_help_panel=_PANEL),
+        ],
+        None,
+    ),
+    (
+        "min_investment",
+        Annotated[
+            Optional[str],
+            typer.Option("--min-investment", metavar="N", help="At least N 亿元.", rich_help_panel=_PANEL),
+        ],
+        None,
+    ),
+    (
+        "max_investment",
+        Annotated[
+            Optional[str],
+            typer.Option("--max-investment", metavar="N", help="At most N 亿元.", rich_help_panel=_PANEL),
+        ],
+        None,
+    ),
+    (
+        "search",
+        Annotated[
+            Optional[str],
+            typer.Option(
+                "--search", metavar="TEXT", help="Text in the name or note, taken literally.", rich_help_panel=_PANEL
+            ),
+        ],
+        None,
+    ),
+    (
+        "light",
+        Annotated[
+            Optional[list[str]],
+            typer.Option("--light", help="yellow or red (repeatable).", rich_help_panel=_PANEL, show_default=False),
+        ],
+        None,
+    ),
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def with_filters(func: F) -> F:
+    """Give a command every filter option; it receives them as `filters: Filters`."""
+    signature = inspect.signature(func, eval_str=True)
+    kept = [p for p in signature.parameters.values() if p.name != "filters"]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+        for name, annotation, default in _FILTER_PARAMETERS
+    ]
+    names = [name for name, _, _ in _FILTER_PARAMETERS]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        raw = {name: kwargs.pop(name) for name in names}
+        filters = make_filters(
+            sectors=raw["sector"],
+            stages=raw["stage"],
+            key=raw["key"],
+            status=raw["status"],
+            include_dropped=raw["all_"],
+            district=raw["district"],
+            min_investment=raw["min_investment"],
+            max_investment=raw["max_investment"],
+            search=raw["search"],
+            lights=raw["light"],
+        )
+        return func(*args, filters=filters, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=kept + added)  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,93 @@
+"""stdout and stderr: data out, messages out, the one door out on failure.
+
+Data goes to stdout through `formats`; notices, messages and errors go to
+stderr as plain lines. On an error stdout stays empty.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TextIO
+
+from .errors import PipelineError
+from .formats import Style
+
+
+def stdout() -> TextIO:
+    return sys.stdout
+
+
+def is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def default_format(*, report: bool = False) -> str:
+    """table (markdown for reports) on a terminal, tsv in a pipe, as gh does."""
+    if is_terminal(sys.stdout):
+        return "markdown" if report else "table"
+    return "tsv"
+
+
+def resolve_lang(lang: str | None) -> str:
+    chosen = (lang or os.environ.get("PIPELINE_LANG") or "en").strip().lower()
+    if chosen not in ("en", "zh"):
+        from .errors import UsageError
+
+        raise UsageError(f"language '{chosen}' is not en or zh", "use --lang en or --lang zh (or PIPELINE_LANG)")
+    return chosen
+
+
+def style(*, lang: str | None, header: bool = True) -> Style:
+    # Colour only on a terminal and never with NO_COLOR set (any value).
+    color = is_terminal(sys.stdout) and "NO_COLOR" not in os.environ
+    return Style(lang=resolve_lang(lang), color=color, header=header)
+
+
+def notice(text: str) -> None:
+    """A one-line notice on stderr (first-run database creation and the like)."""
+    sys.stderr.write(f"{text}\n")
+
+
+def message(text: str) -> None:
+    """What a write command did, one line on stdout."""
+    sys.stdout.write(f"{text}\n")
+
+
+def error(err: PipelineError) -> None:
+    """The message and hint of a refusal, on stderr."""
+    sys.stderr.write(f"error: {err.message}\n")
+    if err.hint:
+        sys.stderr.write(f"hint: {err.hint}\n")
+
+
+def internal_error(exc: BaseException) -> None:
+    sys.stderr.write(
+        f"error: internal error: {type(exc).__name__}: {exc}\n"
+        "hint: this is a bug in pipeline; run again with --debug (pipeline --debug ...) for the traceback\n"
+    )
+
+
+def silence_stdout() -> None:
+    """After a closed pipe: point stdout at /dev/null so the exit flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def formatting(
+    fmt: object | None, *, lang: object | None, no_header: bool = False, report: bool = False
+) -> tuple[str, Style]:
+    """The format and style a command prints in, from its options.
+
+    `fmt` and `lang` are the commands' option values (str enums or None).
+    """
+    chosen = str(getattr(fmt, "value", fmt)) if fmt is not None else default_format(report=report)
+    lang_text = str(getattr(lang, "value", lang)) if lang is not None else None
+    return chosen, style(lang=lang_text, header=not no_header)

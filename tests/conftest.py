@@ -1,0 +1,99 @@
+"""Every test gets its own database file and a fixed today (2020-08-18, the report's date).
+
+`cli` runs a command in-process through Typer's CliRunner (fast); `sh` runs the
+installed `pipeline` console script as a real subprocess, the way a shell
+script would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline_cli.cli import app
+
+REPORT_DATE = "2020-08-18"
+PIPELINE_BIN = Path(sys.executable).with_name("pipeline")
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(autouse=True)
+def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point PIPELINE_DB at a temporary file and pin today; clear the user's settings."""
+    for name in ("PIPELINE_LANG", "PIPELINE_BUSY_TIMEOUT", "NO_COLOR", "PIPELINE_USER"):
+        monkeypatch.delenv(name, raising=False)
+    db = tmp_path / "pipeline.db"
+    monkeypatch.setenv("PIPELINE_DB", str(db))
+    monkeypatch.setenv("PIPELINE_TODAY", REPORT_DATE)
+    monkeypatch.setenv("PIPELINE_USER", "tester")
+    # The platformdirs default must never be the real user's folder.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    yield db
+
+
+@pytest.fixture
+def db(environment: Path) -> Path:
+    """A database seeded with the report's 47 projects."""
+    result = run_cli("init")
+    assert result.exit_code == 0, result.stderr
+    return environment
+
+
+@pytest.fixture
+def empty_db(environment: Path) -> Path:
+    result = run_cli("init", "--empty")
+    assert result.exit_code == 0, result.stderr
+    return environment
+
+
+def run_cli(*args: str, input: str | None = None) -> Result:
+    """Run `pipeline ARGS` in-process."""
+    result = CliRunner().invoke(app, list(args), input=input)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+def run_sh(*args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 60) -> Result:
+    """Run the installed `pipeline` console script as a subprocess."""
+    completed = subprocess.run(
+        [str(PIPELINE_BIN), *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+    )
+    return Result(completed.returncode, completed.stdout, completed.stderr)
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    return run_cli
+
+
+@pytest.fixture
+def sh() -> Callable[..., Result]:
+    return run_sh
+
+
+def file_hash(path: Path) -> str:
+    """Hash of a file's bytes, or 'missing'; for 'the database is unchanged' checks."""
+    if not path.exists():
+        return "missing"
+    return hashlib.sha256(path.read_bytes()).hexdigest()
