@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__, output
-from .commands import database, projects, vocab
+from .commands import changes, database, projects, reports, transfer, vocab
 from .context import AppState
 from .errors import PipelineError
 
@@ -96,7 +96,7 @@ def root(
     ctx.obj = AppState(db=db, debug=debug)
 
 
-for module in (database, projects, vocab):
+for module in (database, projects, vocab, changes, reports, transfer):
     module.register(app)
 
 

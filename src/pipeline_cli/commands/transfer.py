@@ -1,0 +1,9 @@
+"""import, export, backup: data in and out."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    pass
