@@ -190,12 +190,21 @@ def _write_markdown(
 def _write_table(
     out: TextIO, records: Iterable[dict[str, Any]], columns: Sequence[Column], style: Style, *, title: str | None
 ) -> int:
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, show_header=style.header, header_style="bold", title_justify="left")
+    table = Table(title=title, show_header=style.header, header_style="bold", title_justify="left", box=box.SIMPLE_HEAD)
     for column in columns:
-        table.add_column(column.header(style.lang), justify="right" if column.kind in ("number", "percent") else "left")
+        # Codes, numbers and labels stay on one line; free text wraps when the
+        # terminal is narrow.
+        table.add_column(
+            column.header(style.lang),
+            justify="right" if column.kind in ("number", "percent") else "left",
+            no_wrap=column.kind != "text",
+            # Chinese text has no spaces to wrap at: fold it by character.
+            overflow="fold",
+        )
     count = 0
     for record in records:
         cells = []
@@ -266,7 +275,7 @@ PROJECT_COLUMNS = (
     Column("sector", "Sector", "产业领域", "sector"),
     Column("stage", "Stage", "进度", "stage"),
     Column("status", "Status", "状态"),
-    Column("investment", "Investment (亿元)", "计划投资(亿元)", "number"),
+    Column("investment", "亿元", "投资(亿元)", "number"),
     Column("key", "Key", "重点", "bool"),
     Column("district", "District", "区市"),
     Column("unit", "Unit", "责任单位"),

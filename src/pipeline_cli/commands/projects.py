@@ -83,7 +83,8 @@ def show(
     elif fmt in ("table", "markdown"):
         write_object(out, project, PROJECT_COLUMNS, fmt, style)
         out.write("\n")
-        write_records(out, history, EVENT_COLUMNS, fmt, style, brief=EVENT_BRIEF_COLUMNS, title="History")
+        title = "历史记录" if style.lang == "zh" else "History"
+        write_records(out, history, EVENT_COLUMNS, fmt, style, brief=EVENT_BRIEF_COLUMNS, title=title)
     else:
         write_records(out, [project], PROJECT_COLUMNS, fmt, style)
 
