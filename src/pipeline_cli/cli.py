@@ -7,6 +7,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from . import __version__, output
 from .commands import changes, database, projects, reports, transfer, vocab
@@ -30,6 +31,10 @@ class PipelineGroup(TyperGroup):
         except PipelineError as err:
             output.error(err)
             raise typer.Exit(err.exit_code) from None
+        except (TyperException, typer.Exit, typer.Abort):
+            # Click's own signals: a usage error (exit 2, printed by Typer),
+            # an explicit exit, an abort. Not bugs.
+            raise
         except BrokenPipeError:
             output.silence_stdout()
             _report_saved(ctx)
