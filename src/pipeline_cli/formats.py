@@ -194,14 +194,24 @@ def _write_table(
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, show_header=style.header, header_style="bold", title_justify="left", box=box.SIMPLE_HEAD)
+    table = Table(
+        title=title,
+        show_header=style.header,
+        header_style="bold",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     for column in columns:
-        # Codes, numbers and labels stay on one line; free text wraps when the
-        # terminal is narrow.
+        # Numbers, flags and lights stay on one line. Labels wrap between slug
+        # and Chinese name, and free text keeps at least a few cells, so an
+        # 80-column terminal still shows every column readably.
         table.add_column(
             column.header(style.lang),
             justify="right" if column.kind in ("number", "percent") else "left",
-            no_wrap=column.kind != "text",
+            no_wrap=column.kind in ("number", "percent", "bool", "light"),
+            min_width=6 if column.kind == "text" else None,
             # Chinese text has no spaces to wrap at: fold it by character.
             overflow="fold",
         )
@@ -228,7 +238,16 @@ def print_rich(out: TextIO, renderable: Any, style: Style) -> None:
     # In a pipe there is no terminal width to respect: let tables be as wide
     # as their content instead of wrapping at 80 columns.
     width = None if _isatty(out) else 1000
-    console = Console(file=out, no_color=not style.color, highlight=False, soft_wrap=False, width=width)
+    # Without colour, no escape codes at all (not even bold): NO_COLOR and a
+    # pipe get plain text, whatever FORCE_COLOR or TERM say.
+    console = Console(
+        file=out,
+        no_color=not style.color,
+        color_system="auto" if style.color else None,
+        highlight=False,
+        soft_wrap=False,
+        width=width,
+    )
     console.print(renderable)
 
 
