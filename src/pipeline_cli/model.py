@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .errors import UsageError
+from .errors import Conflict, UsageError
 
 
 @dataclass(frozen=True)
@@ -399,3 +399,78 @@ def event_from_row(row: Any) -> dict[str, Any]:
         "changes": json.loads(row["changes"]) if row["changes"] else None,
         "undoes": row["undoes"],
     }
+
+
+# --- changes (add, edit, advance, move, drop, restore, undo) ------------------
+
+# The fields `edit` changes, by the contract's name, and the column of
+# `projects` each is stored in. An `edited` event records them as
+# {"field": [old, new]} with contract values: investment a decimal string of
+# 亿元 (exact) or null, key a boolean, the rest text or null.
+EDIT_COLUMNS = {
+    "name": "name",
+    "sector": "sector",
+    "investment": "investment_wan",
+    "key": "key",
+    "district": "district",
+    "unit": "unit",
+    "lead": "lead",
+    "note": "note",
+}
+
+
+def change_value(field_name: str, stored: Any) -> Any:
+    """A stored column value as it is recorded in an event's `changes`."""
+    if field_name == "investment":
+        return None if stored is None else format_yi(stored)
+    if field_name == "key":
+        return bool(stored)
+    return stored
+
+
+def stored_value(field_name: str, recorded: Any) -> Any:
+    """The column value for a value recorded in an event's `changes` (for undo)."""
+    if field_name == "investment":
+        return None if recorded is None else parse_investment(str(recorded))
+    if field_name == "key":
+        return int(bool(recorded))
+    return recorded
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def changes_text(changes: dict[str, Any]) -> str:
+    """{"investment": ["12", "15"]} as 'investment 12 → 15', fields joined by '; '."""
+    return "; ".join(f"{name} {_shown(old)} → {_shown(new)}" for name, (old, new) in changes.items())
+
+
+def check_date(when: dt.date, today: dt.date, last_event: str | None = None) -> None:
+    """A change's date may not be in the future nor before the project's last event."""
+    if when > today:
+        raise Conflict(f"date {when} is in the future (today is {today})", "give today or an earlier day")
+    if last_event is not None and when.isoformat() < last_event:
+        raise Conflict(
+            f"date {when} is before the project's last event ({last_event})",
+            f"give {last_event} or later (history shows the project's events)",
+        )
+
+
+def describe_event(kind: str, from_: str | None, to: str | None, note: str | None, changes: Any) -> str:
+    """What one event did, in a few words: 'signed → preliminary', 'dropped (reason: …)'."""
+    if kind == "created":
+        return f"added ({to})"
+    if kind == "stage":
+        return f"{from_} → {to}"
+    if kind == "edited":
+        return changes_text(changes or {})
+    if kind == "dropped":
+        return f"dropped (reason: {note})" if note else "dropped"
+    if kind == "restored":
+        return "restored"
+    return note or kind
