@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from typing import Annotated, Any, Optional
 
@@ -9,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from . import __version__, output
+from . import __version__, output, store
 from .commands import changes, database, projects, reports, transfer, vocab
 from .context import AppState
 from .errors import PipelineError
@@ -39,6 +40,17 @@ class PipelineGroup(TyperGroup):
             output.silence_stdout()
             _report_saved(ctx)
             raise typer.Exit(0) from None
+        except sqlite3.Error as exc:
+            # Found while reading rows (a damaged page, a lock held too long):
+            # the contract's refusal when there is one, else a bug.
+            refusal = _sqlite_refusal(ctx, exc)
+            if refusal is None:
+                if _debug(ctx):
+                    raise
+                output.internal_error(exc)
+                raise typer.Exit(1) from None
+            output.error(refusal)
+            raise typer.Exit(refusal.exit_code) from None
         except OSError as exc:
             if not _report_saved(ctx):
                 if _debug(ctx):
@@ -54,6 +66,13 @@ class PipelineGroup(TyperGroup):
             state = ctx.obj
             if isinstance(state, AppState):
                 state.close()
+
+
+def _sqlite_refusal(ctx: Any, exc: sqlite3.Error) -> PipelineError | None:
+    state = ctx.obj
+    if not isinstance(state, AppState):
+        return None
+    return store.translate_error(exc, state.location().path)
 
 
 def _debug(ctx: Any) -> bool:
