@@ -320,6 +320,7 @@ EVENT_COLUMNS = (
     Column("note", "Note", "说明"),
     Column("by", "By", "操作人"),
     Column("changes", "Changes", "修改内容"),
+    Column("change", "Change", "变更号", "number"),
     Column("undoes", "Undoes", "撤销", "number"),
 )
 _BRIEF_EVENT_KEYS = ("id", "project_id", "project", "kind", "from", "to", "date", "note", "by", "changes")
@@ -338,4 +339,12 @@ SECTOR_COLUMNS = (
     Column("sector", "Sector", "产业领域"),
     Column("name_zh", "中文", "中文"),
     Column("name_en", "English", "英文"),
+)
+
+# `check`: one record per violation found.
+CHECK_COLUMNS = (
+    Column("check", "Check", "检查项"),
+    Column("project_id", "Project", "项目编号", "number"),
+    Column("event_id", "Event", "事件", "number"),
+    Column("message", "Problem", "问题"),
 )

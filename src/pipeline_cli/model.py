@@ -397,6 +397,7 @@ def event_from_row(row: Any) -> dict[str, Any]:
         "note": row["note"],
         "by": row["by"],
         "changes": json.loads(row["changes"]) if row["changes"] else None,
+        "change": row["change"],
         "undoes": row["undoes"],
     }
 

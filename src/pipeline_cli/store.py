@@ -789,6 +789,13 @@ _CHECK_QUERIES: tuple[tuple[str, str], ...] = (
 )
 
 
+def table_counts(conn: sqlite3.Connection) -> tuple[int, int]:
+    """How many projects and events there are."""
+    projects = conn.execute("SELECT count(*) FROM projects").fetchone()[0]
+    events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    return int(projects), int(events)
+
+
 def check_database(conn: sqlite3.Connection, path: Path) -> list[Violation]:
     """integrity_check, foreign_key_check and the invariants, on one snapshot."""
     violations: list[Violation] = []

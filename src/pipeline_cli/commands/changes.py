@@ -1,9 +1,484 @@
-"""add, edit, advance, move, drop, restore, undo, history: changing projects, on record."""
+"""add, edit, advance, move, drop, restore, undo, history: changing projects, on record.
+
+Every write is one `store.transaction` (BEGIN IMMEDIATE ... COMMIT) holding
+the change and its events. Options are checked before the transaction; the
+checks that depend on the data (--from, dates, dropped, last rung) run inside
+it, so a concurrent command cannot slip between the check and the write.
+What was saved goes into `ctx.obj.saved` before it is printed, so a failing
+stdout still reports the saved change on stderr.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import getpass
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
+from typing import Annotated, Any, Optional
+
 import typer
+
+from .. import output, store
+from ..errors import Conflict, NotFound, UsageError
+from ..formats import EVENT_BRIEF_COLUMNS, EVENT_COLUMNS, PROJECT_BRIEF_COLUMNS, PROJECT_COLUMNS, write_records
+from ..model import (
+    STAGES,
+    ProjectRecord,
+    check_date,
+    describe_event,
+    event_from_row,
+    parse_date,
+    parse_investment,
+    project_from_row,
+    resolve_sector,
+    resolve_stage,
+    today,
+)
+from ..options import FormatOption, LangOption, NoHeaderOption
+
+_STAGE_LIST = ", ".join(stage.slug for stage in STAGES)
+
+IdArgument = Annotated[int, typer.Argument(metavar="ID", help="The project's id.", show_default=False)]
+DateOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="The day it happened: not in the future, not before the project's last event [default: today].",
+        show_default=False,
+    ),
+]
+ByOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--by",
+        metavar="WHO",
+        help="Who made the change [default: $PIPELINE_USER, else the login name].",
+        show_default=False,
+    ),
+]
+NoteOption = Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="A note on the event.")]
+FromOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--from",
+        metavar="STAGE",
+        help="Only if the project is at this stage now; otherwise exit 4 and nothing changes.",
+        show_default=False,
+    ),
+]
+
+# --- shared ------------------------------------------------------------------
+
+
+def who(option: str | None) -> str:
+    """--by, else $PIPELINE_USER, else the login name, else 'unknown'."""
+    if option is not None:
+        text = option.strip()
+        if not text:
+            raise UsageError("--by is empty", "name who made the change, or leave --by out")
+        return text
+    from_env = os.environ.get("PIPELINE_USER", "").strip()
+    if from_env:
+        return from_env
+    try:
+        return getpass.getuser() or "unknown"
+    except Exception:  # no login name on this system (e.g. a uid without a passwd entry)
+        return "unknown"
+
+
+def _date(option: str | None, now: dt.date) -> dt.date:
+    """--date parsed (malformed: exit 2; in the future: exit 4), else today."""
+    if option is None:
+        return now
+    when = parse_date(option, "--date")
+    check_date(when, now)
+    return when
+
+
+def _text(value: str | None) -> str | None:
+    """An optional text field: stripped; empty means none."""
+    if value is None:
+        return None
+    return value.strip() or None
+
+
+def _name(value: str) -> str:
+    text = value.strip()
+    if not text:
+        raise UsageError("the name is empty", "every project needs a name")
+    return text
+
+
+def _investment(value: str | None) -> int | None:
+    """--investment in 亿元 as 万元; empty means unknown."""
+    text = _text(value)
+    return parse_investment(text) if text is not None else None
+
+
+def _stage(value: str | None) -> str | None:
+    return resolve_stage(value) if value is not None else None
+
+
+def _write(
+    ctx: typer.Context,
+    work: Callable[[sqlite3.Connection], list[store.Done]],
+    *,
+    format: Any,
+    no_header: bool = False,
+    lang: Any = None,
+    nothing: str | None = None,
+) -> None:
+    """Run `work` in one transaction, then say what it did.
+
+    One line per change, or with --format the changed projects (as `list`
+    shows them). When `work` changed nothing, `nothing` goes to stderr.
+    """
+    fmt, style = output.formatting(format, lang=lang, no_header=no_header) if format is not None else ("", None)
+    conn = ctx.obj.connect()
+    now = today()
+    with store.transaction(conn, ctx.obj.location().path):
+        done = work(conn)
+        projects: list[dict[str, Any]] = []
+        if format is not None:
+            for project_id in dict.fromkeys(d.project_id for d in done):
+                row = store.get_project(conn, project_id, now)
+                assert row is not None
+                projects.append(project_from_row(row))
+    ctx.obj.saved.extend(d.line for d in done)
+    if not done and nothing:
+        output.notice(nothing)
+    if format is None:
+        for d in done:
+            output.message(d.line)
+    else:
+        assert style is not None
+        write_records(output.stdout(), projects, PROJECT_COLUMNS, fmt, style, brief=PROJECT_BRIEF_COLUMNS)
+
+
+# --- commands ----------------------------------------------------------------
+
+
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The project's name.", show_default=False)],
+    sector: Annotated[
+        str, typer.Option("--sector", help="Sector slug, Chinese name or slug prefix.", show_default=False)
+    ],
+    investment: Annotated[
+        Optional[str], typer.Option("--investment", metavar="N", help="Planned investment in 亿元 (up to 4 decimals).")
+    ] = None,
+    stage: Annotated[
+        Optional[str], typer.Option("--stage", help="Starting stage [default: negotiating].", show_default=False)
+    ] = None,
+    key: Annotated[bool, typer.Option("--key", help="A key project (重点项目).")] = False,
+    district: Annotated[Optional[str], typer.Option("--district", help="District (区市).")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="Responsible unit (责任单位).")] = None,
+    lead: Annotated[Optional[str], typer.Option("--lead", help="Lead official (包联领导).")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="A note on the project.")] = None,
+    date: DateOption = None,
+    by: ByOption = None,
+    format: FormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Add a project (at negotiating unless --stage); prints its new id."""
+    now = today()
+    record = ProjectRecord(
+        name=_name(name),
+        sector=resolve_sector(sector),
+        stage=_stage(stage) or "negotiating",
+        investment_wan=_investment(investment),
+        key=key,
+        district=_text(district),
+        unit=_text(unit),
+        lead=_text(lead),
+        note=_text(note),
+        source="user",
+        stage_since=_date(date, now).isoformat(),
+    )
+    author = who(by)
+    _write(
+        ctx, lambda conn: [store.add_project(conn, record, by=author)], format=format, no_header=no_header, lang=lang
+    )
+
+
+def edit(
+    ctx: typer.Context,
+    project_id: IdArgument,
+    name: Annotated[Optional[str], typer.Option("--name", help="New name.")] = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", help="New sector.")] = None,
+    investment: Annotated[
+        Optional[str],
+        typer.Option("--investment", metavar="N", help='Planned investment in 亿元; "" makes it unknown.'),
+    ] = None,
+    key: Annotated[
+        Optional[bool], typer.Option("--key/--no-key", help="Mark or unmark as a key project.", show_default=False)
+    ] = None,
+    district: Annotated[Optional[str], typer.Option("--district", help='District; "" clears it.')] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help='Responsible unit; "" clears it.')] = None,
+    lead: Annotated[Optional[str], typer.Option("--lead", help='Lead official; "" clears it.')] = None,
+    note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help='Note; "" clears it.')] = None,
+    by: ByOption = None,
+    format: FormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Change a project's fields; recorded as an `edited` event with old and new values."""
+    values: dict[str, Any] = {}
+    if name is not None:
+        values["name"] = _name(name)
+    if sector is not None:
+        values["sector"] = resolve_sector(sector)
+    if investment is not None:
+        values["investment"] = _investment(investment)
+    if key is not None:
+        values["key"] = key
+    for field_name, value in (("district", district), ("unit", unit), ("lead", lead), ("note", note)):
+        if value is not None:
+            values[field_name] = _text(value)
+    if not values:
+        raise UsageError(
+            "nothing to edit",
+            "give at least one of --name, --sector, --investment, --key/--no-key, --district, --unit, --lead, --note",
+        )
+    author = who(by)
+    now = today()
+
+    def work(conn: sqlite3.Connection) -> list[store.Done]:
+        done = store.edit_project(conn, project_id, values, date=now, by=author)
+        return [done] if done else []
+
+    _write(
+        ctx,
+        work,
+        format=format,
+        no_header=no_header,
+        lang=lang,
+        nothing=f"project {project_id} already has those values; nothing changed",
+    )
+
+
+def advance(
+    ctx: typer.Context,
+    project_ids: Annotated[
+        list[int], typer.Argument(metavar="ID...", help="Projects to move one stage up, together.", show_default=False)
+    ],
+    from_: FromOption = None,
+    note: NoteOption = None,
+    date: DateOption = None,
+    by: ByOption = None,
+    format: FormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Move each project one stage up; several ids move together or not at all."""
+    repeated = sorted({i for i in project_ids if project_ids.count(i) > 1})
+    if repeated:
+        raise UsageError(
+            f"id {', '.join(map(str, repeated))} given more than once",
+            "each id moves one stage; give it once",
+        )
+    from_stage = _stage(from_)
+    now = today()
+    when = _date(date, now)
+    author = who(by)
+    _write(
+        ctx,
+        lambda conn: store.advance_projects(
+            conn, project_ids, from_stage=from_stage, date=when, today=now, by=author, note=_text(note)
+        ),
+        format=format,
+        no_header=no_header,
+        lang=lang,
+    )
+
+
+def move(
+    ctx: typer.Context,
+    project_id: IdArgument,
+    stage: Annotated[
+        str, typer.Argument(metavar="STAGE", help=f"The stage to put it at: {_STAGE_LIST}.", show_default=False)
+    ],
+    from_: FromOption = None,
+    note: NoteOption = None,
+    date: DateOption = None,
+    by: ByOption = None,
+    format: FormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Set a project's stage, forwards or backwards; to its current stage it does nothing and says so."""
+    target = resolve_stage(stage)
+    from_stage = _stage(from_)
+    now = today()
+    when = _date(date, now)
+    author = who(by)
+
+    def work(conn: sqlite3.Connection) -> list[store.Done]:
+        done = store.move_project(
+            conn, project_id, target, from_stage=from_stage, date=when, today=now, by=author, note=_text(note)
+        )
+        return [done] if done else []
+
+    _write(
+        ctx,
+        work,
+        format=format,
+        no_header=no_header,
+        lang=lang,
+        nothing=f"project {project_id} is already at {target}; nothing changed",
+    )
+
+
+def drop(
+    ctx: typer.Context,
+    project_id: IdArgument,
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason", metavar="TEXT", help="Why it fell out of the pipeline (退单/悔单).", show_default=False
+        ),
+    ],
+    date: DateOption = None,
+    by: ByOption = None,
+    format: FormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Take a project out of the pipeline, with a reason; its stage is kept."""
+    why = _text(reason)
+    if why is None:
+        raise UsageError("the reason is empty", "say why the project is dropped, e.g. --reason 'investor withdrew'")
+    now = today()
+    when = _date(date, now)
+    author = who(by)
+    _write(
+        ctx,
+        lambda conn: [store.drop_project(conn, project_id, reason=why, date=when, today=now, by=author)],
+        format=format,
+        no_header=no_header,
+        lang=lang,
+    )
+
+
+def restore(
+    ctx: typer.Context,
+    project_id: IdArgument,
+    note: NoteOption = None,
+    date: DateOption = None,
+    by: ByOption = None,
+    format: FormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Bring a dropped project back into the pipeline, at the stage it had."""
+    now = today()
+    when = _date(date, now)
+    author = who(by)
+    _write(
+        ctx,
+        lambda conn: [store.restore_project(conn, project_id, date=when, today=now, by=author, note=_text(note))],
+        format=format,
+        no_header=no_header,
+        lang=lang,
+    )
+
+
+def undo(
+    ctx: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; undo at once.")] = False,
+    by: ByOption = None,
+    format: FormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Revert the most recent change not yet undone; repeated, it walks further back.
+
+    The reverting is itself recorded, as `undo` events. Undoing an add drops
+    the project with reason `undo`.
+    """
+    author = who(by)
+    conn = ctx.obj.connect()
+    target = store.undo_target(conn)
+    if target is None:
+        raise Conflict("nothing to undo", "every change has been undone already (the seeded projects stay)")
+    if not yes:
+        if not output.is_terminal(sys.stdin):
+            raise UsageError(
+                f"undo asks before it reverts change {target}, and there is no terminal to ask",
+                "pass --yes to undo without asking",
+            )
+        output.notice(f"undo will revert change {target}:")
+        for event in store.change_events(conn, target):
+            what = describe_event(
+                event["kind"], event["from"], event["to"], event["note"], event_from_row(event)["changes"]
+            )
+            output.notice(
+                f"  {event['project_id']} {event['project_name']}: {what} (on {event['date']} by {event['by']})"
+            )
+        if not typer.confirm("Undo it?", default=False, err=True):
+            output.notice("nothing changed")
+            return
+    now = today()
+
+    def work(conn: sqlite3.Connection) -> list[store.Done]:
+        current = store.undo_target(conn)
+        if current is None:
+            raise Conflict("nothing to undo", "another command undid the last change meanwhile")
+        if current != target:
+            raise Conflict(
+                f"the most recent change is now {current}, not {target}: another command wrote meanwhile",
+                "nothing changed; run `pipeline undo` again to see what it would revert",
+            )
+        return store.undo_change(conn, target, date=now, by=author)
+
+    _write(ctx, work, format=format, no_header=no_header, lang=lang)
+
+
+def history(
+    ctx: typer.Context,
+    project_id: Annotated[
+        Optional[int], typer.Argument(metavar="[ID]", help="Only this project's events.", show_default=False)
+    ] = None,
+    since: Annotated[
+        Optional[str], typer.Option("--since", metavar="YYYY-MM-DD", help="Events on or after this day.")
+    ] = None,
+    until: Annotated[
+        Optional[str], typer.Option("--until", metavar="YYYY-MM-DD", help="Events on or before this day.")
+    ] = None,
+    format: FormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Events, oldest first: every change ever made, including undos."""
+    start = parse_date(since, "--since") if since is not None else None
+    end = parse_date(until, "--until") if until is not None else None
+    if start is not None and end is not None and start > end:
+        raise UsageError(f"--since {start} is after --until {end}", "give --since on or before --until")
+    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    conn = ctx.obj.connect()
+    if project_id is not None and store.project_state(conn, project_id) is None:
+        raise NotFound(f"no project with id {project_id}", "`pipeline list --all` shows every id")
+    rows = store.iter_events(conn, project_id=project_id, since=start, until=end)
+    write_records(
+        output.stdout(),
+        (event_from_row(row) for row in rows),
+        EVENT_COLUMNS,
+        fmt,
+        style,
+        brief=EVENT_BRIEF_COLUMNS,
+    )
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command()(add)
+    app.command()(edit)
+    app.command()(advance)
+    app.command()(move)
+    app.command()(drop)
+    app.command()(restore)
+    app.command()(undo)
+    app.command()(history)

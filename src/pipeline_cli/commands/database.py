@@ -1,4 +1,4 @@
-"""init and where: creating the database and finding it."""
+"""init, where and check: creating the database, finding it, and checking it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 
 from .. import output, store
-from ..errors import Conflict
+from ..errors import Conflict, DatabaseUnusable
+from ..formats import CHECK_COLUMNS, write_records
+from ..options import FormatOption, LangOption, NoHeaderOption
 
 
 def init(
@@ -44,6 +46,43 @@ def where(ctx: typer.Context) -> None:
     output.message(str(ctx.obj.location().path))
 
 
+def check(
+    ctx: typer.Context,
+    format: FormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Check the file (integrity_check, foreign keys) and the history's invariants; exit 6 on any problem.
+
+    Each project's stage and stage_since must equal the `to` and date of its
+    last stage event not undone; every event must belong to a project, every
+    project have its created event, every amount be a whole number of 万元.
+    """
+    conn = ctx.obj.connect()
+    path = ctx.obj.location().path
+    violations = store.check_database(conn, path)
+    if format is None:
+        if not violations:
+            projects, events = store.table_counts(conn)
+            output.message(f"ok: {projects} projects and {events} events, every check passed")
+        for violation in violations:
+            output.message(f"{violation.check}: {violation.message}")
+    else:
+        fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+        records = [
+            {"check": v.check, "project_id": v.project_id, "event_id": v.event_id, "message": v.message}
+            for v in violations
+        ]
+        write_records(output.stdout(), records, CHECK_COLUMNS, fmt, style)
+    if violations:
+        count = len(violations)
+        raise DatabaseUnusable(
+            f"{path} fails {count} check{'s' if count != 1 else ''}",
+            "restore a backup made before the damage, or correct the listed projects",
+        )
+
+
 def register(app: typer.Typer) -> None:
     app.command()(init)
     app.command()(where)
+    app.command()(check)
