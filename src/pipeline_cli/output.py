@@ -57,6 +57,18 @@ def message(text: str) -> None:
     sys.stdout.write(f"{text}\n")
 
 
+def confirm(question: str) -> bool:
+    """Ask a yes/no question on stderr and read the answer from stdin (default no).
+
+    Not click's confirm: it writes part of its prompt to stdout, which must
+    carry only data.
+    """
+    sys.stderr.write(f"{question} [y/N]: ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    return answer.strip().lower() in ("y", "yes")
+
+
 def error(err: PipelineError) -> None:
     """The message and hint of a refusal, on stderr."""
     sys.stderr.write(f"error: {err.message}\n")

@@ -419,7 +419,7 @@ def undo(
             output.notice(
                 f"  {event['project_id']} {event['project_name']}: {what} (on {event['date']} by {event['by']})"
             )
-        if not typer.confirm("Undo it?", default=False, err=True):
+        if not output.confirm("Undo it?"):
             output.notice("nothing changed")
             return
     now = today()
