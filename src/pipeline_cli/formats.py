@@ -348,3 +348,36 @@ CHECK_COLUMNS = (
     Column("event_id", "Event", "事件", "number"),
     Column("message", "Problem", "问题"),
 )
+
+
+# --- export files (import takes them back) ----------------------------------------
+
+
+def _csv_cell(text: str) -> str:
+    # Quote any cell with a comma, quote or line break. (The csv module leaves
+    # a lone carriage return unquoted when lines end in \n, and a reader then
+    # splits the row there.)
+    if any(char in text for char in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def write_export(out: TextIO, records: Iterable[dict[str, Any]], fmt: str, *, bom: bool = False) -> int:
+    """Exported projects as csv, json or jsonl; returns how many.
+
+    csv: one header line of RECORD_FIELDS, then one line per project, its
+    text cells already made formula-safe by records.csv_cells.
+    """
+    from .model import RECORD_FIELDS
+    from .records import csv_cells
+
+    if bom:
+        out.write("\ufeff")
+    if fmt != "csv":
+        return write_records(out, records, (), fmt, Style())
+    out.write(",".join(RECORD_FIELDS) + "\n")
+    count = 0
+    for record in records:
+        out.write(",".join(_csv_cell(cell) for cell in csv_cells(record)) + "\n")
+        count += 1
+    return count

@@ -6,8 +6,10 @@ stderr as plain lines. On an error stdout stays empty.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from .errors import PipelineError
@@ -103,3 +105,27 @@ def formatting(
     chosen = str(getattr(fmt, "value", fmt)) if fmt is not None else default_format(report=report)
     lang_text = str(getattr(lang, "value", lang)) if lang is not None else None
     return chosen, style(lang=lang_text, header=not no_header)
+
+
+# Files smaller than this import in well under a second: no bar.
+PROGRESS_THRESHOLD = 5000
+
+
+@contextlib.contextmanager
+def progress(total: int, description: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for long work, only on a terminal; yields `advance(n)`.
+
+    Nothing is drawn (and rich is not imported) when stderr is not a terminal
+    or the work is small, so pipes, logs and tests never see it.
+    """
+    if total < PROGRESS_THRESHOLD or not is_terminal(sys.stderr):
+        yield lambda _n: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(file=sys.stderr, no_color="NO_COLOR" in os.environ)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)

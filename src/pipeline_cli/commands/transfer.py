@@ -2,8 +2,223 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional, TextIO
+
 import typer
+
+from .. import output, records, store
+from ..errors import CannotWrite, UsageError
+from .changes import who
+
+
+class DataFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def _chosen_format(fmt: DataFormat | None, path: Path | None) -> str | None:
+    if fmt is not None:
+        return fmt.value
+    return records.format_from_name(path.name) if path is not None else None
+
+
+# --- export ----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _atomic_text(path: Path) -> Iterator[TextIO]:
+    """A text file written under a temporary name and renamed over `path` when complete."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("w", encoding="utf-8", newline="") as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        raise CannotWrite(
+            f"cannot write {path}: {error.strerror or error}", "check the folder exists and you can write to it"
+        ) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def export(
+    ctx: typer.Context,
+    output_file: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (replaced as a whole, only once complete) instead of stdout.",
+            dir_okay=False,
+        ),
+    ] = None,
+    format: Annotated[
+        Optional[DataFormat],
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv, json or jsonl [default: from the -o file's extension, else csv].",
+            show_default=False,
+            case_sensitive=False,
+        ),
+    ] = None,
+    bom: Annotated[
+        bool, typer.Option("--bom", help="Start with a UTF-8 byte-order mark, so Excel shows Chinese text.")
+    ] = False,
+) -> None:
+    """Write every project with every stored field, in a form `import` takes back unchanged.
+
+    CSV cells that a spreadsheet would run as a formula (starting with = + - @,
+    tab or carriage return) get a leading ' (OWASP's CSV-injection advice);
+    import removes it again.
+    """
+    from ..formats import write_export
+
+    fmt = _chosen_format(format, output_file) or "csv"
+    conn = ctx.obj.connect()
+    rows = (records.export_record(row) for row in store.iter_export_rows(conn))
+    if output_file is None:
+        write_export(output.stdout(), rows, fmt, bom=bom)
+        return
+    with _atomic_text(output_file) as file:
+        count = write_export(file, rows, fmt, bom=bom)
+    output.notice(f"exported {count} project{'s' if count != 1 else ''} to {output_file}")
+
+
+# --- backup ----------------------------------------------------------------------
+
+
+def backup(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(metavar="PATH", help="The new file; must not exist yet.", dir_okay=False)],
+) -> None:
+    """Copy the live database to PATH, consistently, even while others write.
+
+    Refuses an existing PATH (exit 4) and leaves it untouched. The copy is
+    checked before it is put in place.
+    """
+    conn = ctx.obj.connect()
+    count = store.backup(conn, path)
+    output.message(f"backed up {count} project{'s' if count != 1 else ''} to {path}")
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("import")(import_)
+    app.command()(export)
+    app.command()(backup)
+
+
+# --- import ----------------------------------------------------------------------
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="FILE", help="CSV, JSON or JSON Lines file; - reads stdin.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the file and say what would change; write nothing.")
+    ] = False,
+    encoding: Annotated[
+        Optional[str],
+        typer.Option(
+            "--encoding",
+            "-e",
+            metavar="E",
+            help="The file's text encoding, e.g. gb18030 or gbk for Chinese Excel and WPS [default: utf-8].",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[
+        Optional[DataFormat],
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv, json or jsonl [default: from the file's extension].",
+            show_default=False,
+            case_sensitive=False,
+        ),
+    ] = None,
+) -> None:
+    """Add and update projects from a CSV, JSON or JSON Lines file.
+
+    A row whose id exists updates that project (columns the file lacks keep
+    their values); a row with a new id adds it under that id; a row without
+    id adds it with a fresh one. The whole file is checked first: any bad row
+    (listed with its number, the CSV header being row 1) means exit 5 and
+    nothing written. Every change is recorded as events of one change, so
+    `undo` takes back a whole import.
+    """
+    from ..model import today
+
+    path = None if file == "-" else Path(file)
+    fmt = _chosen_format(format, path) or ("csv" if path is None else None)
+    if fmt is None:
+        raise UsageError(f"cannot tell the format of {file} from its name", "add --format csv, json or jsonl")
+    name = "stdin" if path is None else path.name
+    data = _read_bytes(path)
+    text = records.decode(data, encoding, name)
+    parsed = records.parse(text, fmt, name)
+    conn = ctx.obj.connect()
+    day = today()
+    if dry_run:
+        plan = _plan(conn, parsed, name, day)
+        for item in plan.changes:
+            output.message(records.describe(item, item.record.id))
+        output.message(_summary(plan, dry_run=True))
+        return
+    # Checked and written in one transaction: nobody can change a project
+    # between the check and the write.
+    with store.transaction(conn, ctx.obj.location().path):
+        plan = _plan(conn, parsed, name, day)
+        if plan.changes:
+            with output.progress(len(plan.changes), "writing") as advance:
+                assigned = store.apply_import(conn, plan, by=who(None), note=f"import {name}", progress=advance)
+    if not plan.changes:
+        output.message(f"nothing to import: all {len(plan.rows)} rows match the database")
+        return
+    summary = _summary(plan, dry_run=False)
+    ctx.obj.saved.append(summary)
+    for item, project_id in zip(plan.changes, assigned, strict=True):
+        output.message(records.describe(item, project_id))
+    output.message(summary)
+
+
+def _plan(conn: sqlite3.Connection, parsed: records.ParsedFile, name: str, day: dt.date) -> records.Plan:
+    existing = store.projects_by_id(conn, records.ids_in(parsed))
+    last_event = store.last_event_dates(conn, list(existing))
+    with output.progress(len(parsed.rows), "checking") as advance:
+        try:
+            return records.plan_import(parsed, existing, last_event, day, progress=advance)
+        except records.BadRows as error:
+            raise error.named(name) from None
+
+
+def _read_bytes(path: Path | None) -> bytes:
+    if path is None:
+        return sys.stdin.buffer.read()
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"no file {path}", "check the name and folder") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a folder", "name a CSV, JSON or JSON Lines file") from None
+    except PermissionError:
+        raise UsageError(f"cannot read {path}: permission denied", "check the file's permissions") from None
+
+
+def _summary(plan: records.Plan, *, dry_run: bool) -> str:
+    counts = ", ".join(f"{plan.count(action)} {action}" for action in ("added", "updated", "moved", "unchanged"))
+    if dry_run:
+        return f"dry run: {counts}; nothing was written"
+    return f"imported: {counts}"

@@ -1,0 +1,565 @@
+"""import, export, backup: round trips, refusals with row numbers, encodings, formula cells."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from builders import EXTRA_PROJECTS, build, build_mixed
+from conftest import Result, file_hash, run_cli
+from pipeline_cli import store
+from pipeline_cli.model import ProjectRecord
+from pipeline_cli.records import escape_cell, unescape_cell
+from pipeline_cli.seed import projects_2020
+
+HEADER = "id,name,sector,stage,status,investment,key,district,unit,lead,note,source,stage_since"
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def events(db: Path) -> list[sqlite3.Row]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute('SELECT project_id, kind, "from", "to", date, changes, change, note FROM events').fetchall()
+    finally:
+        conn.close()
+
+
+def assert_refused(result: Result, db: Path, before: str, code: int = 5) -> None:
+    assert result.exit_code == code, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: ")
+    assert file_hash(db) == before
+
+
+# Names and notes a spreadsheet would run as formulas, and ones that merely look escaped.
+FORMULA_PROJECTS = (
+    ProjectRecord(name='=HYPERLINK("http://x","点我")', sector="it", source="user", stage_since="2020-01-01"),
+    ProjectRecord(name="+86 电话项目", sector="it", note="-减号开头", source="user", stage_since="2020-01-01"),
+    ProjectRecord(
+        name="@SUM(A1)", sector="it", unit="=1+1", lead="'=已带引号", source="user", stage_since="2020-01-01"
+    ),
+    ProjectRecord(name="'普通引号", sector="it", district="''@两个引号", source="user", stage_since="2020-01-01"),
+    ProjectRecord(name="\t制表开头", sector="it", note="\r回车开头", source="user", stage_since="2020-01-01"),
+)
+
+
+# --- round trips -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_export_import_export_gives_the_same_file(environment, tmp_path, fmt) -> None:
+    build(environment, [*projects_2020(), *EXTRA_PROJECTS, *FORMULA_PROJECTS])
+    first = tmp_path / f"first.{fmt}"
+    assert run_cli("export", "-o", str(first)).exit_code == 0
+    other = tmp_path / "other.db"
+    assert run_cli("--db", str(other), "init", "--empty").exit_code == 0
+    result = run_cli("--db", str(other), "import", str(first))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "imported: 57 added, 0 updated, 0 moved, 0 unchanged"
+    second = tmp_path / f"second.{fmt}"
+    assert run_cli("--db", str(other), "export", "-o", str(second)).exit_code == 0
+    assert second.read_bytes() == first.read_bytes()
+    # Ids and the day each project entered its stage came across too.
+    rows = json.loads(run_cli("--db", str(other), "list", "--all", "-f", "json").stdout)
+    assert [row["id"] for row in rows] == list(range(1, 58))
+    assert rows[48]["status"] == "dropped" and rows[48]["stage_since"] == "2019-06-01"
+    check = run_cli("--db", str(other), "check")
+    assert check.exit_code == 0, check.stdout + check.stderr
+
+
+def test_export_csv_columns_and_exact_values(environment) -> None:
+    build_mixed(environment)
+    result = run_cli("export")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == HEADER
+    assert (
+        lines[1]
+        == "1,12英寸晶圆制造项目,it,negotiating,active,120,false,西海岸新区,西海岸新区管委,,,illustrative,2020-05-12"
+    )
+    # Dropped projects too; amounts exact; key true/false; a missing amount empty.
+    assert "49,旧厂改造项目,food,negotiating,dropped,7,true,城阳区,,,退单: 客户悔单,user,2019-06-01" in lines
+    assert "48,降解率100%新材料项目,textile,signed,active,,false,黄岛区,,,a_b 备注,user,2020-08-01" in lines
+    assert '51,"青岛""蓝谷"",海洋|装备项目",transport,construction,active,12345.6789,true' in result.stdout
+
+
+def test_export_json_is_the_contract_values(db) -> None:
+    projects = json.loads(run_cli("export", "--format", "json").stdout)
+    assert len(projects) == 47
+    assert list(projects[0]) == [
+        "id", "name", "sector", "stage", "status", "investment", "key", "district",
+        "unit", "lead", "note", "source", "stage_since",
+    ]  # fmt: skip
+    assert sum(Decimal(str(p["investment"])) for p in projects if p["investment"] is not None) == 871
+    lines = run_cli("export", "-f", "jsonl").stdout.splitlines()
+    assert [json.loads(line) for line in lines] == projects
+
+
+def test_formula_cells_are_neutralised_in_csv_and_restored_on_import(environment, tmp_path) -> None:
+    build(environment, FORMULA_PROJECTS)
+    out = run_cli("export").stdout
+    lines = out.split("\n")
+    assert lines[1].startswith('1,"\'=HYPERLINK(""http://x"",""点我"")",it,')
+    assert lines[2] == "2,'+86 电话项目,it,negotiating,active,,false,,,,'-减号开头,user,2020-01-01"
+    assert lines[3] == "3,'@SUM(A1),it,negotiating,active,,false,,'=1+1,''=已带引号,,user,2020-01-01"
+    # A quote not before a formula character is left alone; one that is, is doubled.
+    assert lines[4] == "4,'普通引号,it,negotiating,active,,false,'''@两个引号,,,,user,2020-01-01"
+    assert lines[5] == "5,'\t制表开头,it,negotiating,active,,false,,,,\"'\r回车开头\",user,2020-01-01"
+    # No cell of a data row starts with a formula character.
+    for line in lines[1:-1]:
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in line.split(","))
+    # Import takes every cell back exactly.
+    other = tmp_path / "other.db"
+    run_cli("--db", str(other), "init", "--empty")
+    result = run_cli("--db", str(other), "import", "-", "--format", "csv", input=out)
+    assert result.exit_code == 0, result.stderr
+    conn = sqlite3.connect(other)
+    stored = conn.execute("SELECT name, district, unit, lead, note FROM projects ORDER BY id").fetchall()
+    conn.close()
+    assert stored == [
+        ('=HYPERLINK("http://x","点我")', None, None, None, None),
+        ("+86 电话项目", None, None, None, "-减号开头"),
+        ("@SUM(A1)", None, "=1+1", "'=已带引号", None),
+        ("'普通引号", "''@两个引号", None, None, None),
+        ("\t制表开头", None, None, None, "\r回车开头"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["=1", "'=1", "''=1", "'", "'a", "-", "+", "\t", "\r\n", "a=b", "", "@", "'@'", "中文"]
+)
+def test_escaping_is_reversible(text) -> None:
+    assert unescape_cell(escape_cell(text)) == text
+    assert not escape_cell(text).startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_export_with_bom_and_output_file(db, tmp_path) -> None:
+    target = tmp_path / "projects.csv"
+    target.write_text("old content\n")
+    result = run_cli("export", "--bom", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == f"exported 47 projects to {target}\n"
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfid,name,")
+    assert "东华鲲鹏".encode() in data
+    assert sorted(p.name for p in tmp_path.iterdir() if "projects" in p.name) == ["projects.csv"]
+    # The BOM file imports back: nothing changes.
+    again = run_cli("import", str(target))
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout == "nothing to import: all 47 rows match the database\n"
+
+
+def test_export_format_from_output_extension(db, tmp_path) -> None:
+    target = tmp_path / "p.jsonl"
+    assert run_cli("export", "-o", str(target)).exit_code == 0
+    assert len(target.read_text().splitlines()) == 47
+    assert json.loads(target.read_text().splitlines()[0])["id"] == 1
+
+
+def test_export_to_a_missing_folder_fails_and_leaves_nothing(db, tmp_path) -> None:
+    result = run_cli("export", "-o", str(tmp_path / "no" / "such" / "p.csv"))
+    assert result.exit_code == 8
+    assert result.stdout == ""
+    assert "cannot write" in result.stderr
+
+
+# --- import: adds and updates ---------------------------------------------------------
+
+
+def test_a_new_row_without_sector_is_refused(db, tmp_path) -> None:
+    before = file_hash(db)
+    path = write(tmp_path / "p.csv", "id,name,stage\n1,12英寸晶圆制造项目,signed\n100,新项目,signed\n")
+    result = run_cli("import", str(path))
+    assert_refused(result, db, before)
+    # Row 2 updates project 1, whose sector is kept; row 3 adds one and needs a sector.
+    assert result.stderr.splitlines()[1] == (
+        "  row 3: sector is missing (give one of: it, biomed, transport, smart-mfg, textile, food)"
+    )
+
+
+def test_import_updates_moves_drops_under_one_change_that_undo_reverts(db, tmp_path) -> None:
+    before = run_cli("export").stdout
+    path = write(
+        tmp_path / "changes.csv",
+        "id,name,stage,investment,status,key,sector\n"
+        "1,12英寸晶圆制造项目,signed,120.5,active,false,it\n"  # moved and edited
+        "2,新型显示模组生产项目,negotiating,12,dropped,false,it\n"  # dropped
+        "3,新名字,negotiating,3,active,true,it\n"  # edited
+        "4,人工智能算力中心项目,negotiating,20,active,false,it\n"  # unchanged
+        "100,新项目,signed,1.5,active,false,biomed\n"  # a new id
+        ",无编号项目,,,,,food\n",  # no id
+    )
+    result = run_cli("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "1 12英寸晶圆制造项目: negotiating → signed; investment 120 → 120.5",
+        "2 新型显示模组生产项目: dropped",
+        "3 新名字: name 工业互联网平台区域总部项目 → 新名字; key no → yes",
+        "added 100 新项目 (signed)",
+        "added 101 无编号项目 (negotiating)",
+        "imported: 2 added, 2 updated, 1 moved, 1 unchanged",
+    ]
+    written = [e for e in events(db) if e["change"] is not None]
+    assert {e["change"] for e in written} == {1}
+    assert sorted((e["project_id"], e["kind"], e["from"], e["to"], e["date"]) for e in written) == [
+        (1, "edited", None, None, "2020-08-18"),
+        (1, "stage", "negotiating", "signed", "2020-08-18"),
+        (2, "dropped", None, None, "2020-08-18"),
+        (3, "edited", None, None, "2020-08-18"),
+        (100, "created", None, "signed", "2020-08-18"),
+        (101, "created", None, "negotiating", "2020-08-18"),
+    ]
+    by_kind = {(e["project_id"], e["kind"]): e for e in written}
+    assert json.loads(by_kind[(1, "edited")]["changes"]) == {"investment": ["120", "120.5"]}
+    assert json.loads(by_kind[(3, "edited")]["changes"]) == {
+        "name": ["工业互联网平台区域总部项目", "新名字"],
+        "key": [False, True],
+    }
+    assert {e["note"] for e in written} == {"import changes.csv"}
+    # Columns the file lacks kept their values.
+    shown = json.loads(run_cli("show", "1", "-f", "json").stdout)
+    assert (shown["district"], shown["stage_since"]) == ("西海岸新区", "2020-08-18")
+    check = run_cli("check")
+    assert check.exit_code == 0, check.stdout + check.stderr
+    # One undo takes the whole import back; the added projects stay, dropped.
+    undo = run_cli("undo", "--yes")
+    assert undo.exit_code == 0, undo.stderr
+    after = run_cli("export").stdout.splitlines()
+    assert after[:48] == before.splitlines()
+    assert [line.split(",")[4] for line in after[48:]] == ["dropped", "dropped"]
+    check = run_cli("check")
+    assert check.exit_code == 0, check.stdout + check.stderr
+
+
+def test_new_ids_are_used_and_fresh_ones_come_after_every_id(db, tmp_path) -> None:
+    path = write(tmp_path / "p.csv", "name,sector,id\n甲,it,\n乙,it,200\n丙,it,\n")
+    result = run_cli("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[:3] == [
+        "added 201 甲 (negotiating)",
+        "added 200 乙 (negotiating)",
+        "added 202 丙 (negotiating)",
+    ]
+
+
+def test_a_move_is_dated_by_a_changed_stage_since(db, tmp_path) -> None:
+    path = write(tmp_path / "p.csv", "id,stage,stage_since\n4,signed,2020-08-01\n6,signed,\n")
+    result = run_cli("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    shown = {p["id"]: p for p in json.loads(run_cli("list", "-f", "json").stdout)}
+    assert (shown[4]["stage"], shown[4]["stage_since"]) == ("signed", "2020-08-01")
+    assert (shown[6]["stage"], shown[6]["stage_since"]) == ("signed", "2020-08-18")
+
+
+def test_dry_run_says_what_would_happen_and_writes_nothing(db, tmp_path) -> None:
+    before = file_hash(db)
+    path = write(tmp_path / "p.csv", "id,name,sector,stage\n1,12英寸晶圆制造项目,it,signed\n,新的,biomed,\n")
+    result = run_cli("import", "--dry-run", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "1 12英寸晶圆制造项目: negotiating → signed",
+        "added (new id) 新的 (negotiating)",
+        "dry run: 1 added, 0 updated, 1 moved, 0 unchanged; nothing was written",
+    ]
+    assert file_hash(db) == before
+
+
+def test_the_landed_fixture_adds_the_13_projects(db) -> None:
+    result = run_cli("import", "fixtures/landed_2020.csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "imported: 13 added, 0 updated, 0 moved, 0 unchanged"
+    landed = json.loads(run_cli("list", "--search", "", "-f", "json").stdout)[47:]
+    assert [(p["id"], p["name"], p["stage"]) for p in landed] == [
+        (48, "美锦氢能科技产业园", "construction"),
+        (49, "泰泽惠康", "construction"),
+        (50, "易邦生物", "construction"),
+        (51, "泰泓轨道新材料", "construction"),
+        (52, "新松机器人", "construction"),
+        (53, "修正(青岛)", "construction"),
+        (54, "海克斯康", "completed"),
+        (55, "海信日立商用空调", "production"),
+        (56, "众瑞", "construction"),
+        (57, "中船重工(青岛)海洋装备研究院", "construction"),
+        (58, "地铁维保中心", "construction"),
+        (59, "美锦氢能客车", "construction"),
+        (60, "惠科", "construction"),
+    ]
+    assert {p["source"] for p in landed} == {"report"}
+    assert {p["investment"] for p in landed} == {None}
+    assert all(p["stage_since"] <= "2020-08-18" and "报告: " in p["note"] for p in landed)
+
+
+# --- import: refusals -----------------------------------------------------------------
+
+
+def test_every_bad_row_is_listed_with_its_spreadsheet_row_number(db, tmp_path) -> None:
+    before = file_hash(db)
+    path = write(
+        tmp_path / "bad.csv",
+        "name,sector,stage,investment,id\n"
+        "好的,it,signed,1,\n"  # row 2: fine
+        "甲,bio-med,signed,1,\n"  # row 3
+        "乙,it,started,1,\n"  # row 4
+        "丙,it,signed,-5,\n"  # row 5
+        "丁,it,signed,十亿,\n"  # row 6
+        "戊,it,signed,1,300\n"  # row 7
+        "己,it,signed,1,300\n"  # row 8: duplicate id
+        ",it,signed,1,\n"  # row 9: no name
+        '"多行\n名字",it,signed,1.23456,\n',  # row 10: one spreadsheet row over two lines
+    )
+    result = run_cli("import", str(path))
+    assert_refused(result, db, before)
+    assert result.stderr.splitlines() == [
+        "error: bad.csv: 7 bad rows; nothing was imported",
+        "  row 3: unknown sector 'bio-med' (did you mean 'biomed'? valid sectors: it, biomed, transport, "
+        "smart-mfg, textile, food)",
+        "  row 4: unknown stage 'started' (did you mean 'signed'? valid stages: negotiating, signed, preliminary, "
+        "landed, construction, completed, production, capacity)",
+        "  row 5: investment '-5' is negative (give a planned amount of 0 or more 亿元)",
+        "  row 6: investment '十亿' is not a number (give 亿元 as a decimal, e.g. 12.5)",
+        "  row 8: id 300 is also on row 7",
+        "  row 9: name is missing (every project needs a name)",
+        "  row 10: investment '1.23456' has more than 4 decimals (amounts are exact to 0.0001 亿元 (1 万元))",
+        "hint: fix them and import again (--dry-run checks a file without writing anything)",
+    ]
+
+
+def test_json_items_are_numbered_by_position(db, tmp_path) -> None:
+    before = file_hash(db)
+    items = [
+        {"name": "甲", "sector": "it"},
+        {"name": "乙", "sector": "it", "investment": -1},
+        "not an object",
+        {"name": "丙", "sector": "it", "stage": "nope"},
+    ]
+    path = write(tmp_path / "bad.json", json.dumps(items, ensure_ascii=False))
+    result = run_cli("import", str(path))
+    assert_refused(result, db, before)
+    lines = result.stderr.splitlines()
+    assert lines[0] == "error: bad.json: 3 bad rows; nothing was imported"
+    assert lines[1].startswith("  row 2: investment '-1' is negative")
+    assert lines[2] == "  row 3: is str, not an object"
+    assert lines[3].startswith("  row 4: unknown stage 'nope'")
+
+
+def test_jsonl_rows_are_numbered_by_line(db, tmp_path) -> None:
+    before = file_hash(db)
+    path = write(tmp_path / "bad.jsonl", '{"name": "甲", "sector": "it"}\n{"name": "乙"}\n{oops\n')
+    result = run_cli("import", str(path))
+    assert_refused(result, db, before)
+    assert result.stderr.splitlines()[1:3] == [
+        "  line 2: sector is missing (give one of: it, biomed, transport, smart-mfg, textile, food)",
+        "  line 3: not valid JSON: Expecting property name enclosed in double quotes at column 2",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "error: p.csv is empty"),
+        ("  \n\n", "error: p.csv is empty"),
+        (HEADER + "\n", "error: p.csv has a header but no rows"),
+        (HEADER + "\n,,,,,,,,,,,,\n", "error: p.csv has a header but no rows"),
+        ("name,sector,investmnet\n甲,it,1\n", "error: p.csv: unknown column 'investmnet' (row 1)"),
+        ("name,sector,name\n甲,it,乙\n", "error: p.csv: column 'name' appears twice in the header (row 1)"),
+    ],
+)
+def test_files_without_usable_rows_are_refused(db, tmp_path, content, message) -> None:
+    before = file_hash(db)
+    result = run_cli("import", str(write(tmp_path / "p.csv", content)))
+    assert_refused(result, db, before)
+    assert result.stderr.splitlines()[0] == message
+
+
+def test_unknown_column_hint_names_the_columns(db, tmp_path) -> None:
+    result = run_cli("import", str(write(tmp_path / "p.csv", "name,sector,investmnet\n甲,it,1\n")))
+    assert "hint: did you mean 'investment'? the columns are: id, name, sector" in result.stderr
+
+
+def test_computed_columns_of_list_are_accepted(db, tmp_path) -> None:
+    listed = run_cli("list", "--all", "-f", "csv").stdout
+    path = write(tmp_path / "list.csv", listed)
+    result = run_cli("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "nothing to import: all 47 rows match the database\n"
+
+
+def test_changing_a_stored_source_or_only_stage_since_is_refused(db, tmp_path) -> None:
+    before = file_hash(db)
+    path = write(tmp_path / "p.csv", "id,source,stage_since\n1,report,\n2,,2020-01-01\n")
+    result = run_cli("import", str(path))
+    assert_refused(result, db, before)
+    assert "row 2: source 'report' differs from project 1's 'illustrative'" in result.stderr
+    assert "row 3: stage_since 2020-01-01 differs from the stored 2020-07-20, but the stage stays negotiating" in (
+        result.stderr
+    )
+
+
+def test_a_move_dated_before_the_last_event_is_refused(db, tmp_path) -> None:
+    before = file_hash(db)
+    path = write(tmp_path / "p.csv", "id,stage,stage_since\n2,signed,2020-07-01\n")
+    result = run_cli("import", str(path))
+    assert_refused(result, db, before)
+    assert "row 2: stage_since 2020-07-01 is before project 2's last recorded event (2020-07-20)" in result.stderr
+
+
+# --- encodings -----------------------------------------------------------------------
+
+GBK_TEXT = "name,sector,district\n海信日立商用空调,智能制造装备,黄岛区\n易邦生物,生物医药,\n"
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "GB18030"])
+def test_gbk_files_import_with_their_encoding(db, tmp_path, encoding) -> None:
+    path = write(tmp_path / "wps.csv", GBK_TEXT, "gbk")
+    result = run_cli("import", "--encoding", encoding, str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "added 48 海信日立商用空调 (negotiating)",
+        "added 49 易邦生物 (negotiating)",
+        "imported: 2 added, 0 updated, 0 moved, 0 unchanged",
+    ]
+    shown = json.loads(run_cli("show", "48", "-f", "json").stdout)
+    assert (shown["sector"], shown["district"]) == ("smart-mfg", "黄岛区")
+
+
+def test_a_gbk_file_read_as_utf8_is_refused_with_its_position(db, tmp_path) -> None:
+    before = file_hash(db)
+    path = write(tmp_path / "wps.csv", GBK_TEXT, "gbk")
+    result = run_cli("import", str(path))
+    assert_refused(result, db, before)
+    offset = len(b"name,sector,district\n")
+    assert result.stderr.splitlines() == [
+        f"error: wps.csv is not valid UTF-8: bytes ba a3 at byte offset {offset} (line 2)",
+        "hint: a file saved by Excel or WPS in Chinese is often GBK: try --encoding gb18030",
+    ]
+
+
+def test_a_utf8_file_read_as_gbk_is_refused_not_garbled(db, tmp_path) -> None:
+    before = file_hash(db)
+    path = write(tmp_path / "u.csv", GBK_TEXT)
+    result = run_cli("import", "--encoding", "gbk", str(path))
+    assert_refused(result, db, before)
+    assert "u.csv is UTF-8 text, not gbk" in result.stderr
+
+
+def test_bytes_invalid_in_gbk_are_refused(db, tmp_path) -> None:
+    before = file_hash(db)
+    path = tmp_path / "broken.csv"
+    path.write_bytes(GBK_TEXT.encode("gbk") + b"\xff\xff,it\n")
+    result = run_cli("import", "--encoding", "gbk", str(path))
+    assert_refused(result, db, before)
+    assert "broken.csv is not valid gbk: bytes ff ff at byte offset" in result.stderr
+    assert "(line 4)" in result.stderr
+    assert "--encoding gb18030" in result.stderr
+
+
+def test_a_utf8_bom_is_stripped(db, tmp_path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "name,sector\n甲,it\n".encode())
+    result = run_cli("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "added 48 甲 (negotiating)"
+
+
+def test_an_unknown_encoding_is_a_usage_error(db, tmp_path) -> None:
+    before = file_hash(db)
+    result = run_cli("import", "--encoding", "klingon", str(write(tmp_path / "p.csv", "name,sector\n甲,it\n")))
+    assert_refused(result, db, before, code=2)
+    assert "unknown encoding 'klingon'" in result.stderr
+
+
+def test_an_xlsx_workbook_is_refused_with_advice(db, tmp_path) -> None:
+    before = file_hash(db)
+    path = tmp_path / "book.csv"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    result = run_cli("import", str(path))
+    assert_refused(result, db, before)
+    assert "Save As" in result.stderr
+
+
+def test_format_must_be_known(db, tmp_path) -> None:
+    before = file_hash(db)
+    result = run_cli("import", str(write(tmp_path / "p.txt", "name,sector\n甲,it\n")))
+    assert_refused(result, db, before, code=2)
+    assert "cannot tell the format of" in result.stderr
+    ok = run_cli("import", "--format", "csv", str(tmp_path / "p.txt"))
+    assert ok.exit_code == 0, ok.stderr
+
+
+def test_a_missing_file_is_a_usage_error(db, tmp_path) -> None:
+    before = file_hash(db)
+    assert_refused(run_cli("import", str(tmp_path / "nope.csv")), db, before, code=2)
+
+
+# --- backup ---------------------------------------------------------------------------
+
+
+def test_backup_copies_the_database(db, tmp_path) -> None:
+    target = tmp_path / "copy.db"
+    result = run_cli("backup", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"backed up 47 projects to {target}\n"
+    assert run_cli("--db", str(target), "export").stdout == run_cli("export").stdout
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_backup_refuses_an_existing_path_and_leaves_it_alone(db, tmp_path) -> None:
+    target = tmp_path / "copy.db"
+    target.write_bytes(b"precious")
+    before = file_hash(db)
+    result = run_cli("backup", str(target))
+    assert_refused(result, db, before, code=4)
+    assert target.read_bytes() == b"precious"
+    assert "already exists" in result.stderr
+
+
+def test_backup_into_a_missing_folder_cannot_write(db, tmp_path) -> None:
+    before = file_hash(db)
+    result = run_cli("backup", str(tmp_path / "nope" / "copy.db"))
+    assert_refused(result, db, before, code=8)
+
+
+def test_backup_while_others_write_passes_check(db, tmp_path, sh) -> None:
+    import subprocess
+    import sys
+
+    writers = []
+    for n in range(4):
+        rows = "".join(f"写入{n}-{i},it\n" for i in range(200))
+        path = write(tmp_path / f"w{n}.csv", "name,sector\n" + rows)
+        script = (
+            "import subprocess, sys\n"
+            "for _ in range(5):\n"
+            f"    subprocess.run([{str(Path(sys.executable).with_name('pipeline'))!r}, 'import', {str(path)!r}],"
+            " check=True, capture_output=True)\n"
+        )
+        writers.append(subprocess.Popen([sys.executable, "-c", script]))
+    backups = []
+    for i in range(6):
+        target = tmp_path / f"backup{i}.db"
+        result = sh("backup", str(target))
+        assert result.exit_code == 0, result.stderr
+        backups.append(target)
+    for writer in writers:
+        assert writer.wait(timeout=120) == 0
+    final = sh("list", "--all", "-f", "json")
+    assert len(json.loads(final.stdout)) == 47 + 4 * 5 * 200
+    for target in backups:
+        checked = sh("--db", str(target), "check")
+        assert checked.exit_code == 0, checked.stdout + checked.stderr
+        count = len(json.loads(sh("--db", str(target), "list", "--all", "-f", "json").stdout))
+        # A snapshot between whole imports: never part of one.
+        assert (count - 47) % 200 == 0
+        conn = store.open_existing(target)
+        assert store.check_database(conn, target) == []
+        conn.close()
