@@ -402,6 +402,8 @@ def undo(
     """
     author = who(by)
     conn = ctx.obj.connect()
+    # Looked up again inside the transaction: with --yes that is the change
+    # undone; after a question, it must still be the one shown.
     target = store.undo_target(conn)
     if target is None:
         raise Conflict("nothing to undo", "every change has been undone already (the seeded projects stay)")
@@ -428,12 +430,12 @@ def undo(
         current = store.undo_target(conn)
         if current is None:
             raise Conflict("nothing to undo", "another command undid the last change meanwhile")
-        if current != target:
+        if current != target and not yes:
             raise Conflict(
                 f"the most recent change is now {current}, not {target}: another command wrote meanwhile",
                 "nothing changed; run `pipeline undo` again to see what it would revert",
             )
-        return store.undo_change(conn, target, date=now, by=author)
+        return store.undo_change(conn, current, date=now, by=author)
 
     _write(ctx, work, format=format, no_header=no_header, lang=lang)
 
