@@ -44,6 +44,84 @@ LangOption = Annotated[
 ]
 
 
+# --- shell completion --------------------------------------------------------
+# Values offered by `pipeline --install-completion` (bash, zsh, fish), read from
+# the database in use (--db, else $PIPELINE_DB, else the default file) without
+# creating, migrating or locking it. Completion must never print an error or
+# crash the shell: any failure offers nothing (or the built-in vocabulary).
+
+
+def _completion_db(ctx: typer.Context) -> Any:
+    from pathlib import Path
+
+    from .store import locate
+
+    root = ctx.find_root()
+    db = root.params.get("db") if root.params else None
+    path: Path = locate(db).path
+    return path
+
+
+def complete_project_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Project ids starting with what was typed, each with its name as help."""
+    try:
+        from .store import completion_projects
+
+        return completion_projects(_completion_db(ctx), incomplete.strip())
+    except Exception:
+        return []
+
+
+def _complete_vocabulary(ctx: typer.Context, incomplete: str, kind: str) -> list[tuple[str, str]]:
+    from .model import SECTORS, STAGES
+
+    builtin = [(s.slug, s.name_zh) for s in (SECTORS if kind == "sector" else STAGES)]
+    try:
+        from .store import completion_vocabulary
+
+        pairs = completion_vocabulary(_completion_db(ctx), kind) or builtin
+    except Exception:
+        pairs = builtin
+    typed = incomplete.strip().lower()
+    return [(slug, zh) for slug, zh in pairs if slug.startswith(typed) or zh.startswith(incomplete.strip())]
+
+
+def complete_sector(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Sector slugs (with their Chinese names as help)."""
+    try:
+        return _complete_vocabulary(ctx, incomplete, "sector")
+    except Exception:
+        return []
+
+
+def complete_stage(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Stage slugs in ladder order (with their Chinese names as help)."""
+    try:
+        return _complete_vocabulary(ctx, incomplete, "stage")
+    except Exception:
+        return []
+
+
+# Shared arguments and options that complete from the database.
+ProjectIdArgument = Annotated[
+    int,
+    typer.Argument(metavar="ID", help="The project's id.", show_default=False, autocompletion=complete_project_id),
+]
+ProjectIdsArgument = Annotated[
+    list[int],
+    typer.Argument(metavar="ID...", help="Project ids.", show_default=False, autocompletion=complete_project_id),
+]
+StageArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="STAGE",
+        help="Stage slug, Chinese name or slug prefix.",
+        show_default=False,
+        autocompletion=complete_stage,
+    ),
+]
+
+
 # --- filters -----------------------------------------------------------------
 
 _PANEL = "Filters"
@@ -60,6 +138,7 @@ _FILTER_PARAMETERS: list[tuple[str, Any, Any]] = [
                 help="Sector slug, Chinese name or slug prefix (repeatable: any of them).",
                 rich_help_panel=_PANEL,
                 show_default=False,
+                autocompletion=complete_sector,
             ),
         ],
         None,
@@ -73,6 +152,7 @@ _FILTER_PARAMETERS: list[tuple[str, Any, Any]] = [
                 help="Stage slug, Chinese name or slug prefix (repeatable: any of them).",
                 rich_help_panel=_PANEL,
                 show_default=False,
+                autocompletion=complete_stage,
             ),
         ],
         None,

@@ -36,11 +36,19 @@ from ..model import (
     resolve_stage,
     today,
 )
-from ..options import FormatOption, LangOption, NoHeaderOption
+from ..options import (
+    FormatOption,
+    LangOption,
+    NoHeaderOption,
+    ProjectIdArgument,
+    complete_project_id,
+    complete_sector,
+    complete_stage,
+)
 
 _STAGE_LIST = ", ".join(stage.slug for stage in STAGES)
 
-IdArgument = Annotated[int, typer.Argument(metavar="ID", help="The project's id.", show_default=False)]
+IdArgument = ProjectIdArgument
 DateOption = Annotated[
     Optional[str],
     typer.Option(
@@ -65,6 +73,7 @@ FromOption = Annotated[
     typer.Option(
         "--from",
         metavar="STAGE",
+        autocompletion=complete_stage,
         help="Only if the project is at this stage now; otherwise exit 4 and nothing changes.",
         show_default=False,
     ),
@@ -165,13 +174,22 @@ def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The project's name.", show_default=False)],
     sector: Annotated[
-        str, typer.Option("--sector", help="Sector slug, Chinese name or slug prefix.", show_default=False)
+        str,
+        typer.Option(
+            "--sector",
+            help="Sector slug, Chinese name or slug prefix.",
+            show_default=False,
+            autocompletion=complete_sector,
+        ),
     ],
     investment: Annotated[
         Optional[str], typer.Option("--investment", metavar="N", help="Planned investment in 亿元 (up to 4 decimals).")
     ] = None,
     stage: Annotated[
-        Optional[str], typer.Option("--stage", help="Starting stage [default: negotiating].", show_default=False)
+        Optional[str],
+        typer.Option(
+            "--stage", help="Starting stage [default: negotiating].", show_default=False, autocompletion=complete_stage
+        ),
     ] = None,
     key: Annotated[bool, typer.Option("--key", help="A key project (重点项目).")] = False,
     district: Annotated[Optional[str], typer.Option("--district", help="District (区市).")] = None,
@@ -209,7 +227,9 @@ def edit(
     ctx: typer.Context,
     project_id: IdArgument,
     name: Annotated[Optional[str], typer.Option("--name", help="New name.")] = None,
-    sector: Annotated[Optional[str], typer.Option("--sector", help="New sector.")] = None,
+    sector: Annotated[
+        Optional[str], typer.Option("--sector", help="New sector.", autocompletion=complete_sector)
+    ] = None,
     investment: Annotated[
         Optional[str],
         typer.Option("--investment", metavar="N", help='Planned investment in 亿元; "" makes it unknown.'),
@@ -264,7 +284,13 @@ def edit(
 def advance(
     ctx: typer.Context,
     project_ids: Annotated[
-        list[int], typer.Argument(metavar="ID...", help="Projects to move one stage up, together.", show_default=False)
+        list[int],
+        typer.Argument(
+            metavar="ID...",
+            help="Projects to move one stage up, together.",
+            show_default=False,
+            autocompletion=complete_project_id,
+        ),
     ],
     from_: FromOption = None,
     note: NoteOption = None,
@@ -300,7 +326,13 @@ def move(
     ctx: typer.Context,
     project_id: IdArgument,
     stage: Annotated[
-        str, typer.Argument(metavar="STAGE", help=f"The stage to put it at: {_STAGE_LIST}.", show_default=False)
+        str,
+        typer.Argument(
+            metavar="STAGE",
+            help=f"The stage to put it at: {_STAGE_LIST}.",
+            show_default=False,
+            autocompletion=complete_stage,
+        ),
     ],
     from_: FromOption = None,
     note: NoteOption = None,
@@ -443,7 +475,10 @@ def undo(
 def history(
     ctx: typer.Context,
     project_id: Annotated[
-        Optional[int], typer.Argument(metavar="[ID]", help="Only this project's events.", show_default=False)
+        Optional[int],
+        typer.Argument(
+            metavar="[ID]", help="Only this project's events.", show_default=False, autocompletion=complete_project_id
+        ),
     ] = None,
     since: Annotated[
         Optional[str], typer.Option("--since", metavar="YYYY-MM-DD", help="Events on or after this day.")

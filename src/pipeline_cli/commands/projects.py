@@ -17,7 +17,7 @@ from ..formats import (
     write_records,
 )
 from ..model import Filters, event_from_row, project_from_row, today
-from ..options import FormatOption, LangOption, NoHeaderOption, with_filters
+from ..options import FormatOption, LangOption, NoHeaderOption, ProjectIdArgument, with_filters
 
 SORT_FIELDS = tuple(store.SORT_EXPRESSIONS)
 
@@ -64,7 +64,7 @@ def list_(
 
 def show(
     ctx: typer.Context,
-    project_id: Annotated[int, typer.Argument(metavar="ID", help="The project's id.")],
+    project_id: ProjectIdArgument,
     format: FormatOption = None,
     no_header: NoHeaderOption = False,
     lang: LangOption = None,
