@@ -299,6 +299,24 @@ def test_the_landed_fixture_adds_the_13_projects(db) -> None:
     assert all(p["stage_since"] <= "2020-08-18" and "报告: " in p["note"] for p in landed)
 
 
+def test_importing_the_same_names_again_warns(db, tmp_path) -> None:
+    assert run_cli("import", "fixtures/landed_2020.csv").exit_code == 0
+    before = file_hash(db)
+    again = run_cli("import", "--dry-run", "fixtures/landed_2020.csv")
+    assert again.exit_code == 0
+    assert again.stdout.splitlines()[-1] == "dry run: 13 added, 0 updated, 0 moved, 0 unchanged; nothing was written"
+    warnings = again.stderr.splitlines()
+    assert len(warnings) == 14
+    assert (
+        warnings[0] == "warning: landed_2020.csv: row 2: project 48 is also named 美锦氢能科技产业园; this adds another"
+    )
+    assert warnings[-1].startswith("hint: a row without an id always adds a project")
+    assert file_hash(db) == before
+    twice = run_cli("import", str(write(tmp_path / "p.csv", "name,sector\n甲,it\n乙,it\n甲,food\n")))
+    assert twice.exit_code == 0
+    assert twice.stderr.splitlines()[0] == "warning: p.csv: row 4: row 2 adds a project of the same name, 甲"
+
+
 # --- import: refusals -----------------------------------------------------------------
 
 

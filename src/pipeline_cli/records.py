@@ -588,3 +588,24 @@ def describe(item: Planned, project_id: int | None) -> str:
     if before.status == "active" and record.status == "dropped":
         parts.append("dropped")
     return f"{who}: {'; '.join(parts)}"
+
+
+def name_warnings(plan: Plan, stored: Mapping[str, int], unit: str = "row") -> list[str]:
+    """Added rows whose name is already taken: most likely a file imported twice.
+
+    Not an error (two projects may share a name), but worth a word: a row
+    without id always adds a project. `stored` maps names to a stored id.
+    """
+    warnings = []
+    seen: dict[str, int] = {}
+    for item in plan.rows:
+        if item.before is not None:
+            continue
+        name = item.record.name
+        if name in stored:
+            warnings.append(f"{unit} {item.number}: project {stored[name]} is also named {name}; this adds another")
+        elif name in seen:
+            warnings.append(f"{unit} {item.number}: {unit} {seen[name]} adds a project of the same name, {name}")
+        else:
+            seen[name] = item.number
+    return warnings

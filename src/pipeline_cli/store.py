@@ -1177,6 +1177,19 @@ def apply_import(
     return ids
 
 
+
+def ids_by_name(conn: sqlite3.Connection, names: Iterable[str]) -> dict[str, int]:
+    """The lowest stored id for each of `names` that a project has (one scan, however many names)."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_names (name TEXT PRIMARY KEY)")
+    try:
+        conn.executemany("INSERT OR IGNORE INTO temp.import_names VALUES (?)", ((name,) for name in names))
+        rows = conn.execute(
+            "SELECT p.name, min(p.id) FROM projects p JOIN temp.import_names n ON n.name = p.name GROUP BY p.name"
+        )
+        return {name: project_id for name, project_id in rows}
+    finally:
+        conn.execute("DROP TABLE temp.import_names")
+
 # --- shell completion ------------------------------------------------------------
 # Read-only and quick: never creates, migrates or waits long for the file.
 

@@ -199,9 +199,17 @@ def _plan(conn: sqlite3.Connection, parsed: records.ParsedFile, name: str, day: 
     last_event = store.last_event_dates(conn, list(existing))
     with output.progress(len(parsed.rows), "checking") as advance:
         try:
-            return records.plan_import(parsed, existing, last_event, day, progress=advance)
+            plan = records.plan_import(parsed, existing, last_event, day, progress=advance)
         except records.BadRows as error:
             raise error.named(name) from None
+    added = [item.record.name for item in plan.rows if item.before is None]
+    if added:
+        warnings = records.name_warnings(plan, store.ids_by_name(conn, added), parsed.unit)
+        for warning in warnings:
+            output.notice(f"warning: {name}: {warning}")
+        if warnings:
+            output.notice("hint: a row without an id always adds a project; give it the id to update that one instead")
+    return plan
 
 
 def _read_bytes(path: Path | None) -> bytes:
