@@ -381,3 +381,527 @@ def write_export(out: TextIO, records: Iterable[dict[str, Any]], fmt: str, *, bo
         out.write(",".join(_csv_cell(cell) for cell in csv_cells(record)) + "\n")
         count += 1
     return count
+
+
+# --- reports: summary, funnel, lights, the dispatch report --------------------------
+# Each report is a reports.* dataclass, drawn here in every format: json with
+# the contract's keys; jsonl, csv and tsv as long rows (one per group, stage,
+# project or report line); table (rich) and markdown for people, markdown
+# written to be pasted into the meeting's minutes.
+
+_COUNT = Column("count", "Projects", "项目数", "number")
+_INVESTMENT = Column("investment", "Investment (亿元)", "计划投资(亿元)", "number")
+_FIELD_COLUMNS = {c.key: c for c in PROJECT_COLUMNS}
+_NONE_LABEL = {"en": "(none)", "zh": "(未填)"}
+_KEY_LABEL = {"en": ("key", "other"), "zh": ("重点", "非重点")}
+_TOTAL_LABEL = {"en": "Total", "zh": "合计"}
+
+
+def _words(style: Style, en: str, zh: str) -> str:
+    return zh if style.lang == "zh" else en
+
+
+def _group_label(field: str, value: Any, lang: str) -> str:
+    if value is None:
+        return _NONE_LABEL[lang]
+    if field == "key":
+        return _KEY_LABEL[lang][0 if value else 1]
+    kind = _FIELD_COLUMNS[field].kind if field in ("sector", "stage") else "text"
+    return label(value, kind, lang)
+
+
+def _yi(total: Any) -> str:
+    return plain(total.investment)
+
+
+def _write_object_json(out: TextIO, value: Any) -> None:
+    out.write(to_json(value, indent=2) + "\n")
+
+
+def _write_jsonl(out: TextIO, records: Iterable[dict[str, Any]]) -> None:
+    for record in records:
+        out.write(to_json(record) + "\n")
+
+
+def _markdown_table(
+    out: TextIO, headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[bool]
+) -> None:
+    out.write("| " + " | ".join(_markdown_cell(h) for h in headers) + " |\n")
+    out.write("|" + "|".join("---:" if n else "---" for n in numeric) + "|\n")
+    for row in rows:
+        out.write("| " + " | ".join(_markdown_cell(cell) for cell in row) + " |\n")
+
+
+def _rich_table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    numeric: Sequence[bool],
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    footer: Sequence[str] | None = None,
+) -> Any:
+    """A report table in the look of write_records' tables; a footer line carries totals."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=title,
+        caption=caption,
+        header_style="bold",
+        title_justify="left",
+        caption_justify="left",
+        box=box.SIMPLE,
+        pad_edge=False,
+        collapse_padding=True,
+        show_footer=footer is not None,
+    )
+    for index, (header, is_number) in enumerate(zip(headers, numeric, strict=True)):
+        table.add_column(
+            header,
+            justify="right" if is_number else "left",
+            footer=footer[index] if footer is not None else "",
+            footer_style="bold",
+            overflow="fold",
+        )
+    for row in rows:
+        table.add_row(*(Text(cell) if isinstance(cell, str) else cell for cell in row))
+    return table
+
+
+# --- plain project rows (lights) --------------------------------------------------
+
+
+def write_plain_projects(out: TextIO, rows: Iterable[Sequence[Any]], fmt: str, style: Style) -> None:
+    """Projects as store's plain tuples (model.PROJECT_FIELDS order), in json, jsonl, csv or tsv.
+
+    The same text write_records gives for project objects, without a dict
+    per row: a million lights stream at the speed of the csv module.
+    """
+    from json.encoder import encode_basestring as text
+
+    from .model import PROJECT_FIELDS
+
+    if fmt in ("csv", "tsv"):
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        if style.header:
+            writer.writerow(PROJECT_FIELDS)
+        writer.writerows(rows)
+        return
+
+    def s(value: str | None) -> str:
+        return "null" if value is None else text(value)
+
+    template = (
+        '{"id": %d, "name": %s, "sector": %s, "stage": %s, "status": %s, "investment": %s, "key": %s,'
+        ' "district": %s, "unit": %s, "lead": %s, "note": %s, "source": %s, "stage_since": %s,'
+        ' "days_in_stage": %d, "light": %s}'
+    )
+    write = out.write
+    first = True
+    if fmt == "json":
+        write("[")
+    for r in rows:
+        line = template % (
+            r[0],
+            text(r[1]),
+            text(r[2]),
+            text(r[3]),
+            text(r[4]),
+            "null" if r[5] is None else repr(r[5]),
+            r[6],
+            s(r[7]),
+            s(r[8]),
+            s(r[9]),
+            s(r[10]),
+            text(r[11]),
+            text(r[12]),
+            r[13],
+            s(r[14]),
+        )
+        if fmt == "json":
+            write(("\n  " if first else ",\n  ") + line)
+        else:
+            write(line + "\n")
+        first = False
+    if fmt == "json":
+        write("]\n" if first else "\n]\n")
+
+
+LIGHTS_BRIEF_COLUMNS = tuple(
+    c
+    for c in PROJECT_COLUMNS
+    if c.key in ("id", "name", "sector", "stage", "investment", "unit", "stage_since", "days_in_stage", "light")
+)
+
+
+# --- summary ---------------------------------------------------------------------
+
+
+def summary_json(summary: Any) -> dict[str, Any]:
+    """{"by": [...], "groups": [{<by fields>, "count", "investment"}], "total": {"count", "investment"}}."""
+    return {
+        "by": list(summary.by),
+        "groups": [
+            {**dict(zip(summary.by, group.values, strict=True)), **group.total.as_json()} for group in summary.groups
+        ],
+        "total": summary.total.as_json(),
+    }
+
+
+def write_summary(out: TextIO, summary: Any, fmt: str, style: Style) -> None:
+    """A reports.Summary: groups with a total; two --by fields as a matrix for people, long rows for machines."""
+    if fmt == "json":
+        _write_object_json(out, summary_json(summary))
+        return
+    body = summary_json(summary)
+    rows = body["groups"] if summary.by else [body["total"]]
+    if fmt == "jsonl":
+        _write_jsonl(out, rows)
+        return
+    if fmt in ("csv", "tsv"):
+        columns = [*(Column(field, field, field) for field in summary.by), _COUNT, _INVESTMENT]
+        _write_delimited(out, rows, columns, "," if fmt == "csv" else "\t", style.header)
+        return
+    if len(summary.by) == 2:
+        _write_cross_table(out, summary, fmt, style)
+        return
+    lang = style.lang
+    headers = [
+        *(_FIELD_COLUMNS[field].header(lang) for field in summary.by),
+        _COUNT.header(lang),
+        _INVESTMENT.header(lang),
+    ]
+    numeric = [*(False for _ in summary.by), True, True]
+    lines = [
+        [
+            *(_group_label(f, v, lang) for f, v in zip(summary.by, g.values, strict=True)),
+            str(g.total.count),
+            _yi(g.total),
+        ]
+        for g in summary.groups
+    ]
+    total = [*([_TOTAL_LABEL[lang]] + [""] * (len(summary.by) - 1) if summary.by else []), str(summary.total.count)]
+    total.append(_yi(summary.total))
+    if not summary.by:
+        lines, footer = [total], None
+    else:
+        footer = total
+    if fmt == "markdown":
+        bold = [[f"**{cell}**" if cell else "" for cell in footer]] if footer else []
+        _markdown_table(out, headers, [*lines, *bold], numeric)
+    else:
+        print_rich(out, _rich_table(headers, lines, numeric, footer=footer), style)
+
+
+def _write_cross_table(out: TextIO, summary: Any, fmt: str, style: Style) -> None:
+    """Rows of the first --by, columns of the second, each cell 'projects / 亿元', totals on both edges."""
+    from .reports import cross_table
+
+    matrix = cross_table(summary)
+    lang = style.lang
+
+    def cell(total: Any) -> str:
+        return f"{total.count} / {_yi(total)}" if total.count else "·"
+
+    corner = f"{_FIELD_COLUMNS[matrix.row_field].header(lang)} ↓ {_FIELD_COLUMNS[matrix.column_field].header(lang)} →"
+    headers = [corner, *(_group_label(matrix.column_field, c, lang) for c in matrix.columns), _TOTAL_LABEL[lang]]
+    numeric = [False, *(True for _ in matrix.columns), True]
+    lines = [
+        [_group_label(matrix.row_field, row, lang), *(cell(c) for c in cells), cell(total)]
+        for row, cells, total in zip(matrix.rows, matrix.cells, matrix.row_totals, strict=True)
+    ]
+    total = [_TOTAL_LABEL[lang], *(cell(c) for c in matrix.column_totals), cell(matrix.total)]
+    note = _words(style, "Each cell: projects / 亿元.", "单元格:项目数 / 计划投资(亿元)。")
+    if fmt == "markdown":
+        _markdown_table(out, headers, [*lines, [f"**{c}**" for c in total]], numeric)
+        out.write(f"\n{note}\n")
+    else:
+        print_rich(out, _rich_table(headers, lines, numeric, footer=total, caption=note), style)
+
+
+# --- funnel ----------------------------------------------------------------------
+
+
+def funnel_json(funnel: Any) -> dict[str, Any]:
+    """{"stages": [{"stage", "reached", "investment", "conversion"}]}."""
+    return {
+        "stages": [
+            {
+                "stage": stage.stage,
+                "reached": stage.reached.count,
+                "investment": stage.reached.investment,
+                "conversion": stage.conversion,
+            }
+            for stage in funnel.stages
+        ]
+    }
+
+
+_FUNNEL_COLUMNS = (
+    Column("stage", "Stage", "阶段", "stage"),
+    Column("reached", "Reached", "达到及以上", "number"),
+    _INVESTMENT,
+    Column("conversion", "Conversion", "转化率", "percent"),
+)
+_BAR_WIDTH = 40
+
+
+def write_funnel(out: TextIO, funnel: Any, fmt: str, style: Style) -> None:
+    """A reports.Funnel; the table draws a bar per stage so the drop from one to the next shows at a glance."""
+    rows = funnel_json(funnel)["stages"]
+    if fmt == "json":
+        _write_object_json(out, {"stages": rows})
+    elif fmt == "jsonl":
+        _write_jsonl(out, rows)
+    elif fmt in ("csv", "tsv"):
+        _write_delimited(out, rows, _FUNNEL_COLUMNS, "," if fmt == "csv" else "\t", style.header)
+    elif fmt == "markdown":
+        _write_markdown(out, rows, _FUNNEL_COLUMNS, style, title=None)
+    else:
+        from rich.bar import Bar
+
+        widest = max((row["reached"] for row in rows), default=0) or 1
+        headers = [c.header(style.lang) for c in _FUNNEL_COLUMNS] + [""]
+        lines = [
+            [
+                *(label(row[c.key], c.kind, style.lang) for c in _FUNNEL_COLUMNS),
+                Bar(size=widest, begin=0, end=row["reached"], width=_BAR_WIDTH, color="cyan"),
+            ]
+            for row in rows
+        ]
+        print_rich(out, _rich_table(headers, lines, [False, True, True, True, False]), style)
+
+
+# --- the dispatch report ----------------------------------------------------------
+
+
+def _entry_json(entry: Any, kind: str) -> dict[str, Any]:
+    record: dict[str, Any] = {"date": entry.date, "id": entry.id, "name": entry.name, "sector": entry.sector}
+    if kind == "moves":
+        record.update({"from": entry.from_, "to": entry.to})
+    else:
+        record["stage"] = entry.stage
+    record["investment"] = entry.investment
+    record["reason" if kind == "dropped" else "note"] = entry.note
+    record["by"] = entry.by
+    return record
+
+
+def report_json(report: Any) -> dict[str, Any]:
+    """{"period", "totals", "moves", "added", "dropped", "lights", "funnel", "by_sector"}.
+
+    lights, funnel and by_sector are exactly what `lights`, `funnel` and
+    `summary --by sector` print.
+    """
+    totals = report.totals
+    return {
+        "period": {"from": report.period.since.isoformat(), "to": report.period.until.isoformat()},
+        "totals": {
+            "start": {"date": report.period.before.isoformat(), **totals.start.as_json()},
+            "end": {"date": report.period.until.isoformat(), **totals.end.as_json()},
+            "change": totals.change.as_json(),
+        },
+        "moves": [_entry_json(entry, "moves") for entry in report.moves],
+        "added": [_entry_json(entry, "added") for entry in report.added],
+        "dropped": [_entry_json(entry, "dropped") for entry in report.dropped],
+        "lights": [dict(project) for project in report.lights],
+        "funnel": funnel_json(report.funnel),
+        "by_sector": summary_json(report.by_sector),
+    }
+
+
+# Long rows of a report in csv and tsv: one line per total, move, addition,
+# drop, light, funnel stage and sector, the same columns for all.
+REPORT_ROW_COLUMNS = (
+    Column("section", "Section", "部分"),
+    Column("date", "Date", "日期"),
+    Column("id", "ID", "编号", "number"),
+    Column("name", "Name", "项目名称"),
+    Column("sector", "Sector", "产业领域", "sector"),
+    Column("stage", "Stage", "阶段", "stage"),
+    Column("from", "From", "原阶段", "stage"),
+    Column("to", "To", "新阶段", "stage"),
+    Column("days_in_stage", "Days", "停留天数", "number"),
+    Column("light", "Light", "亮灯", "light"),
+    _COUNT,
+    _INVESTMENT,
+    Column("conversion", "Conversion", "转化率", "percent"),
+    Column("note", "Note", "说明"),
+)
+
+
+def _report_lines(body: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    """The JSON report as long rows: {"section": ..., **item}."""
+    for at in ("start", "end", "change"):
+        yield {"section": "totals", "at": at, **body["totals"][at]}
+    for section in ("moves", "added", "dropped", "lights"):
+        for item in body[section]:
+            yield {"section": section, **item}
+    for stage in body["funnel"]["stages"]:
+        yield {"section": "funnel", **stage}
+    for group in body["by_sector"]["groups"]:
+        yield {"section": "by_sector", **group}
+
+
+def _report_csv_row(line: dict[str, Any]) -> dict[str, Any]:
+    row = dict(line)
+    if line["section"] == "totals":
+        row["stage"] = line["at"]
+    if line["section"] == "funnel":
+        row["count"] = line["reached"]
+    if line["section"] == "dropped":
+        row["note"] = line["reason"]
+    return row
+
+
+def write_report(out: TextIO, report: Any, fmt: str, style: Style) -> None:
+    """A reports.DispatchReport: markdown for the minutes, a table on a terminal, json with the contract's keys."""
+    body = report_json(report)
+    if fmt == "json":
+        _write_object_json(out, body)
+    elif fmt == "jsonl":
+        _write_jsonl(out, _report_lines(body))
+    elif fmt in ("csv", "tsv"):
+        rows = (_report_csv_row(line) for line in _report_lines(body))
+        _write_delimited(out, rows, REPORT_ROW_COLUMNS, "," if fmt == "csv" else "\t", style.header)
+    else:
+        _write_report_document(out, report, body, fmt, style)
+
+
+@dataclass(frozen=True)
+class _Section:
+    title: str
+    columns: Sequence[Column]
+    records: Sequence[dict[str, Any]]
+    note: str | None = None
+    footer: dict[str, Any] | None = None
+
+
+def _report_sections(report: Any, body: dict[str, Any], style: Style) -> list[_Section]:
+    def w(en: str, zh: str) -> str:
+        return _words(style, en, zh)
+
+    date = Column("date", "Date", "日期")
+    project_id = Column("id", "ID", "编号", "number")
+    name = Column("name", "Project", "项目名称")
+    sector = Column("sector", "Sector", "产业领域", "sector")
+    stage = Column("stage", "Stage", "阶段", "stage")
+    totals = body["totals"]
+
+    def signed(value: Any) -> str:
+        return f"{value:+}" if isinstance(value, int) else f"{Decimal(value):+f}"
+
+    total_records = [
+        {"what": w(f"Start ({totals['start']['date']})", f"期初({totals['start']['date']})"), **totals["start"]},
+        {"what": w(f"End ({totals['end']['date']})", f"期末({totals['end']['date']})"), **totals["end"]},
+        {
+            "what": w("Change", "变化"),
+            "count": signed(totals["change"]["count"]),
+            "investment": signed(totals["change"]["investment"]),
+        },
+    ]
+    red = sum(1 for p in body["lights"] if p["light"] == "red")
+    yellow = sum(1 for p in body["lights"] if p["light"] == "yellow")
+    by_sector = body["by_sector"]
+    return [
+        _Section(w("Totals", "总体情况"), [Column("what", "", ""), _COUNT, _INVESTMENT], total_records),
+        _Section(
+            w(f"Stage moves ({len(report.moves)})", f"进度变动({len(report.moves)})"),
+            [
+                date,
+                project_id,
+                name,
+                sector,
+                Column("from", "From", "原阶段", "stage"),
+                Column("to", "To", "新阶段", "stage"),
+                Column("note", "Note", "说明"),
+            ],
+            body["moves"],
+        ),
+        _Section(
+            w(f"New projects ({len(report.added)})", f"新增项目({len(report.added)})"),
+            [date, project_id, name, sector, stage, _INVESTMENT],
+            body["added"],
+        ),
+        _Section(
+            w(f"Dropped ({len(report.dropped)})", f"退出项目({len(report.dropped)})"),
+            [date, project_id, name, sector, stage, _INVESTMENT, Column("reason", "Reason", "原因")],
+            body["dropped"],
+        ),
+        _Section(
+            w(f"Warning lights today: {red} red, {yellow} yellow", f"当前亮灯:红灯 {red} 个,黄灯 {yellow} 个"),
+            LIGHTS_BRIEF_COLUMNS,
+            body["lights"],
+        ),
+        _Section(
+            w(f"Funnel at {totals['end']['date']}", f"转化漏斗({totals['end']['date']})"),
+            _FUNNEL_COLUMNS,
+            body["funnel"]["stages"],
+            note=w(
+                "Reached: active projects at the stage or past it; conversion: reached ÷ reached of the stage before.",
+                "达到及以上:处于该阶段或更后阶段的在库项目;转化率:本阶段达到数 ÷ 上一阶段达到数。",
+            ),
+        ),
+        _Section(
+            w(f"By sector at {totals['end']['date']}", f"分产业领域({totals['end']['date']})"),
+            [sector, _COUNT, _INVESTMENT],
+            by_sector["groups"],
+            footer={"sector": _TOTAL_LABEL[style.lang], **by_sector["total"]},
+        ),
+    ]
+
+
+def _write_report_document(out: TextIO, report: Any, body: dict[str, Any], fmt: str, style: Style) -> None:
+    since, until = body["period"]["from"], body["period"]["to"]
+    title = _words(style, f"Pipeline dispatch report, {since} to {until}", f"招商项目调度报告({since} 至 {until})")
+    none = _words(style, "None.", "无。")
+    sections = _report_sections(report, body, style)
+    if fmt == "markdown":
+        out.write(f"# {title}\n")
+        for section in sections:
+            out.write(f"\n## {section.title}\n\n")
+            if not section.records:
+                out.write(f"{none}\n")
+                continue
+            headers = [c.header(style.lang) for c in section.columns]
+            rows = [[label(r.get(c.key), c.kind, style.lang) for c in section.columns] for r in section.records]
+            if section.footer is not None:
+                rows.append([f"**{label(section.footer.get(c.key), 'text', style.lang)}**" for c in section.columns])
+            _markdown_table(out, headers, rows, [c.kind in ("number", "percent") for c in section.columns])
+            if section.note:
+                out.write(f"\n{section.note}\n")
+        return
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[Any] = [Text(title, style="bold")]
+    for section in sections:
+        if not section.records:
+            parts.append(Text(f"\n{section.title}\n{none}"))
+            continue
+        rows = []
+        for r in section.records:
+            cells: list[Any] = []
+            for c in section.columns:
+                text = label(r.get(c.key), c.kind, style.lang)
+                value = r.get(c.key)
+                cells.append(Text("● " + text, style=LIGHT_COLORS[value]) if c.kind == "light" and value else text)
+            rows.append(cells)
+        footer = None
+        if section.footer is not None:
+            footer = [label(section.footer.get(c.key), "text", style.lang) for c in section.columns]
+        parts.append(Text(""))
+        parts.append(
+            _rich_table(
+                [c.header(style.lang) for c in section.columns],
+                rows,
+                [c.kind in ("number", "percent") for c in section.columns],
+                title=section.title,
+                footer=footer,
+            )
+        )
+        if section.note:
+            parts.append(Text(section.note, style="dim"))
+    print_rich(out, Group(*parts), style)

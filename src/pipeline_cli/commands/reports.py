@@ -2,8 +2,211 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Annotated, Any, Optional
+
 import typer
+
+from .. import output, reports, store
+from ..errors import LightsFound
+from ..formats import (
+    LIGHTS_BRIEF_COLUMNS,
+    PROJECT_COLUMNS,
+    write_funnel,
+    write_plain_projects,
+    write_records,
+    write_report,
+    write_summary,
+)
+from ..model import Filters, parse_date, project_from_row, today
+from ..options import Format, FormatOption, LangOption, NoHeaderOption, with_filters
+
+_MACHINE_FORMATS = ("json", "jsonl", "csv", "tsv")
+
+
+@with_filters
+def summary(
+    ctx: typer.Context,
+    filters: Filters,
+    by: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--by",
+            metavar="FIELD",
+            help="Group by " + ", ".join(reports.SUMMARY_FIELDS) + "; twice for a cross-table.",
+            show_default=False,
+        ),
+    ] = None,
+    format: FormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Count and total investment, per group; no --by gives the grand total.
+
+    Groups come in ladder and sector order. --by status counts dropped
+    projects too, unless --status is given.
+    """
+    fields = reports.resolve_by(by or [])
+    if "status" in fields and filters.status is None:
+        filters = replace(filters, include_dropped=True)
+    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    rows = store.summary_rows(ctx.obj.connect(), fields, filters, today())
+    write_summary(output.stdout(), reports.summarize(fields, rows), fmt, style)
+
+
+@with_filters
+def funnel(
+    ctx: typer.Context,
+    filters: Filters,
+    format: FormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Per stage: projects at it or past it, their investment, conversion from the stage before."""
+    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    write_funnel(output.stdout(), _funnel(ctx.obj.connect(), filters), fmt, style)
+
+
+def _funnel(conn: Any, filters: Filters) -> reports.Funnel:
+    ladder = [row["stage"] for row in store.stages(conn)]
+    at_stage = {
+        row["v0"]: reports.Total(row["count"], row["wan"] or 0)
+        for row in store.summary_rows(conn, ("stage",), filters, today())
+    }
+    return reports.funnel(ladder, at_stage)
+
+
+@with_filters
+def lights(
+    ctx: typer.Context,
+    filters: Filters,
+    only: Annotated[
+        Optional[str],
+        typer.Option(
+            "--only",
+            metavar="yellow|red",
+            help="Only lights at this level or worse: yellow shows yellow and red, red only red.",
+            show_default=False,
+        ),
+    ] = None,
+    fail_on: Annotated[
+        Optional[str],
+        typer.Option(
+            "--fail-on",
+            metavar="yellow|red",
+            help="After printing, exit 9 if any light shown is at this level or worse (for cron).",
+            show_default=False,
+        ),
+    ] = None,
+    format: FormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Active projects below the last stage with their warning light, reddest and longest-waiting first.
+
+    A light is yellow or red once a project's days in its stage reach the
+    stage's yellow_days or red_days (`pipeline stages`; change them with
+    `pipeline stages set`).
+    """
+    at_least = reports.resolve_level(only, "--only") if only is not None else None
+    level = reports.resolve_level(fail_on, "--fail-on") if fail_on is not None else None
+    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    plain = fmt in _MACHINE_FORMATS
+    rows = store.iter_lights(ctx.obj.connect(), filters, today(), at_least=at_least, plain=plain)
+    counted = [0]
+    if level is not None:
+        rows = _counting(rows, level, plain, counted)
+    out = output.stdout()
+    if plain:
+        write_plain_projects(out, rows, fmt, style)
+    else:
+        records = (project_from_row(row) for row in rows)
+        write_records(out, records, PROJECT_COLUMNS, fmt, style, brief=LIGHTS_BRIEF_COLUMNS)
+    if level is not None and counted[0]:
+        out.flush()
+        which = "red" if level == "red" else "yellow or red"
+        raise LightsFound(
+            f"{counted[0]} {'project has' if counted[0] == 1 else 'projects have'} a {which} light",
+            f"they are listed on stdout; --fail-on {level} exits 9 when any is shown",
+        )
+
+
+def _counting(rows: Iterator[Any], level: str, plain: bool, counted: list[int]) -> Iterator[Any]:
+    """Pass rows through, counting those with a light at `level` or worse.
+
+    Rows come reddest first, so they are a leading run: counting stops at
+    the first one below the level.
+    """
+    for row in rows:
+        if not reports.at_or_above(row[14] if plain else row["light"], level):
+            yield row
+            yield from rows
+            return
+        counted[0] += 1
+        yield row
+
+
+@with_filters
+def report(
+    ctx: typer.Context,
+    filters: Filters,
+    week: Annotated[bool, typer.Option("--week", help="The 7 days ending today [default].")] = False,
+    month: Annotated[bool, typer.Option("--month", help="The calendar month so far.")] = False,
+    since: Annotated[
+        Optional[str], typer.Option("--since", metavar="YYYY-MM-DD", help="First day of the period (with --until).")
+    ] = None,
+    until: Annotated[
+        Optional[str], typer.Option("--until", metavar="YYYY-MM-DD", help="Last day of the period (with --since).")
+    ] = None,
+    format: Annotated[
+        Optional[Format],
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format [default: markdown, on a terminal or not].",
+            show_default=False,
+            case_sensitive=False,
+        ),
+    ] = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """The dispatch report (周调度) for a period: totals and their change, moves, new, dropped, lights, funnel.
+
+    Filters choose projects by what they are today (dropped ones included
+    unless --status says otherwise). A change that was later undone is left
+    out, as if never made.
+    """
+    now = today()
+    period = reports.period(
+        now,
+        week=week,
+        month=month,
+        since=parse_date(since, "--since") if since is not None else None,
+        until=parse_date(until, "--until") if until is not None else None,
+    )
+    fmt, style = output.formatting(format or "markdown", lang=lang, no_header=no_header)
+    if filters.status is None:
+        filters = replace(filters, include_dropped=True)
+    conn = ctx.obj.connect()
+    tally = {
+        (row["v0"], row["v1"]): reports.Total(row["count"], row["wan"] or 0)
+        for row in store.summary_rows(conn, ("stage", "sector"), filters, now, active_only=True)
+    }
+    result = reports.dispatch_report(
+        period,
+        ladder=[row["stage"] for row in store.stages(conn)],
+        sectors=[row["sector"] for row in store.sectors(conn)],
+        now=tally,
+        events=store.iter_report_events(conn, filters, now, period.since),
+        lights=(project_from_row(row) for row in store.iter_lights(conn, filters, now, at_least="yellow")),
+    )
+    write_report(output.stdout(), result, fmt, style)
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command()(summary)
+    app.command()(funnel)
+    app.command()(lights)
+    app.command()(report)
