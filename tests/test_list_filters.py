@@ -329,6 +329,8 @@ def test_unknown_value_lists_the_valid_choices(mixed: Path, cli: Cli, args: list
         ["--max-investment", "1.23456"],
         ["--max-investment", ""],
         ["--limit", "-1"],
+        ["--min-investment", "99999999999999999999"],
+        ["--max-investment", "922337203685477.5808"],
         ["--limit", "x"],
         ["--sort", "bogus"],
         ["--sort", "s"],
@@ -431,6 +433,14 @@ def test_default_order_is_by_id(everything: list[Project]) -> None:
 def test_limit(everything: list[Project], cli: Cli, limit: int) -> None:
     active = [p["id"] for p in everything if p["status"] == "active"]
     assert ids(json_out(cli, "list", "--limit", str(limit))) == active[:limit]
+
+
+def test_a_limit_beyond_sqlite_integers_is_no_limit(everything: list[Project], cli: Cli) -> None:
+    assert len(json_out(cli, "list", "--limit", "99999999999999999999")) == 50
+
+
+def test_the_largest_storable_amount_is_accepted(everything: list[Project], cli: Cli) -> None:
+    assert json_out(cli, "list", "--min-investment", "922337203685477.5807") == []
 
 
 def test_limit_zero_is_an_empty_array_in_every_format(everything: list[Project], cli: Cli) -> None:

@@ -148,6 +148,13 @@ def test_show_999_is_not_found(db: Path, sh: Sh) -> None:
     assert result.stderr.splitlines() == ["error: no project with id 999", "hint: `pipeline list --all` shows every id"]
 
 
+@pytest.mark.parametrize(("project_id", "code"), [("0", 3), ("9223372036854775807", 3), ("99999999999999999999", 2)])
+def test_ids_out_of_range_are_refused_not_crashes(db: Path, sh: Sh, project_id: str, code: int) -> None:
+    result = sh("show", project_id)
+    assert (result.exit_code, result.stdout) == (code, "")
+    assert "internal error" not in result.stderr
+
+
 def test_unknown_sector_through_the_console_script(db: Path, sh: Sh) -> None:
     result = sh("list", "--sector", "biomedicine")
     assert (result.exit_code, result.stdout) == (2, "")

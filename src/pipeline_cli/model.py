@@ -125,6 +125,8 @@ def resolve_status(value: str) -> str:
 # sums are exact integer arithmetic and 871 never comes out as 870.9999.
 
 WAN_PER_YI = 10_000
+# The largest integer SQLite stores: no id, count or amount in 万元 can exceed it.
+MAX_INTEGER = 2**63 - 1
 _AMOUNT = re.compile(r"^\+?(\d+)(?:\.(\d{1,4}))?$")
 
 
@@ -142,7 +144,10 @@ def parse_investment(text: str) -> int:
             )
         raise UsageError(f"investment '{text}' is not a number", "give 亿元 as a decimal, e.g. 12.5")
     whole, fraction = match.group(1), (match.group(2) or "")
-    return int(whole) * WAN_PER_YI + int(fraction.ljust(4, "0") or 0)
+    wan = int(whole) * WAN_PER_YI + int(fraction.ljust(4, "0") or 0)
+    if wan > MAX_INTEGER:
+        raise UsageError(f"investment '{text}' is too large", "amounts are stored as whole 万元 up to 2^63-1")
+    return wan
 
 
 def wan_to_yi(wan: int | None) -> Decimal | None:

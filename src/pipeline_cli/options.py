@@ -10,7 +10,7 @@ from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
-from .model import make_filters
+from .model import MAX_INTEGER, make_filters
 
 
 class Format(StrEnum):
@@ -103,13 +103,22 @@ def complete_stage(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]
 
 
 # Shared arguments and options that complete from the database.
+# max: an id beyond SQLite's integers is a usage error, not an overflow.
 ProjectIdArgument = Annotated[
     int,
-    typer.Argument(metavar="ID", help="The project's id.", show_default=False, autocompletion=complete_project_id),
+    typer.Argument(
+        metavar="ID",
+        help="The project's id.",
+        show_default=False,
+        max=MAX_INTEGER,
+        autocompletion=complete_project_id,
+    ),
 ]
 ProjectIdsArgument = Annotated[
     list[int],
-    typer.Argument(metavar="ID...", help="Project ids.", show_default=False, autocompletion=complete_project_id),
+    typer.Argument(
+        metavar="ID...", help="Project ids.", show_default=False, max=MAX_INTEGER, autocompletion=complete_project_id
+    ),
 ]
 StageArgument = Annotated[
     str,

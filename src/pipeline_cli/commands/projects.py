@@ -16,7 +16,7 @@ from ..formats import (
     write_object,
     write_records,
 )
-from ..model import Filters, event_from_row, project_from_row, today
+from ..model import MAX_INTEGER, Filters, event_from_row, project_from_row, today
 from ..options import FormatOption, LangOption, NoHeaderOption, ProjectIdArgument, with_filters
 
 SORT_FIELDS = tuple(store.SORT_EXPRESSIONS)
@@ -49,6 +49,8 @@ def list_(
 ) -> None:
     """List projects; dropped ones only with --all or --status dropped."""
     field = _sort_field(sort)
+    if limit is not None and limit > MAX_INTEGER:
+        limit = None  # more than SQLite can count: no limit
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
     conn = ctx.obj.connect()
     rows = store.iter_projects(conn, filters, today(), sort=field, reverse=reverse, limit=limit)
