@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
+import shlex
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -602,3 +605,55 @@ def test_write_commands_run_as_a_real_subprocess(db: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout == "7 东华鲲鹏: signed → preliminary\n"
+
+
+# --- the README's examples ------------------------------------------------------------
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d+Z")
+
+
+def _readme_blocks() -> list[tuple[str, str]]:
+    """(the paragraph before it, the block) for each console block of 'Changing projects'."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("\n## Changing projects\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"([^\n]*)\n\n```console\n(.*?)```", section, re.S)
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="the README's check example uses the sqlite3 shell")
+def test_readme_changing_projects_examples_are_real(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replay every example of the README's 'Changing projects' against a fresh seed."""
+    monkeypatch.setenv("PIPELINE_USER", "zhang")
+    monkeypatch.setenv("PATH", f"{PIPELINE_BIN.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.chdir(db.parent)
+    blocks = _readme_blocks()
+    assert len(blocks) >= 12
+    last_code = 0
+    for before, block in blocks:
+        if "Undo it?" in block:
+            # Answered on a terminal in the README; the same undo here, without asking.
+            ok("undo", "--yes")
+            continue
+        monkeypatch.setenv("PIPELINE_DB", str(db))
+        if "every change has been undone" in before:
+            # On a copy, so that the examples after it find the changes still there.
+            copy = db.parent / "undone.db"
+            shutil.copyfile(db, copy)
+            monkeypatch.setenv("PIPELINE_DB", str(copy))
+            while run_cli("undo", "--yes").exit_code == 0:
+                pass
+        for command in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            line, _, expected = command.partition("\n")
+            if line == "echo $?":
+                assert expected == f"{last_code}\n", (line, last_code)
+                continue
+            words = shlex.split(line)
+            if words[0] == "pipeline" and not set(words) & {"|", "&&"}:
+                result = run_cli(*words[1:])
+                last_code, output = result.exit_code, result.stdout + result.stderr
+            else:
+                completed = subprocess.run(
+                    ["bash", "-c", line], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+                )
+                last_code, output = completed.returncode, completed.stdout
+            assert _TIMESTAMP.sub("T", output) == _TIMESTAMP.sub("T", expected), line
