@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from builders import EXTRA_PROJECTS, build, build_mixed
-from conftest import Result, file_hash, run_cli
+from conftest import PIPELINE_BIN, Result, file_hash, run_cli
 from pipeline_cli import store
 from pipeline_cli.model import ProjectRecord
 from pipeline_cli.records import escape_cell, unescape_cell
@@ -581,3 +582,56 @@ def test_backup_while_others_write_passes_check(db, tmp_path, sh) -> None:
         conn = store.open_existing(target)
         assert store.check_database(conn, target) == []
         conn.close()
+
+
+# --- the README's examples ---------------------------------------------------------
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+WPS_TEXT = (
+    "name,sector,stage,investment,district\n"
+    "智能家电产业园项目,智能制造装备,签约,30,即墨区\n"
+    "海洋生物医药中试基地,生物医药,签约,2,崂山区\n"
+)
+
+
+def test_readme_data_in_and_out_examples_are_real(db, monkeypatch) -> None:
+    """Replay the console examples of the README's 'Data in and out' against a fresh seed."""
+    import re
+    import shlex
+    import subprocess
+
+    monkeypatch.chdir(db.parent)
+    monkeypatch.setenv("PIPELINE_USER", "wang")
+    monkeypatch.setenv("PATH", f"{PIPELINE_BIN.parent}{os.pathsep}{os.environ['PATH']}")
+    (db.parent / "fixtures").symlink_to(README.parent / "fixtures")
+    (db.parent / "backups").mkdir()
+    (db.parent / "wps.csv").write_bytes(WPS_TEXT.encode("gbk"))
+    section = README.read_text(encoding="utf-8").split("\n## Data in and out\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```console\n(.*?)```", section, re.S)
+    assert len(blocks) >= 8
+    replayed = 0
+    for block in blocks:
+        for command in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            line, _, expected = command.partition("\n")
+            words = shlex.split(line)
+            if words[0] == "cat":
+                # The file is what cat shows.
+                (db.parent / words[1]).write_text(expected, encoding="utf-8")
+                continue
+            if words[0] == "curl":
+                assert "_facet=stage" in line
+                from test_datasette import get
+
+                (response,) = get(db, "/pipeline/project_view.json?_facet=stage&_size=0")
+                results = response.json()["facet_results"]
+                facet = results.get("results", results)["stage"]["results"]
+                output = json.dumps({item["value"]: item["count"] for item in facet}, separators=(",", ":")) + "\n"
+            elif "|" in words:
+                bash = subprocess.run(["bash", "-c", line], capture_output=True, text=True, env={**os.environ})
+                output = bash.stdout
+            else:
+                result = run_cli(*words[1:])
+                output = result.stderr + result.stdout if result.exit_code else result.stdout + result.stderr
+            assert output == expected, line
+            replayed += 1
+    assert replayed == 13
