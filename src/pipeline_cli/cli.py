@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import os
 import sqlite3
 import sys
+from collections.abc import Iterator, MutableMapping
 from typing import Annotated, Any, Optional
 
 import typer
@@ -11,9 +15,108 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from . import __version__, output, store
-from .commands import changes, database, projects, reports, transfer, vocab
 from .context import AppState
 from .errors import PipelineError
+
+# --- commands, loaded when needed -------------------------------------------------
+# Each command and the module of commands/ that registers it, in the order
+# `pipeline --help` lists them. Only the module of the command being run is
+# imported and turned into Click commands (Click's "lazily loading
+# subcommands"), so `pipeline list` pays neither for the import code nor for
+# building the options of twenty other commands: start-up is most of what a
+# shell script calling pipeline in a loop waits for. A command missing here
+# still works (every module is then loaded); tests/test_startup_imports.py
+# keeps the table in step with what the modules register.
+COMMAND_MODULES: dict[str, str] = {
+    "init": "database",
+    "where": "database",
+    "check": "database",
+    "list": "projects",
+    "show": "projects",
+    "sectors": "vocab",
+    "stages": "vocab",
+    "add": "changes",
+    "edit": "changes",
+    "advance": "changes",
+    "move": "changes",
+    "drop": "changes",
+    "restore": "changes",
+    "undo": "changes",
+    "history": "changes",
+    "summary": "reports",
+    "funnel": "reports",
+    "lights": "reports",
+    "report": "reports",
+    "import": "transfer",
+    "export": "transfer",
+    "backup": "transfer",
+}
+COMMAND_MODULE_NAMES = tuple(dict.fromkeys(COMMAND_MODULES.values()))
+
+
+def load_commands(module_name: str) -> dict[str, Any]:
+    """The Click commands that commands/<module_name>.py registers, by name, in order."""
+    module = importlib.import_module(f"{__package__}.commands.{module_name}")
+    scratch = typer.Typer(
+        rich_markup_mode=app.rich_markup_mode,
+        pretty_exceptions_enable=False,
+    )
+    module.register(scratch)
+    return dict(typer.main.get_group(scratch).commands)
+
+
+class LazyCommands(MutableMapping[str, Any]):
+    """A group's commands, each module's built only when one of its commands is looked up.
+
+    Looking up a name loads that command's module; listing them (help,
+    completion, an unknown name) loads every module.
+    """
+
+    def __init__(self, commands: MutableMapping[str, Any]) -> None:
+        self._commands: dict[str, Any] = dict(commands)
+        self._loaded: set[str] = set()
+
+    def _load(self, module_name: str) -> None:
+        if module_name not in self._loaded:
+            self._loaded.add(module_name)
+            for name, command in load_commands(module_name).items():
+                self._commands.setdefault(name, command)
+
+    def _load_all(self) -> None:
+        for module_name in COMMAND_MODULE_NAMES:
+            self._load(module_name)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._commands:
+            module_name = COMMAND_MODULES.get(name)
+            if module_name is not None:
+                self._load(module_name)
+            if name not in self._commands:
+                self._load_all()
+        return self._commands[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._commands[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._commands[name]
+
+    def __iter__(self) -> Iterator[str]:
+        self._load_all()
+        return iter(list(self._commands))
+
+    def __len__(self) -> int:
+        self._load_all()
+        return len(self._commands)
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        try:
+            self[name]
+        except KeyError:
+            return False
+        return True
 
 
 class PipelineGroup(TyperGroup):
@@ -22,7 +125,13 @@ class PipelineGroup(TyperGroup):
     PipelineError: its message and hint on stderr, its exit code. A closed
     pipe: quiet. Anything else is a bug: exit 1 with a one-line message, the
     traceback only under --debug.
+
+    Its commands are loaded lazily (LazyCommands).
     """
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = LazyCommands(self.commands)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -120,9 +229,32 @@ def root(
     ctx.obj = AppState(db=db, debug=debug)
 
 
-for module in (database, projects, vocab, changes, reports, transfer):
-    module.register(app)
-
-
 def main() -> None:
-    app()
+    """The console script: run the app, flush stdout and stderr, and end the process at once.
+
+    Tearing down an interpreter that has loaded Typer and Click takes about
+    10 ms, as long as `pipeline list` spends on its own work, so the process
+    ends with os._exit once its output is flushed. Nothing is lost: the
+    database connection is closed by PipelineGroup.invoke, files a command
+    writes are closed by their writers, and nothing registers atexit work.
+    An exception other than SystemExit (a bug under --debug) propagates and
+    exits the ordinary way, with its traceback.
+    """
+    try:
+        app()
+        code: Any = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        # What Python's own exit does when stdout cannot be flushed.
+        code = code or 120
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(code)

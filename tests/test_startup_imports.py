@@ -1,0 +1,132 @@
+"""Start-up hygiene: what a read command imports, checked without timing anything.
+
+Shell scripts call `pipeline` dozens of times in a loop, so start-up is most
+of what they wait for. Read commands on their machine formats must not import
+rich, sqlite_utils or pydantic, and a command imports only its own module of
+commands/ (cli.COMMAND_MODULES). Each command runs in a fresh interpreter
+through the real `main()`, and the modules in `sys.modules` are listed as
+the process ends (which catches modules imported by importlib too, that
+`python -X importtime` does not log).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from pipeline_cli import cli
+
+HEAVY = ("rich", "sqlite_utils", "pydantic")
+# `pipeline ARGS` through the real main(), which ends the process with
+# os._exit: just before that, the wrapper writes the names of every module
+# loaded on the last line of stderr.
+MAIN = """
+import os, sys
+real_exit = os._exit
+def report_and_exit(code):
+    sys.stderr.write("\\nmodules loaded: " + " ".join(sorted(sys.modules)) + "\\n")
+    sys.stderr.flush()
+    real_exit(code)
+os._exit = report_and_exit
+from pipeline_cli.cli import main
+main()
+"""
+MARK = "modules loaded: "
+
+
+def run_importing(*args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run `pipeline ARGS` in a fresh interpreter; the result and every module loaded when it ended."""
+    completed = subprocess.run(
+        [sys.executable, "-c", MAIN, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    lines = completed.stderr.splitlines()
+    assert lines and lines[-1].startswith(MARK), completed.stderr
+    completed.stderr = "\n".join(lines[:-1]).strip()
+    return completed, set(lines[-1][len(MARK) :].split())
+
+
+def top_level(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+READ_COMMANDS = [
+    ["list", "--format", "tsv"],
+    ["list", "--format", "json", "--sector", "biomed"],
+    ["summary", "--format", "json"],
+    ["summary", "--by", "sector", "--by", "stage", "--format", "tsv"],
+    ["funnel", "--format", "json"],
+    ["lights", "--format", "tsv"],
+    ["report", "--week", "--format", "json"],
+    ["show", "7", "--format", "json"],
+    ["history", "7", "--format", "tsv"],
+    ["stages", "--format", "json"],
+]
+
+
+@pytest.mark.parametrize("args", READ_COMMANDS, ids=" ".join)
+def test_read_commands_import_neither_rich_nor_sqlite_utils_nor_pydantic(db: Path, args: list[str]) -> None:
+    completed, modules = run_importing(*args)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip(), "the command printed nothing"
+    assert "pipeline_cli.cli" in modules  # the list is really there
+    assert sorted(top_level(modules) & set(HEAVY)) == []
+
+
+@pytest.mark.parametrize("args", READ_COMMANDS, ids=" ".join)
+def test_a_command_imports_only_its_own_module_of_commands(db: Path, args: list[str]) -> None:
+    completed, modules = run_importing(*args)
+    assert completed.returncode == 0, completed.stderr
+    loaded = sorted(name for name in modules if name.startswith("pipeline_cli.commands."))
+    assert loaded == [f"pipeline_cli.commands.{cli.COMMAND_MODULES[args[0]]}"]
+
+
+def test_list_in_a_pipe_does_not_load_the_import_code(db: Path) -> None:
+    # records.py (import/export parsing) is the largest module a read never needs.
+    completed, modules = run_importing("list")
+    assert completed.returncode == 0, completed.stderr
+    assert "pipeline_cli.records" not in modules
+    assert "pipeline_cli.seed" not in modules
+
+
+def test_a_table_on_request_does_import_rich(db: Path) -> None:
+    # The check can fail: drawing a table is where rich belongs.
+    completed, modules = run_importing("list", "--format", "table")
+    assert completed.returncode == 0, completed.stderr
+    assert "rich" in top_level(modules)
+
+
+# --- the table of lazily loaded commands ----------------------------------------
+
+
+def test_command_table_matches_what_each_module_registers() -> None:
+    registered: dict[str, str] = {}
+    for module_name in cli.COMMAND_MODULE_NAMES:
+        for name in cli.load_commands(module_name):
+            assert name not in registered, f"{name} is registered by {registered.get(name)} and {module_name}"
+            registered[name] = module_name
+    assert registered == cli.COMMAND_MODULES
+
+
+def test_help_lists_every_command_in_table_order() -> None:
+    group = typer.main.get_command(cli.app)
+    assert isinstance(group, cli.PipelineGroup)
+    assert group.list_commands(typer.Context(group)) == list(cli.COMMAND_MODULES)
+
+
+def test_a_command_missing_from_the_table_is_still_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A module may register a command before the table names it: lookup then
+    # loads every module rather than saying "no such command".
+    monkeypatch.delitem(cli.COMMAND_MODULES, "funnel")
+    group = typer.main.get_command(cli.app)
+    assert isinstance(group, cli.PipelineGroup)
+    command = group.get_command(typer.Context(group), "funnel")
+    assert command is not None and command.name == "funnel"
+    assert group.get_command(typer.Context(group), "no-such-command") is None
