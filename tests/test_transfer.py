@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from builders import EXTRA_PROJECTS, build, build_mixed
-from conftest import PIPELINE_BIN, Result, file_hash, run_cli
+from conftest import PIPELINE_BIN, Result, file_hash, run_cli, run_sh
 from pipeline_cli import store
 from pipeline_cli.model import ProjectRecord
 from pipeline_cli.records import escape_cell, unescape_cell
@@ -635,3 +635,47 @@ def test_readme_data_in_and_out_examples_are_real(db, monkeypatch) -> None:
             assert output == expected, line
             replayed += 1
     assert replayed == 13
+
+
+def _import_with_stderr_on_a_terminal(path: Path) -> tuple[int, str, str]:
+    import pty
+    import subprocess
+
+    leader, follower = pty.openpty()
+    try:
+        completed = subprocess.run(
+            [str(PIPELINE_BIN), "import", str(path)],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            text=True,
+            timeout=120,
+            env={**os.environ, "COLUMNS": "100"},
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(leader)
+    return completed.returncode, completed.stdout, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_large_file_shows_a_progress_bar_on_a_terminal_only(empty_db, tmp_path) -> None:
+    big = write(tmp_path / "big.csv", "name,sector\n" + "".join(f"项目{i},it\n" for i in range(6000)))
+    code, stdout, terminal = _import_with_stderr_on_a_terminal(big)
+    assert code == 0
+    assert stdout.splitlines()[-1] == "imported: 6000 added, 0 updated, 0 moved, 0 unchanged"
+    assert "checking" in terminal and "6000/6000" in terminal
+    # Piped, stderr stays clean; a small file never shows a bar.
+    piped = run_sh("import", str(big))
+    assert "warning: big.csv: and 5980 more rows adding a name already taken" in piped.stderr
+    assert piped.exit_code == 0 and piped.stderr.count("warning:") == 21 and "checking" not in piped.stderr
+    small = write(tmp_path / "small.csv", "name,sector\n甲,it\n")
+    code, _, terminal = _import_with_stderr_on_a_terminal(small)
+    assert code == 0 and terminal == ""

@@ -194,6 +194,10 @@ def import_(
     output.message(summary)
 
 
+# More than a screenful of the same warning hides the point.
+_WARNINGS_SHOWN = 20
+
+
 def _plan(conn: sqlite3.Connection, parsed: records.ParsedFile, name: str, day: dt.date) -> records.Plan:
     existing = store.projects_by_id(conn, records.ids_in(parsed))
     last_event = store.last_event_dates(conn, list(existing))
@@ -205,8 +209,12 @@ def _plan(conn: sqlite3.Connection, parsed: records.ParsedFile, name: str, day: 
     added = [item.record.name for item in plan.rows if item.before is None]
     if added:
         warnings = records.name_warnings(plan, store.ids_by_name(conn, added), parsed.unit)
-        for warning in warnings:
+        for warning in warnings[:_WARNINGS_SHOWN]:
             output.notice(f"warning: {name}: {warning}")
+        if len(warnings) > _WARNINGS_SHOWN:
+            output.notice(
+                f"warning: {name}: and {len(warnings) - _WARNINGS_SHOWN} more rows adding a name already taken"
+            )
         if warnings:
             output.notice("hint: a row without an id always adds a project; give it the id to update that one instead")
     return plan
