@@ -242,6 +242,20 @@ def test_import_updates_moves_drops_under_one_change_that_undo_reverts(db, tmp_p
     assert check.exit_code == 0, check.stdout + check.stderr
 
 
+def test_a_dropped_project_moves_only_when_the_row_restores_it(environment, tmp_path) -> None:
+    build_mixed(environment)  # project 49 is dropped, at negotiating
+    before = file_hash(environment)
+    refused = run_cli("import", str(write(tmp_path / "p.csv", "id,stage\n49,signed\n")))
+    assert_refused(refused, environment, before)
+    assert "row 2: project 49 is dropped, so its stage cannot change" in refused.stderr
+    result = run_cli("import", str(write(tmp_path / "q.csv", "id,stage,status\n49,signed,active\n")))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "49 旧厂改造项目: restored; negotiating → signed"
+    assert [e["kind"] for e in events(environment) if e["change"] == 1] == ["restored", "stage"]
+    check = run_cli("check")
+    assert check.exit_code == 0, check.stdout + check.stderr
+
+
 def test_new_ids_are_used_and_fresh_ones_come_after_every_id(db, tmp_path) -> None:
     path = write(tmp_path / "p.csv", "name,sector,id\n甲,it,\n乙,it,200\n丙,it,\n")
     result = run_cli("import", str(path))

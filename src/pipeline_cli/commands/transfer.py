@@ -154,10 +154,11 @@ def import_(
 
     A row whose id exists updates that project (columns the file lacks keep
     their values); a row with a new id adds it under that id; a row without
-    id adds it with a fresh one. The whole file is checked first: any bad row
-    (listed with its number, the CSV header being row 1) means exit 5 and
-    nothing written. Every change is recorded as events of one change, so
-    `undo` takes back a whole import.
+    id adds it with a fresh one. The columns are those `export` writes; any
+    other is refused (the computed days_in_stage and light are ignored). The
+    whole file is checked first: any bad row (listed with its number, the CSV
+    header being row 1) means exit 5 and nothing written. Every change is
+    recorded as events of one change, so `undo` takes back a whole import.
     """
     from ..model import today
 
