@@ -687,7 +687,9 @@ def undo_change(conn: sqlite3.Connection, change: int, *, date: dt.date, by: str
         )
         name = conn.execute("SELECT name FROM projects WHERE id = ?", (project_id,)).fetchone()[0]
         done.append(Done(project_id, f"undid change {change}: {project_id} {name}: {effect}"))
-    done.reverse()
+    # By project, each project's lines in the order they were applied, so the
+    # last line of a project says where it ends up.
+    done.sort(key=lambda d: d.project_id)
     return done
 
 
@@ -1289,11 +1291,13 @@ def summary_rows(
 # Each stage's light thresholds as the last day a project may have entered it
 # and still be yellow or red today: `days_in_stage >= red_days` is the same as
 # `stage_since <= today - red_days`, a string comparison of ISO dates per row
-# instead of date arithmetic. The last rung has no thresholds and no lights.
-_CUTOFFS = """(
+# instead of date arithmetic. MATERIALIZED: computed once, not once per
+# project. The last rung has no thresholds and no lights.
+_CUTOFFS = """WITH c AS MATERIALIZED (
     SELECT stage, date(:today, '-' || red_days || ' days') AS red_cut,
            date(:today, '-' || yellow_days || ' days') AS yellow_cut
-    FROM stages WHERE red_days IS NOT NULL) c"""
+    FROM stages WHERE red_days IS NOT NULL)
+"""
 _CUT_LIGHT = (
     "CASE WHEN p.stage_since <= c.red_cut THEN 'red' WHEN p.stage_since <= c.yellow_cut THEN 'yellow' ELSE 'green' END"
 )
@@ -1336,9 +1340,10 @@ def iter_lights(
     elif at_least == "yellow":
         conditions.append("p.stage_since <= c.yellow_cut")
     columns = _PLAIN_PROJECT_COLUMNS if plain else _ROW_PROJECT_COLUMNS
+    # Projects first (whole table in rowid order unless a sector or stage
+    # filter can use its index), each looking up its stage's cut-off days.
     sql = (
-        f"SELECT {columns} FROM projects p JOIN {_CUTOFFS} ON c.stage = p.stage"
-        " JOIN stages st ON st.stage = p.stage"
+        f"{_CUTOFFS}SELECT {columns}{_projects_from(filters)} JOIN c ON c.stage = p.stage"
         f" WHERE {' AND '.join(conditions)} ORDER BY {_CUT_RANK}, p.stage_since, p.id"
     )
     cursor = conn.cursor()
