@@ -1179,7 +1179,6 @@ def apply_import(
     return ids
 
 
-
 def ids_by_name(conn: sqlite3.Connection, names: Iterable[str]) -> dict[str, int]:
     """The lowest stored id for each of `names` that a project has (one scan, however many names)."""
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_names (name TEXT PRIMARY KEY)")
@@ -1191,6 +1190,7 @@ def ids_by_name(conn: sqlite3.Connection, names: Iterable[str]) -> dict[str, int
         return {name: project_id for name, project_id in rows}
     finally:
         conn.execute("DROP TABLE temp.import_names")
+
 
 # --- shell completion ------------------------------------------------------------
 # Read-only and quick: never creates, migrates or waits long for the file.
