@@ -37,6 +37,7 @@ from ..model import (
     today,
 )
 from ..options import (
+    Format,
     FormatOption,
     LangOption,
     NoHeaderOption,
@@ -54,7 +55,7 @@ DateOption = Annotated[
     typer.Option(
         "--date",
         metavar="YYYY-MM-DD",
-        help="The day it happened: not in the future, not before the project's last event [default: today].",
+        help="The day it happened: not in the future, not before the project's last event (default: today).",
         show_default=False,
     ),
 ]
@@ -63,7 +64,7 @@ ByOption = Annotated[
     typer.Option(
         "--by",
         metavar="WHO",
-        help="Who made the change [default: $PIPELINE_USER, else the login name].",
+        help="Who made the change (default: $PIPELINE_USER, else the login name).",
         show_default=False,
     ),
 ]
@@ -78,6 +79,19 @@ FromOption = Annotated[
         show_default=False,
     ),
 ]
+
+# Write commands print one line per change unless a format is asked for.
+WriteFormatOption = Annotated[
+    Optional[Format],
+    typer.Option(
+        "--format",
+        "-f",
+        help="Print the changed projects in this format (default: one line per change).",
+        show_default=False,
+        case_sensitive=False,
+    ),
+]
+
 
 # --- shared ------------------------------------------------------------------
 
@@ -188,7 +202,7 @@ def add(
     stage: Annotated[
         Optional[str],
         typer.Option(
-            "--stage", help="Starting stage [default: negotiating].", show_default=False, autocompletion=complete_stage
+            "--stage", help="Starting stage (default: negotiating).", show_default=False, autocompletion=complete_stage
         ),
     ] = None,
     key: Annotated[bool, typer.Option("--key", help="A key project (重点项目).")] = False,
@@ -198,7 +212,7 @@ def add(
     note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="A note on the project.")] = None,
     date: DateOption = None,
     by: ByOption = None,
-    format: FormatOption = None,
+    format: WriteFormatOption = None,
     no_header: NoHeaderOption = False,
     lang: LangOption = None,
 ) -> None:
@@ -242,7 +256,7 @@ def edit(
     lead: Annotated[Optional[str], typer.Option("--lead", help='Lead official; "" clears it.')] = None,
     note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help='Note; "" clears it.')] = None,
     by: ByOption = None,
-    format: FormatOption = None,
+    format: WriteFormatOption = None,
     no_header: NoHeaderOption = False,
     lang: LangOption = None,
 ) -> None:
@@ -296,7 +310,7 @@ def advance(
     note: NoteOption = None,
     date: DateOption = None,
     by: ByOption = None,
-    format: FormatOption = None,
+    format: WriteFormatOption = None,
     no_header: NoHeaderOption = False,
     lang: LangOption = None,
 ) -> None:
@@ -338,7 +352,7 @@ def move(
     note: NoteOption = None,
     date: DateOption = None,
     by: ByOption = None,
-    format: FormatOption = None,
+    format: WriteFormatOption = None,
     no_header: NoHeaderOption = False,
     lang: LangOption = None,
 ) -> None:
@@ -376,7 +390,7 @@ def drop(
     ],
     date: DateOption = None,
     by: ByOption = None,
-    format: FormatOption = None,
+    format: WriteFormatOption = None,
     no_header: NoHeaderOption = False,
     lang: LangOption = None,
 ) -> None:
@@ -402,7 +416,7 @@ def restore(
     note: NoteOption = None,
     date: DateOption = None,
     by: ByOption = None,
-    format: FormatOption = None,
+    format: WriteFormatOption = None,
     no_header: NoHeaderOption = False,
     lang: LangOption = None,
 ) -> None:
@@ -423,7 +437,7 @@ def undo(
     ctx: typer.Context,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; undo at once.")] = False,
     by: ByOption = None,
-    format: FormatOption = None,
+    format: WriteFormatOption = None,
     no_header: NoHeaderOption = False,
     lang: LangOption = None,
 ) -> None:
