@@ -493,9 +493,11 @@ def write_plain_projects(out: TextIO, rows: Iterable[Sequence[Any]], fmt: str, s
     def s(value: str | None) -> str:
         return "null" if value is None else text(value)
 
+    # Slugs, statuses, sources, ISO dates and lights never need escaping
+    # (the schema and the store guarantee their characters); free text does.
     template = (
-        '{"id": %d, "name": %s, "sector": %s, "stage": %s, "status": %s, "investment": %s, "key": %s,'
-        ' "district": %s, "unit": %s, "lead": %s, "note": %s, "source": %s, "stage_since": %s,'
+        '{"id": %d, "name": %s, "sector": "%s", "stage": "%s", "status": "%s", "investment": %s, "key": %s,'
+        ' "district": %s, "unit": %s, "lead": %s, "note": %s, "source": "%s", "stage_since": "%s",'
         ' "days_in_stage": %d, "light": %s}'
     )
     write = out.write
@@ -506,19 +508,19 @@ def write_plain_projects(out: TextIO, rows: Iterable[Sequence[Any]], fmt: str, s
         line = template % (
             r[0],
             text(r[1]),
-            text(r[2]),
-            text(r[3]),
-            text(r[4]),
+            r[2],
+            r[3],
+            r[4],
             "null" if r[5] is None else repr(r[5]),
             r[6],
             s(r[7]),
             s(r[8]),
             s(r[9]),
             s(r[10]),
-            text(r[11]),
-            text(r[12]),
+            r[11],
+            r[12],
             r[13],
-            s(r[14]),
+            "null" if r[14] is None else '"' + r[14] + '"',
         )
         if fmt == "json":
             write(("\n  " if first else ",\n  ") + line)
