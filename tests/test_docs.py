@@ -67,3 +67,14 @@ def test_the_readme_command_reference_matches_the_code() -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr + "\nrun `cog -r README.md` to regenerate it"
+
+
+def test_no_help_text_is_swallowed_as_rich_markup() -> None:
+    """`[default: x]` in a help string is a rich markup tag: the rich help would drop it."""
+    from rich.markup import render
+
+    swallowed = []
+    for path, command in all_commands():
+        texts = [command.help or ""] + [getattr(param, "help", None) or "" for param in command.params]
+        swallowed += [f"{path}: {text}" for text in texts if render(text).plain != text]
+    assert swallowed == []

@@ -219,7 +219,7 @@ def root(
     ctx: typer.Context,
     db: Annotated[
         Optional[str],
-        typer.Option("--db", metavar="PATH", help="Database file [default: $PIPELINE_DB, else the user data folder]."),
+        typer.Option("--db", metavar="PATH", help="Database file (default: $PIPELINE_DB, else the user data folder)."),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
     version: Annotated[

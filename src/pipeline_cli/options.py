@@ -32,7 +32,7 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output format [default: table on a terminal, tsv in a pipe].",
+        help="Output format (default: table on a terminal, tsv in a pipe).",
         show_default=False,
         case_sensitive=False,
     ),
@@ -176,7 +176,7 @@ _FILTER_PARAMETERS: list[tuple[str, Any, Any]] = [
         Annotated[
             Optional[str],
             typer.Option(
-                "--status", help="active or dropped [default: active].", rich_help_panel=_PANEL, show_default=False
+                "--status", help="active or dropped (default: active).", rich_help_panel=_PANEL, show_default=False
             ),
         ],
         None,

@@ -151,7 +151,7 @@ def _counting(rows: Iterator[Any], level: str, plain: bool, counted: list[int]) 
 def report(
     ctx: typer.Context,
     filters: Filters,
-    week: Annotated[bool, typer.Option("--week", help="The 7 days ending today [default].")] = False,
+    week: Annotated[bool, typer.Option("--week", help="The 7 days ending today (default).")] = False,
     month: Annotated[bool, typer.Option("--month", help="The calendar month so far.")] = False,
     since: Annotated[
         Optional[str], typer.Option("--since", metavar="YYYY-MM-DD", help="First day of the period (with --until).")
@@ -164,7 +164,7 @@ def report(
         typer.Option(
             "--format",
             "-f",
-            help="Output format [default: markdown, on a terminal or not].",
+            help="Output format (default: markdown, on a terminal or not).",
             show_default=False,
             case_sensitive=False,
         ),

@@ -69,7 +69,7 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="csv, json or jsonl [default: from the -o file's extension, else csv].",
+            help="csv, json or jsonl (default: from the -o file's extension, else csv).",
             show_default=False,
             case_sensitive=False,
         ),
@@ -135,7 +135,7 @@ def import_(
             "--encoding",
             "-e",
             metavar="E",
-            help="The file's text encoding, e.g. gb18030 or gbk for Chinese Excel and WPS [default: utf-8].",
+            help="The file's text encoding, e.g. gb18030 or gbk for Chinese Excel and WPS (default: utf-8).",
             show_default=False,
         ),
     ] = None,
@@ -144,7 +144,7 @@ def import_(
         typer.Option(
             "--format",
             "-f",
-            help="csv, json or jsonl [default: from the file's extension].",
+            help="csv, json or jsonl (default: from the file's extension).",
             show_default=False,
             case_sensitive=False,
         ),
