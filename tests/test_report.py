@@ -1,0 +1,290 @@
+"""report: the dispatch report for a period, built from the history.
+
+A constructed timeline puts events before, inside and after a period and
+checks exactly which the report lists and what the totals were at its start
+and end. The seed's `created` events are dated each project's stage_since
+(2019-07-15 to 2020-08-14); the seed has 47 projects and 871 亿元.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builders import build_mixed
+from conftest import Result, file_hash, run_cli
+
+KEYS = ["period", "totals", "moves", "added", "dropped", "lights", "funnel", "by_sector"]
+
+
+def ok(*args: str) -> Result:
+    result = run_cli(*args)
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def report(*args: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(ok("report", *args, "--format", "json").stdout, parse_float=Decimal)
+    assert list(data) == KEYS
+    return data
+
+
+def ids(entries: list[dict[str, Any]]) -> list[int]:
+    return [entry["id"] for entry in entries]
+
+
+def totals(data: dict[str, Any]) -> tuple[tuple[int, Any], tuple[int, Any], tuple[int, Any]]:
+    t = data["totals"]
+    return (
+        (t["start"]["count"], t["start"]["investment"]),
+        (t["end"]["count"], t["end"]["investment"]),
+        (t["change"]["count"], t["change"]["investment"]),
+    )
+
+
+@pytest.fixture
+def timeline(db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Events before, inside and after the period 2020-08-19 .. 2020-08-24; today is 2020-08-25."""
+    monkeypatch.setenv("PIPELINE_TODAY", "2020-08-25")
+    ok("move", "7", "preliminary", "--date", "2020-08-17")  # before the period
+    ok("drop", "41", "--reason", "资金未落实", "--date", "2020-08-19")  # inside ...
+    ok("advance", "12", "--date", "2020-08-19", "--note", "土地摘牌")
+    ok("add", "新项目A", "--sector", "biomed", "--investment", "10", "--date", "2020-08-20")  # id 48
+    ok("drop", "3", "--reason", "投资方撤回", "--date", "2020-08-21")
+    ok("move", "20", "landed", "--date", "2020-08-22")
+    ok("undo", "--yes")  # ... the move of 20 is undone: as if never made
+    ok("restore", "41", "--date", "2020-08-23")
+    ok("advance", "13", "--date", "2020-08-25")  # after the period
+    ok("drop", "30", "--reason", "项目外迁", "--date", "2020-08-25")
+    ok("edit", "1", "--investment", "100")  # today, after the period: 120 -> 100
+    return db
+
+
+PERIOD = ("--since", "2020-08-19", "--until", "2020-08-24")
+
+
+# --- what a period holds -------------------------------------------------------------
+
+
+def test_exactly_the_events_inside_the_period_are_listed(timeline: Path) -> None:
+    data = report(*PERIOD)
+    assert data["period"] == {"from": "2020-08-19", "to": "2020-08-24"}
+    assert [(m["date"], m["id"], m["from"], m["to"], m["note"]) for m in data["moves"]] == [
+        ("2020-08-19", 12, "signed", "preliminary", "土地摘牌"),
+    ]
+    assert data["added"] == [
+        {
+            "date": "2020-08-20",
+            "id": 48,
+            "name": "新项目A",
+            "sector": "biomed",
+            "stage": "negotiating",
+            "investment": 10,
+            "note": None,
+            "by": "tester",
+        }
+    ]
+    assert [(d["date"], d["id"], d["reason"]) for d in data["dropped"]] == [
+        ("2020-08-19", 41, "资金未落实"),
+        ("2020-08-21", 3, "投资方撤回"),
+    ]
+    assert list(data["dropped"][1]) == ["date", "id", "name", "sector", "stage", "investment", "reason", "by"]
+
+
+def test_totals_at_the_start_and_end_of_a_past_period(timeline: Path) -> None:
+    # Start (2020-08-18): the 47. End (2020-08-24): + 48 (10), - 3 (3); 41 dropped
+    # and restored; 30's drop and 1's new amount came after the end.
+    data = report(*PERIOD)
+    assert totals(data) == ((47, 871), (47, 878), (0, 7))
+    assert data["totals"]["start"]["date"] == "2020-08-18"
+    assert data["totals"]["end"]["date"] == "2020-08-24"
+
+
+def test_funnel_and_sectors_are_as_at_the_end_of_the_period(timeline: Path) -> None:
+    data = report(*PERIOD)
+    # At the end: 7 and 12 preliminary, 13 still preliminary, 30 still negotiating.
+    assert [s["reached"] for s in data["funnel"]["stages"]] == [47, 26, 11, 2, 0, 0, 0, 0]
+    # Today the funnel differs: 30 dropped, 13 landed.
+    today = json.loads(ok("funnel", "--format", "json").stdout)
+    assert [s["reached"] for s in today["stages"]] == [46, 26, 11, 3, 0, 0, 0, 0]
+    sectors = {g["sector"]: (g["count"], g["investment"]) for g in data["by_sector"]["groups"]}
+    assert sectors["it"] == (14, Decimal("328.8"))  # 3 dropped; 1 still at 120
+    assert sectors["biomed"] == (15, Decimal("186.6"))  # 48 added
+    assert sectors["transport"] == (8, 260)  # 30 dropped only after the end
+    assert data["by_sector"]["total"] == {"count": 47, "investment": 878}
+
+
+def test_the_week_ending_today(timeline: Path) -> None:
+    data = report("--week")  # 2020-08-19 .. 2020-08-25
+    assert data["period"] == {"from": "2020-08-19", "to": "2020-08-25"}
+    assert ids(data["moves"]) == [12, 13]
+    assert ids(data["dropped"]) == [41, 3, 30]
+    assert totals(data) == ((47, 871), (46, 758), (-1, -113))  # + 10 - 3 - 100 (30) - 20 (1's edit)
+    assert report() == data  # --week is the default
+
+
+def test_a_period_before_everything_written(timeline: Path) -> None:
+    data = report("--since", "2020-08-01", "--until", "2020-08-16")
+    assert data["moves"] == []
+    assert ids(data["added"]) == [5, 44, 20, 40]  # the seed's projects created in those days
+    # 6.5 + 6.3 + 3 + 4 亿元 came in during the period.
+    assert totals(data) == ((43, Decimal("851.2")), (47, 871), (4, Decimal("19.8")))
+
+
+def test_the_month_so_far(db: Path) -> None:
+    data = report("--month")
+    assert data["period"] == {"from": "2020-08-01", "to": "2020-08-18"}
+    assert ids(data["added"]) == [5, 44, 20, 40]
+    assert totals(data)[0] == (43, Decimal("851.2"))
+
+
+def test_the_seed_week(db: Path) -> None:
+    data = report()
+    assert data["period"] == {"from": "2020-08-12", "to": "2020-08-18"}
+    assert (data["moves"], ids(data["added"]), data["dropped"]) == ([], [40], [])
+    assert totals(data) == ((46, 867), (47, 871), (1, 4))
+
+
+# --- undo ----------------------------------------------------------------------------
+
+
+def test_an_undone_add_or_drop_never_happened(db: Path) -> None:
+    ok("add", "误录项目", "--sector", "it", "--investment", "5")
+    ok("undo", "--yes")  # the project stays, dropped with reason undo
+    ok("drop", "7", "--reason", "误操作")
+    ok("undo", "--yes")
+    data = report()
+    assert ids(data["added"]) == [40]
+    assert data["dropped"] == []
+    assert totals(data) == ((46, 867), (47, 871), (1, 4))
+    assert summary_total() == (47, 871)
+
+
+def test_a_move_undone_is_not_a_move_but_a_move_back_is(db: Path) -> None:
+    ok("advance", "7", "--date", "2020-08-15")
+    ok("move", "7", "signed", "--date", "2020-08-16")  # a real move back, not an undo
+    ok("advance", "12")
+    ok("undo", "--yes")
+    data = report()
+    assert [(m["id"], m["from"], m["to"]) for m in data["moves"]] == [
+        (7, "signed", "preliminary"),
+        (7, "preliminary", "signed"),
+    ]
+
+
+def test_projects_stored_dropped_without_a_drop_event_never_count(environment: Path) -> None:
+    build_mixed(environment)  # two of the extra five are dropped, one has no amount
+    data = report("--since", "2018-01-01", "--until", "2020-08-18")
+    # 47 + 3 active: 871 + unknown + 12345.6789 + 50; the two dropped never count.
+    assert totals(data) == ((0, 0), (50, Decimal("13266.6789")), (50, Decimal("13266.6789")))
+    assert data["dropped"] == []
+    assert len(data["added"]) == 52
+
+
+# --- the report's figures are the other reports' ---------------------------------------
+
+
+def summary_total(*args: str) -> tuple[int, Any]:
+    total = json.loads(ok("summary", *args, "--format", "json").stdout, parse_float=Decimal)["total"]
+    return total["count"], total["investment"]
+
+
+def test_sections_are_what_summary_funnel_and_lights_print(timeline: Path) -> None:
+    data = report("--week")
+    by_sector = json.loads(ok("summary", "--by", "sector", "--format", "json").stdout, parse_float=Decimal)
+    assert data["by_sector"] == by_sector
+    assert (data["totals"]["end"]["count"], data["totals"]["end"]["investment"]) == summary_total()
+    funnel = json.loads(ok("funnel", "--format", "json").stdout, parse_float=Decimal)
+    assert data["funnel"] == funnel
+    lights = json.loads(ok("lights", "--only", "yellow", "--format", "json").stdout, parse_float=Decimal)
+    assert data["lights"] == lights
+    assert {p["light"] for p in lights} == {"red", "yellow"}
+
+
+def test_filters_choose_the_projects(timeline: Path) -> None:
+    data = report(*PERIOD, "--sector", "it")
+    assert ids(data["moves"]) == [12]
+    assert data["added"] == []
+    assert ids(data["dropped"]) == [3]
+    assert totals(data) == ((15, Decimal("331.8")), (14, Decimal("328.8")), (-1, -3))
+    assert {p["sector"] for p in data["lights"]} == {"it"}
+    assert [g["sector"] for g in data["by_sector"]["groups"]] == ["it"]
+
+
+# --- formats -----------------------------------------------------------------------------
+
+
+def test_markdown_is_the_default_even_in_a_pipe(timeline: Path, sh: Any) -> None:
+    result = sh("report", *PERIOD)
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert text.startswith("# Pipeline dispatch report, 2020-08-19 to 2020-08-24\n")
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings[:4] == ["## Totals", "## Stage moves (1)", "## New projects (1)", "## Dropped (2)"]
+    assert headings[4].startswith("## Warning lights today: ")
+    assert headings[5:] == ["## Funnel at 2020-08-24", "## By sector at 2020-08-24"]
+    assert "| Start (2020-08-18) | 47 | 871 |" in text
+    assert "| End (2020-08-24) | 47 | 878 |" in text
+    assert "| Change | +0 | +7 |" in text
+    assert (
+        "| 2020-08-21 | 3 | 工业互联网平台区域总部项目 | it 新一代信息技术 | negotiating 在谈 | 3 | 投资方撤回 |"
+        in text
+    )
+    assert "| **Total** | **47** | **878** |" in text
+
+
+def test_markdown_in_chinese_and_an_empty_section(db: Path) -> None:
+    text = ok("report", "--lang", "zh").stdout
+    assert text.startswith("# 招商项目调度报告(2020-08-12 至 2020-08-18)\n")
+    assert "## 进度变动(0)\n\n无。\n" in text
+    assert "| 期末(2020-08-18) | 47 | 871 |" in text
+
+
+def test_every_format_parses(timeline: Path) -> None:
+    lines = [json.loads(line) for line in ok("report", *PERIOD, "-f", "jsonl").stdout.splitlines()]
+    sections = [line["section"] for line in lines]
+    assert sections[:3] == ["totals"] * 3
+    assert sections.count("moves") == 1
+    assert sections.count("funnel") == 8
+    assert lines[2] == {"section": "totals", "at": "change", "count": 0, "investment": 7}
+    for fmt, delimiter in (("csv", ","), ("tsv", "\t")):
+        rows = list(csv.DictReader(io.StringIO(ok("report", *PERIOD, "-f", fmt).stdout), delimiter=delimiter))
+        assert [r["section"] for r in rows] == sections
+        assert rows[1]["stage"] == "end" and rows[1]["count"] == "47" and rows[1]["investment"] == "878"
+        dropped = [r for r in rows if r["section"] == "dropped"]
+        assert [(r["id"], r["note"]) for r in dropped] == [("41", "资金未落实"), ("3", "投资方撤回")]
+    table = ok("report", *PERIOD, "-f", "table").stdout
+    assert "Pipeline dispatch report, 2020-08-19 to 2020-08-24" in table
+    assert "新项目A" in table
+
+
+# --- refusals -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--since", "2020-08-01"], "--since and --until go together"),
+        (["--until", "2020-08-01"], "--since and --until go together"),
+        (["--since", "2020-08-10", "--until", "2020-08-01"], "--since 2020-08-10 is after --until 2020-08-01"),
+        (["--since", "2020-8-1", "--until", "2020-08-10"], "--since '2020-8-1' is not a date"),
+        (["--since", "2020-08-01", "--until", "2020-02-30"], "--until '2020-02-30' is not a date"),
+        (["--since", "2020-08-01", "--until", "2020-08-19"], "--until 2020-08-19 is in the future"),
+        (["--week", "--month"], "--week and --month cannot be combined"),
+        (["--month", "--since", "2020-08-01", "--until", "2020-08-02"], "cannot be combined"),
+        (["--sector", "nope"], "unknown sector 'nope'"),
+    ],
+)
+def test_refusals(db: Path, args: list[str], message: str) -> None:
+    before = file_hash(db)
+    result = run_cli("report", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+    assert file_hash(db) == before
