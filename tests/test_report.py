@@ -256,7 +256,7 @@ def test_every_format_parses(timeline: Path) -> None:
     for fmt, delimiter in (("csv", ","), ("tsv", "\t")):
         rows = list(csv.DictReader(io.StringIO(ok("report", *PERIOD, "-f", fmt).stdout), delimiter=delimiter))
         assert [r["section"] for r in rows] == sections
-        assert rows[1]["stage"] == "end" and rows[1]["count"] == "47" and rows[1]["investment"] == "878"
+        assert rows[1]["at"] == "end" and rows[1]["count"] == "47" and rows[1]["investment"] == "878"
         dropped = [r for r in rows if r["section"] == "dropped"]
         assert [(r["id"], r["note"]) for r in dropped] == [("41", "资金未落实"), ("3", "投资方撤回")]
     table = ok("report", *PERIOD, "-f", "table").stdout
