@@ -477,7 +477,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="47,10000,1000000", help="project counts (default: 47,10000,1000000)")
     parser.add_argument("--runs", type=int, default=7, help="measured runs per command below 1,000,000 (default 7)")
     parser.add_argument("--runs-large", type=int, default=3, help="measured runs at 1,000,000 and import (default 3)")
-    parser.add_argument("--only", help="run only benchmarks whose name contains this text")
+    parser.add_argument("--only", help="run only benchmarks whose name contains one of these comma-separated texts")
     parser.add_argument("--write", metavar="FILE", help="also write the results as Markdown to FILE")
     parser.add_argument("--pipeline", help="the pipeline executable (default: the one beside this Python)")
     args = parser.parse_args()
@@ -488,7 +488,8 @@ def main() -> None:
         print("sqlite3 shell not found: its baseline is left out", file=sys.stderr)
     benches = plan(setup, [int(s) for s in args.sizes.split(",")], args.runs, args.runs_large)
     if args.only:
-        benches = [b for b in benches if args.only in b.name]
+        wanted = args.only.split(",")
+        benches = [b for b in benches if any(text in b.name for text in wanted)]
     for bench in benches:
         start = time.perf_counter()
         try:

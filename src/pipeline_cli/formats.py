@@ -75,7 +75,9 @@ def to_json(value: Any, *, indent: int | None = None) -> str:
 # the C encoder with separators that reproduce the indented layout. The bytes
 # are exactly json.dumps(value, indent=2) + newline, as to_json gives.
 
-_SCALARS = (str, int, float, bool, type(None), Decimal, dt.date, dt.datetime)
+# Exact types (a subclass takes the slower, equally correct path).
+_SCALAR_TYPES = frozenset((str, int, float, bool, type(None), Decimal, dt.date, dt.datetime))
+_KEY_TYPES = frozenset((str,))
 _FLAT_ENCODERS: dict[int, json.JSONEncoder] = {}
 
 
@@ -83,9 +85,7 @@ def _flat_encoder(depth: int) -> json.JSONEncoder:
     """Compact C encoder whose item separator puts each value on its own line at `depth`."""
     encoder = _FLAT_ENCODERS.get(depth)
     if encoder is None:
-        encoder = json.JSONEncoder(
-            ensure_ascii=False, default=_json_default, separators=(",\n" + "  " * depth, ": ")
-        )
+        encoder = json.JSONEncoder(ensure_ascii=False, default=_json_default, separators=(",\n" + "  " * depth, ": "))
         _FLAT_ENCODERS[depth] = encoder
     return encoder
 
@@ -100,11 +100,11 @@ def _write_json_value(write: Any, value: Any, depth: int) -> None:
     if isinstance(value, dict):
         if not value:
             write("{}")
-        elif all(isinstance(key, str) for key in value) and all(isinstance(v, _SCALARS) for v in value.values()):
+        elif not _KEY_TYPES.issuperset(map(type, value)):
+            write(_reindent(to_json(value, indent=2), depth))
+        elif _SCALAR_TYPES.issuperset(map(type, value.values())):
             text = _flat_encoder(depth + 1).encode(value)
             write("{\n" + "  " * (depth + 1) + text[1:-1] + "\n" + "  " * depth + "}")
-        elif not all(isinstance(key, str) for key in value):
-            write(_reindent(to_json(value, indent=2), depth))
         else:
             inner = "  " * (depth + 1)
             write("{")
@@ -115,7 +115,7 @@ def _write_json_value(write: Any, value: Any, depth: int) -> None:
     elif isinstance(value, (list, tuple)):
         if not value:
             write("[]")
-        elif all(isinstance(item, _SCALARS) for item in value):
+        elif _SCALAR_TYPES.issuperset(map(type, value)):
             text = _flat_encoder(depth + 1).encode(list(value))
             write("[\n" + "  " * (depth + 1) + text[1:-1] + "\n" + "  " * depth + "]")
         else:
