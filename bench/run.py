@@ -45,30 +45,44 @@ LARGE = 1_000_000
 IMPORT_ROWS = 100_000
 
 # --- the equivalent SQL ---------------------------------------------------------
-# What each pipeline command computes, as one statement, written independently
-# of pipeline's own SQL: the rows (and columns) the command prints.
+# What each pipeline command computes, as the best single statement we know:
+# the rows (and columns) the command prints. Aggregates scan the table in
+# rowid order (NOT INDEXED: the planner would otherwise walk the sector index
+# and read the table at random, about twice as slow); lights compare
+# stage_since with each stage's cut-off days, computed once.
 
 _DAYS = f"CAST(julianday('{TODAY}') - julianday(p.stage_since) AS INTEGER)"
 _LIGHT = f"""CASE WHEN p.status <> 'active' OR st.red_days IS NULL THEN NULL
          WHEN {_DAYS} >= st.red_days THEN 'red'
          WHEN {_DAYS} >= st.yellow_days THEN 'yellow' ELSE 'green' END"""
-_PROJECT = f"""
-SELECT p.id, p.name, p.sector, p.stage, p.status, p.investment_wan / 10000.0 AS investment,
+_COLUMNS = """p.id, p.name, p.sector, p.stage, p.status, p.investment_wan / 10000.0 AS investment,
        CASE p.key WHEN 1 THEN 'true' ELSE 'false' END AS key, p.district, p.unit, p.lead,
-       p.note, p.source, p.stage_since, {_DAYS} AS days_in_stage, {_LIGHT} AS light
+       p.note, p.source, p.stage_since"""
+_PROJECT = f"""
+SELECT {_COLUMNS}, {_DAYS} AS days_in_stage, {_LIGHT} AS light
 FROM projects p JOIN stages st ON st.stage = p.stage
 """
 LIST_SQL = f"{_PROJECT} WHERE p.status = 'active' ORDER BY p.id"
 LIST_SECTOR_SQL = f"{_PROJECT} WHERE p.status = 'active' AND p.sector = 'biomed' ORDER BY p.id"
+_CUTS = f"""c AS MATERIALIZED (
+    SELECT stage, date('{TODAY}', '-' || red_days || ' days') AS red_cut,
+           date('{TODAY}', '-' || yellow_days || ' days') AS yellow_cut
+    FROM stages WHERE red_days IS NOT NULL)"""
+_RANK = "CASE WHEN p.stage_since <= c.red_cut THEN 0 WHEN p.stage_since <= c.yellow_cut THEN 1 ELSE 2 END"
 LIGHTS_SQL = f"""
-SELECT * FROM ({_PROJECT} WHERE p.status = 'active') WHERE light IS NOT NULL
-ORDER BY CASE light WHEN 'red' THEN 3 WHEN 'yellow' THEN 2 ELSE 1 END DESC, days_in_stage DESC, id
+WITH {_CUTS}
+SELECT {_COLUMNS}, {_DAYS} AS days_in_stage,
+       CASE {_RANK} WHEN 0 THEN 'red' WHEN 1 THEN 'yellow' ELSE 'green' END AS light
+FROM projects p JOIN c ON c.stage = p.stage
+WHERE p.status = 'active'
+ORDER BY {_RANK}, p.stage_since, p.id
 """
 SUMMARY_SQL = """
-SELECT p.sector, p.stage, count(*) AS count, sum(p.investment_wan) / 10000.0 AS investment
-FROM projects p JOIN sectors sec ON sec.sector = p.sector JOIN stages st ON st.stage = p.stage
-WHERE p.status = 'active'
-GROUP BY p.sector, p.stage ORDER BY sec.position, st.position
+SELECT g.sector, g.stage, g.count, g.wan / 10000.0 AS investment
+FROM (SELECT sector, stage, count(*) AS count, sum(investment_wan) AS wan
+      FROM projects NOT INDEXED WHERE status = 'active' GROUP BY sector, stage) g
+JOIN sectors sec ON sec.sector = g.sector JOIN stages st ON st.stage = g.stage
+ORDER BY sec.position, st.position
 """
 FUNNEL_SQL = """
 SELECT stage, reached, investment,
@@ -79,7 +93,7 @@ FROM (
            sum(coalesce(g.wan, 0)) OVER (ORDER BY st.position DESC) / 10000.0 AS investment
     FROM stages st
     LEFT JOIN (SELECT stage, count(*) AS n, sum(investment_wan) AS wan
-               FROM projects WHERE status = 'active' GROUP BY stage) g ON g.stage = st.stage
+               FROM projects NOT INDEXED WHERE status = 'active' GROUP BY stage) g ON g.stage = st.stage
 )
 ORDER BY position
 """
@@ -98,7 +112,7 @@ SELECT e.kind, e.project_id, p.name, p.sector, p.investment_wan / 10000.0, e.dat
 FROM events e JOIN projects p ON p.id = e.project_id
 WHERE e.kind IN ('created', 'dropped') AND e.date BETWEEN '{_WEEK_FROM}' AND '{TODAY}'
 UNION ALL
-SELECT 'light', NULL, light, count(*), sum(investment), NULL FROM ({LIST_SQL}) WHERE light IS NOT NULL GROUP BY light
+SELECT 'light', id, name, light, investment, days_in_stage FROM ({LIGHTS_SQL}) WHERE light <> 'green'
 UNION ALL
 SELECT 'funnel', NULL, stage, reached, investment, conversion FROM ({FUNNEL_SQL})
 """

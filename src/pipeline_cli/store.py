@@ -853,6 +853,21 @@ JOIN stages st ON st.stage = p.stage
 JOIN sectors sec ON sec.sector = p.sector
 """
 
+# The same rows with each field as the contract writes it (investment a
+# number of 亿元, key true/false: see _PLAIN_PROJECT_COLUMNS), for
+# formats.write_plain_projects: `list` in a machine format streams a million
+# projects without a dict or a Decimal per row.
+PROJECT_PLAIN_SELECT = f"""
+SELECT p.id, p.name, p.sector, p.stage, p.status,
+       CASE WHEN p.investment_wan % 10000 = 0 THEN p.investment_wan / 10000 ELSE p.investment_wan / 10000.0 END,
+       CASE WHEN p.key THEN 'true' ELSE 'false' END,
+       p.district, p.unit, p.lead, p.note, p.source, p.stage_since,
+       {_DAYS} AS days_in_stage, {_LIGHT} AS light
+FROM projects p
+JOIN stages st ON st.stage = p.stage
+JOIN sectors sec ON sec.sector = p.sector
+"""
+
 # --sort FIELD -> ORDER BY expression; unknown values never reach SQL.
 SORT_EXPRESSIONS = {
     "id": "p.id",
@@ -922,15 +937,24 @@ def iter_projects(
     sort: str = "id",
     reverse: bool = False,
     limit: int | None = None,
-) -> Iterator[sqlite3.Row]:
-    """Projects matching `filters`, streamed from the cursor."""
+    plain: bool = False,
+) -> Iterator[Any]:
+    """Projects matching `filters`, streamed from the cursor.
+
+    Rows are sqlite3.Row (investment in 万元, key 0/1) or, with `plain`,
+    tuples of the contract's values in model.PROJECT_FIELDS order.
+    """
     where, params = filter_clause(filters, today)
     direction = "DESC" if reverse else "ASC"
-    sql = f"{PROJECT_SELECT}{where} ORDER BY {SORT_EXPRESSIONS[sort]} {direction}, p.id {direction}"
+    select = PROJECT_PLAIN_SELECT if plain else PROJECT_SELECT
+    sql = f"{select}{where} ORDER BY {SORT_EXPRESSIONS[sort]} {direction}, p.id {direction}"
     if limit is not None:
         sql += " LIMIT :limit"
         params["limit"] = limit
-    return iter(conn.execute(sql, params))
+    cursor = conn.cursor()
+    if plain:
+        cursor.row_factory = None
+    return iter(cursor.execute(sql, params))
 
 
 def get_project(conn: sqlite3.Connection, project_id: int, today: dt.date) -> sqlite3.Row | None:

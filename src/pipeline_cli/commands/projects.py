@@ -14,6 +14,7 @@ from ..formats import (
     PROJECT_BRIEF_COLUMNS,
     PROJECT_COLUMNS,
     write_object,
+    write_plain_projects,
     write_records,
 )
 from ..model import MAX_INTEGER, Filters, event_from_row, project_from_row, today
@@ -53,6 +54,11 @@ def list_(
         limit = None  # more than SQLite can count: no limit
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
     conn = ctx.obj.connect()
+    if fmt in ("json", "jsonl", "csv", "tsv"):
+        # Machine formats: the contract's values straight from SQL, no dict per row.
+        plain = store.iter_projects(conn, filters, today(), sort=field, reverse=reverse, limit=limit, plain=True)
+        write_plain_projects(output.stdout(), plain, fmt, style)
+        return
     rows = store.iter_projects(conn, filters, today(), sort=field, reverse=reverse, limit=limit)
     write_records(
         output.stdout(),
