@@ -246,6 +246,12 @@ def test_markdown_in_chinese_and_an_empty_section(db: Path) -> None:
     assert "| 期末(2020-08-18) | 47 | 871 |" in text
 
 
+def test_json_is_laid_out_as_json_dumps_with_indent_2(timeline: Path) -> None:
+    for args in (PERIOD, ("--week", "--stage", "capacity")):  # with lights streamed, and with none
+        text = ok("report", *args, "--format", "json").stdout
+        assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+
+
 def test_every_format_parses(timeline: Path) -> None:
     lines = [json.loads(line) for line in ok("report", *PERIOD, "-f", "jsonl").stdout.splitlines()]
     sections = [line["section"] for line in lines]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -762,7 +763,8 @@ def report_json(report: Any) -> dict[str, Any]:
     """{"period", "totals", "moves", "added", "dropped", "lights", "funnel", "by_sector"}.
 
     lights, funnel and by_sector are exactly what `lights`, `funnel` and
-    `summary --by sector` print.
+    `summary --by sector` print. "lights" is a generator, read once, so a
+    report of a million projects streams.
     """
     totals = report.totals
     return {
@@ -775,7 +777,7 @@ def report_json(report: Any) -> dict[str, Any]:
         "moves": [_entry_json(entry, "moves") for entry in report.moves],
         "added": [_entry_json(entry, "added") for entry in report.added],
         "dropped": [_entry_json(entry, "dropped") for entry in report.dropped],
-        "lights": [dict(project) for project in report.lights],
+        "lights": (dict(project) for project in report.lights),
         "funnel": funnel_json(report.funnel),
         "by_sector": summary_json(report.by_sector),
     }
@@ -829,7 +831,7 @@ def write_report(out: TextIO, report: Any, fmt: str, style: Style) -> None:
     """A reports.DispatchReport: markdown for the minutes, a table on a terminal, json with the contract's keys."""
     body = report_json(report)
     if fmt == "json":
-        _write_object_json(out, body)
+        _write_report_json(out, body)
     elif fmt == "jsonl":
         _write_jsonl(out, _report_lines(body))
     elif fmt in ("csv", "tsv"):
@@ -839,11 +841,31 @@ def write_report(out: TextIO, report: Any, fmt: str, style: Style) -> None:
         _write_report_document(out, report, body, fmt, style)
 
 
+def _write_report_json(out: TextIO, body: dict[str, Any]) -> None:
+    """The report object as json.dumps(body, indent=2) lays it out, its lights streamed one by one."""
+    write = out.write
+    write("{")
+    for index, (key, value) in enumerate(body.items()):
+        write(("\n" if index == 0 else ",\n") + "  " + to_json(key) + ": ")
+        if key != "lights":
+            _write_json_value(write, value, 1)
+            continue
+        first = True
+        for project in value:
+            write("[\n    " if first else ",\n    ")
+            _write_json_value(write, project, 2)
+            first = False
+        write("[]" if first else "\n  ]")
+    write("\n}\n")
+
+
 @dataclass(frozen=True)
 class _Section:
     title: str
     columns: Sequence[Column]
-    records: Sequence[dict[str, Any]]
+    # A list, or (lights) an iterable read once; `empty` says whether it has rows.
+    records: Iterable[dict[str, Any]]
+    empty: bool
     note: str | None = None
     footer: dict[str, Any] | None = None
 
@@ -871,11 +893,10 @@ def _report_sections(report: Any, body: dict[str, Any], style: Style) -> list[_S
             "investment": signed(totals["change"]["investment"]),
         },
     ]
-    red = sum(1 for p in body["lights"] if p["light"] == "red")
-    yellow = sum(1 for p in body["lights"] if p["light"] == "yellow")
+    red, yellow = report.light_counts.get("red", 0), report.light_counts.get("yellow", 0)
     by_sector = body["by_sector"]
     return [
-        _Section(w("Totals", "总体情况"), [Column("what", "", ""), _COUNT, _INVESTMENT], total_records),
+        _Section(w("Totals", "总体情况"), [Column("what", "", ""), _COUNT, _INVESTMENT], total_records, False),
         _Section(
             w(f"Stage moves ({len(report.moves)})", f"进度变动({len(report.moves)})"),
             [
@@ -888,26 +909,31 @@ def _report_sections(report: Any, body: dict[str, Any], style: Style) -> list[_S
                 Column("note", "Note", "说明"),
             ],
             body["moves"],
+            not body["moves"],
         ),
         _Section(
             w(f"New projects ({len(report.added)})", f"新增项目({len(report.added)})"),
             [date, project_id, name, sector, stage, _INVESTMENT],
             body["added"],
+            not body["added"],
         ),
         _Section(
             w(f"Dropped ({len(report.dropped)})", f"退出项目({len(report.dropped)})"),
             [date, project_id, name, sector, stage, _INVESTMENT, Column("reason", "Reason", "原因")],
             body["dropped"],
+            not body["dropped"],
         ),
         _Section(
             w(f"Warning lights today: {red} red, {yellow} yellow", f"当前亮灯:红灯 {red} 个,黄灯 {yellow} 个"),
             LIGHTS_BRIEF_COLUMNS,
             body["lights"],
+            red + yellow == 0,
         ),
         _Section(
             w(f"Funnel at {totals['end']['date']}", f"转化漏斗({totals['end']['date']})"),
             _FUNNEL_COLUMNS,
             body["funnel"]["stages"],
+            False,
             note=w(
                 "Reached: active projects at the stage or past it; conversion: reached ÷ reached of the stage before.",
                 "达到及以上:处于该阶段或更后阶段的在库项目;转化率:本阶段达到数 ÷ 上一阶段达到数。",
@@ -917,6 +943,7 @@ def _report_sections(report: Any, body: dict[str, Any], style: Style) -> list[_S
             w(f"By sector at {totals['end']['date']}", f"分产业领域({totals['end']['date']})"),
             [sector, _COUNT, _INVESTMENT],
             by_sector["groups"],
+            not by_sector["groups"],
             footer={"sector": _TOTAL_LABEL[style.lang], **by_sector["total"]},
         ),
     ]
@@ -931,13 +958,16 @@ def _write_report_document(out: TextIO, report: Any, body: dict[str, Any], fmt: 
         out.write(f"# {title}\n")
         for section in sections:
             out.write(f"\n## {section.title}\n\n")
-            if not section.records:
+            if section.empty:
                 out.write(f"{none}\n")
                 continue
             headers = [c.header(style.lang) for c in section.columns]
-            rows = [[label(r.get(c.key), c.kind, style.lang) for c in section.columns] for r in section.records]
+            rows: Iterable[list[str]] = (
+                [label(r.get(c.key), c.kind, style.lang) for c in section.columns] for r in section.records
+            )
             if section.footer is not None:
-                rows.append([f"**{label(section.footer.get(c.key), 'text', style.lang)}**" for c in section.columns])
+                footer = [f"**{label(section.footer.get(c.key), 'text', style.lang)}**" for c in section.columns]
+                rows = itertools.chain(rows, [footer])
             _markdown_table(out, headers, rows, [c.kind in ("number", "percent") for c in section.columns])
             if section.note:
                 out.write(f"\n{section.note}\n")
@@ -947,28 +977,28 @@ def _write_report_document(out: TextIO, report: Any, body: dict[str, Any], fmt: 
 
     parts: list[Any] = [Text(title, style="bold")]
     for section in sections:
-        if not section.records:
+        if section.empty:
             parts.append(Text(f"\n{section.title}\n{none}"))
             continue
-        rows = []
+        table_rows: list[list[Any]] = []
         for r in section.records:
             cells: list[Any] = []
             for c in section.columns:
                 text = label(r.get(c.key), c.kind, style.lang)
                 value = r.get(c.key)
                 cells.append(Text("● " + text, style=LIGHT_COLORS[value]) if c.kind == "light" and value else text)
-            rows.append(cells)
-        footer = None
+            table_rows.append(cells)
+        table_footer = None
         if section.footer is not None:
-            footer = [label(section.footer.get(c.key), "text", style.lang) for c in section.columns]
+            table_footer = [label(section.footer.get(c.key), "text", style.lang) for c in section.columns]
         parts.append(Text(""))
         parts.append(
             _rich_table(
                 [c.header(style.lang) for c in section.columns],
-                rows,
+                table_rows,
                 [c.kind in ("number", "percent") for c in section.columns],
                 title=section.title,
-                footer=footer,
+                footer=table_footer,
             )
         )
         if section.note:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -428,10 +428,13 @@ class DispatchReport:
     moves: tuple[Entry, ...]
     added: tuple[Entry, ...]
     dropped: tuple[Entry, ...]
-    # Today's yellow and red lights: project objects, reddest and longest-waiting first.
-    lights: tuple[Mapping[str, Any], ...]
     funnel: Funnel
     by_sector: Summary
+    # Today's yellow and red lights: project objects, reddest and longest-waiting
+    # first. Streamed: an iterable to be read once (a province's pipeline may
+    # have hundreds of thousands), with the count of each colour beside it.
+    lights: Iterable[Mapping[str, Any]] = ()
+    light_counts: Mapping[str, int] = field(default_factory=dict)
 
 
 def _entry(event: Mapping[str, Any], *, stage: str | None = None, from_: str | None = None) -> Entry:
@@ -457,6 +460,7 @@ def dispatch_report(
     now: Tally,
     events: Iterable[Any],
     lights: Iterable[Mapping[str, Any]],
+    light_counts: Mapping[str, int],
 ) -> DispatchReport:
     """The weekly dispatch report (周调度) for a period.
 
@@ -502,7 +506,8 @@ def dispatch_report(
         moves=tuple(sorted(moves, key=by_date)),
         added=tuple(sorted(added, key=by_date)),
         dropped=tuple(sorted(dropped, key=by_date)),
-        lights=tuple(lights),
         funnel=funnel(ladder, at_stage),
         by_sector=Summary(("sector",), tuple(sector_groups), add_up(g.total for g in sector_groups)),
+        lights=lights,
+        light_counts=dict(light_counts),
     )

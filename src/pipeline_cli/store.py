@@ -1376,6 +1376,20 @@ def iter_lights(
     return iter(cursor.execute(sql, params))
 
 
+def light_counts(conn: sqlite3.Connection, filters: Filters, today: dt.date) -> dict[str, int]:
+    """How many of the projects iter_lights would list are red and how many yellow."""
+    where, params = filter_clause(filters, today)
+    conditions = [where[len(" WHERE ") :]] if where else []
+    conditions.append("p.status = 'active'")
+    sql = (
+        f"{_CUTOFFS}SELECT coalesce(sum(p.stage_since <= c.red_cut), 0) AS red,"
+        " coalesce(sum(p.stage_since > c.red_cut AND p.stage_since <= c.yellow_cut), 0) AS yellow"
+        f"{_projects_from(filters)} JOIN c ON c.stage = p.stage WHERE {' AND '.join(conditions)}"
+    )
+    row = conn.execute(sql, params).fetchone()
+    return {"red": int(row["red"]), "yellow": int(row["yellow"])}
+
+
 def iter_report_events(
     conn: sqlite3.Connection, filters: Filters, today: dt.date, since: dt.date
 ) -> Iterator[sqlite3.Row]:

@@ -201,6 +201,7 @@ def report(
         now=tally,
         events=store.iter_report_events(conn, filters, now, period.since),
         lights=(project_from_row(row) for row in store.iter_lights(conn, filters, now, at_least="yellow")),
+        light_counts=store.light_counts(conn, filters, now),
     )
     write_report(output.stdout(), result, fmt, style)
 
