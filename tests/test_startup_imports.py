@@ -130,3 +130,9 @@ def test_a_command_missing_from_the_table_is_still_found(monkeypatch: pytest.Mon
     command = group.get_command(typer.Context(group), "funnel")
     assert command is not None and command.name == "funnel"
     assert group.get_command(typer.Context(group), "no-such-command") is None
+
+
+def test_looking_up_a_command_builds_only_that_command() -> None:
+    assert list(cli.load_commands("changes", only="advance")) == ["advance"]
+    assert list(cli.load_commands("vocab", only="stages")) == ["stages"]
+    assert list(cli.load_commands("changes")) == [n for n, m in cli.COMMAND_MODULES.items() if m == "changes"]

@@ -54,22 +54,31 @@ COMMAND_MODULES: dict[str, str] = {
 COMMAND_MODULE_NAMES = tuple(dict.fromkeys(COMMAND_MODULES.values()))
 
 
-def load_commands(module_name: str) -> dict[str, Any]:
-    """The Click commands that commands/<module_name>.py registers, by name, in order."""
+def load_commands(module_name: str, only: str | None = None) -> dict[str, Any]:
+    """The Click commands that commands/<module_name>.py registers (or just the one named `only`), by name."""
     module = importlib.import_module(f"{__package__}.commands.{module_name}")
     scratch = typer.Typer(
         rich_markup_mode=app.rich_markup_mode,
         pretty_exceptions_enable=False,
     )
     module.register(scratch)
+    if only is not None:
+        # Build the one command asked for, not the options of its siblings.
+        scratch.registered_commands = [
+            info
+            for info in scratch.registered_commands
+            if info.callback is not None and (info.name or typer.main.get_command_name(info.callback.__name__)) == only
+        ]
+        scratch.registered_groups = [info for info in scratch.registered_groups if info.name == only]
     return dict(typer.main.get_group(scratch).commands)
 
 
 class LazyCommands(MutableMapping[str, Any]):
-    """A group's commands, each module's built only when one of its commands is looked up.
+    """A group's commands, each built only when it is looked up.
 
-    Looking up a name loads that command's module; listing them (help,
-    completion, an unknown name) loads every module.
+    Looking up a name builds that command alone, from its module; listing
+    them (help, completion, an unknown name) loads every module, and lists
+    the commands in COMMAND_MODULES order.
     """
 
     def __init__(self, commands: MutableMapping[str, Any]) -> None:
@@ -89,8 +98,8 @@ class LazyCommands(MutableMapping[str, Any]):
     def __getitem__(self, name: str) -> Any:
         if name not in self._commands:
             module_name = COMMAND_MODULES.get(name)
-            if module_name is not None:
-                self._load(module_name)
+            if module_name is not None and module_name not in self._loaded:
+                self._commands.update(load_commands(module_name, only=name))
             if name not in self._commands:
                 self._load_all()
         return self._commands[name]
@@ -103,7 +112,8 @@ class LazyCommands(MutableMapping[str, Any]):
 
     def __iter__(self) -> Iterator[str]:
         self._load_all()
-        return iter(list(self._commands))
+        listed = [name for name in COMMAND_MODULES if name in self._commands]
+        return iter(listed + [name for name in self._commands if name not in COMMAND_MODULES])
 
     def __len__(self) -> int:
         self._load_all()
