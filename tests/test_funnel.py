@@ -91,6 +91,7 @@ def test_tsv_csv_and_jsonl_are_one_row_per_stage(db: Path) -> None:
     assert len(tsv) == 9
     rows = list(csv.DictReader(io.StringIO(ok("funnel", "-f", "csv").stdout)))
     assert [int(r["reached"]) for r in rows] == [47, 26, 9, 2, 0, 0, 0, 0]
+    assert [r["conversion"] for r in rows] == ["", "0.5532", "0.3462", "0.2222", "0", "", "", ""]
     lines = [json.loads(line) for line in ok("funnel", "-f", "jsonl").stdout.splitlines()]
     assert lines[3] == {"stage": "landed", "reached": 2, "investment": 23.5, "conversion": 0.2222}
 

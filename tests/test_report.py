@@ -120,6 +120,19 @@ def test_funnel_and_sectors_are_as_at_the_end_of_the_period(timeline: Path) -> N
     assert data["by_sector"]["total"] == {"count": 47, "investment": 878}
 
 
+def test_a_sector_edited_after_the_period_counts_where_it_was(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIPELINE_TODAY", "2020-08-25")
+    ok("edit", "13", "--sector", "biomed", "--investment", "60")  # it, 55 亿元 until today
+    sectors = {g["sector"]: (g["count"], g["investment"]) for g in report(*PERIOD)["by_sector"]["groups"]}
+    assert sectors["it"] == (15, Decimal("331.8"))
+    assert sectors["biomed"] == (14, Decimal("176.6"))
+    now = json.loads(ok("summary", "--by", "sector", "--format", "json").stdout, parse_float=Decimal)["groups"]
+    assert [(g["sector"], g["count"], g["investment"]) for g in now[:2]] == [
+        ("it", 14, Decimal("276.8")),
+        ("biomed", 15, Decimal("236.6")),
+    ]
+
+
 def test_the_week_ending_today(timeline: Path) -> None:
     data = report("--week")  # 2020-08-19 .. 2020-08-25
     assert data["period"] == {"from": "2020-08-19", "to": "2020-08-25"}

@@ -200,7 +200,8 @@ _FOUR_PLACES = Decimal("0.0001")
 def conversion(reached: int, previous: int) -> Decimal | None:
     if previous == 0:
         return None
-    return (Decimal(reached) / Decimal(previous)).quantize(_FOUR_PLACES, rounding=ROUND_HALF_UP)
+    # Without trailing zeros: 0.5, 0, 1 (never above 1: reached only falls down the ladder).
+    return (Decimal(reached) / Decimal(previous)).quantize(_FOUR_PLACES, rounding=ROUND_HALF_UP).normalize()
 
 
 def funnel(ladder: Sequence[str], at_stage: Mapping[str, Total]) -> Funnel:
