@@ -263,11 +263,11 @@ class Setup:
         variants = [
             Variant(
                 "pipeline",
-                lambda n: [self.pipeline, "--db", str(copy), "advance", str(ids[2 * n]), "--date", TODAY],
+                lambda n: [self.pipeline, "--db", str(copy), "advance", str(ids[2 * n % len(ids)]), "--date", TODAY],
             )
         ]
         if (shell := self.sqlite3) is not None:
-            variants.append(Variant("sqlite3", lambda n: [shell, str(copy), advance_sql(ids[2 * n + 1])]))
+            variants.append(Variant("sqlite3", lambda n: [shell, str(copy), advance_sql(ids[(2 * n + 1) % len(ids)])]))
         return Bench("advance ID --date D", size, variants, runs)
 
     def import_bench(self, runs: int) -> Bench:
