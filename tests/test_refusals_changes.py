@@ -30,6 +30,10 @@ CASES = {
     "drop unknown id": Refusal(("drop", "999", "--reason", "r"), 3, "no project with id 999"),
     "restore unknown id": Refusal(("restore", "999"), 3, "no project with id 999"),
     "history unknown id": Refusal(("history", "999"), 3, "no project with id 999"),
+    # usage: 2
+    "advance an id beyond SQLite's integers": Refusal(
+        ("advance", "7", "99999999999999999999999"), 2, "not in the range"
+    ),
     # conflicts: 4
     "advance --from mismatch": Refusal(("advance", "7", "--from", "negotiating"), 4, "is at signed, not negotiating"),
     "advance --from mismatch on one of several": Refusal(

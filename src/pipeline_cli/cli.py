@@ -163,6 +163,7 @@ class PipelineGroup(TyperGroup):
             # Found while reading rows (a damaged page, a lock held too long):
             # the contract's refusal when there is one, else a bug.
             refusal = _sqlite_refusal(ctx, exc)
+            _report_saved(ctx)  # a change committed before the failure stays saved
             if refusal is None:
                 if _debug(ctx):
                     raise

@@ -24,6 +24,7 @@ from .. import output, store
 from ..errors import Conflict, NotFound, UsageError
 from ..formats import EVENT_BRIEF_COLUMNS, EVENT_COLUMNS, PROJECT_BRIEF_COLUMNS, PROJECT_COLUMNS, write_records
 from ..model import (
+    MAX_INTEGER,
     STAGES,
     ProjectRecord,
     check_date,
@@ -303,6 +304,7 @@ def advance(
             metavar="ID...",
             help="Projects to move one stage up, together.",
             show_default=False,
+            max=MAX_INTEGER,
             autocompletion=complete_project_id,
         ),
     ],
