@@ -21,6 +21,25 @@ from typer.testing import CliRunner
 from pipeline_cli.cli import app
 
 REPORT_DATE = "2020-08-18"
+# The contract's project fields, in order (written out here, not imported, so
+# that the tests hold the code to the contract).
+PROJECT_FIELDS = [
+    "id",
+    "name",
+    "sector",
+    "stage",
+    "status",
+    "investment",
+    "key",
+    "district",
+    "unit",
+    "lead",
+    "note",
+    "source",
+    "stage_since",
+    "days_in_stage",
+    "light",
+]
 PIPELINE_BIN = Path(sys.executable).with_name("pipeline")
 
 

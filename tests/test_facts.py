@@ -15,27 +15,11 @@ from typing import Any
 
 import pytest
 
-from conftest import REPORT_DATE, Result
+from conftest import PROJECT_FIELDS, REPORT_DATE, Result
 
 Cli = Callable[..., Result]
 
-CONTRACT_FIELDS = [
-    "id",
-    "name",
-    "sector",
-    "stage",
-    "status",
-    "investment",
-    "key",
-    "district",
-    "unit",
-    "lead",
-    "note",
-    "source",
-    "stage_since",
-    "days_in_stage",
-    "light",
-]
+CONTRACT_FIELDS = PROJECT_FIELDS
 
 # Qingdao's seven districts and three county-level cities; 西海岸新区 is the
 # common name of 黄岛区.

@@ -19,28 +19,12 @@ import pytest
 from rich.cells import cell_len
 
 from builders import build_many, build_mixed
-from conftest import PIPELINE_BIN, Result
+from conftest import PIPELINE_BIN, PROJECT_FIELDS, Result
 
 Cli = Callable[..., Result]
 Project = dict[str, Any]
 
-FIELDS = [
-    "id",
-    "name",
-    "sector",
-    "stage",
-    "status",
-    "investment",
-    "key",
-    "district",
-    "unit",
-    "lead",
-    "note",
-    "source",
-    "stage_since",
-    "days_in_stage",
-    "light",
-]
+FIELDS = PROJECT_FIELDS
 ESCAPE = "\x1b"
 
 

@@ -13,27 +13,11 @@ from pathlib import Path
 import pytest
 
 import pipeline_cli
-from conftest import Result
+from conftest import PROJECT_FIELDS, Result
 
 Sh = Callable[..., Result]
 
-FIELDS = [
-    "id",
-    "name",
-    "sector",
-    "stage",
-    "status",
-    "investment",
-    "key",
-    "district",
-    "unit",
-    "lead",
-    "note",
-    "source",
-    "stage_since",
-    "days_in_stage",
-    "light",
-]
+FIELDS = PROJECT_FIELDS
 
 
 def ok(result: Result) -> str:

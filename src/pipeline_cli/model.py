@@ -252,8 +252,8 @@ PROJECT_FIELDS = (
 )
 
 
-def project_from_row(row: Any) -> dict[str, Any]:
-    """A store row (investment in 万元, key 0/1) as the contract's project object."""
+def stored_values(row: Any) -> dict[str, Any]:
+    """A store row's stored fields (investment in 万元, key 0/1) as the contract's values."""
     return {
         "id": row["id"],
         "name": row["name"],
@@ -268,9 +268,12 @@ def project_from_row(row: Any) -> dict[str, Any]:
         "note": row["note"],
         "source": row["source"],
         "stage_since": row["stage_since"],
-        "days_in_stage": row["days_in_stage"],
-        "light": row["light"],
     }
+
+
+def project_from_row(row: Any) -> dict[str, Any]:
+    """A store row as the contract's project object: stored fields plus days in stage and light."""
+    return {**stored_values(row), "days_in_stage": row["days_in_stage"], "light": row["light"]}
 
 
 # --- project records (seed data, add, import) ------------------------------

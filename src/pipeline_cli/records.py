@@ -39,7 +39,7 @@ from .model import (
     changes_text,
     format_yi,
     record_from_mapping,
-    wan_to_yi,
+    stored_values,
 )
 
 FILE_FORMATS = ("csv", "json", "jsonl")
@@ -87,21 +87,7 @@ def unescape_cell(text: str) -> str:
 
 def export_record(row: Any) -> dict[str, Any]:
     """A stored project as the contract's values: investment exact 亿元, key a boolean."""
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "sector": row["sector"],
-        "stage": row["stage"],
-        "status": row["status"],
-        "investment": wan_to_yi(row["investment_wan"]),
-        "key": bool(row["key"]),
-        "district": row["district"],
-        "unit": row["unit"],
-        "lead": row["lead"],
-        "note": row["note"],
-        "source": row["source"],
-        "stage_since": row["stage_since"],
-    }
+    return stored_values(row)
 
 
 def csv_cells(record: Mapping[str, Any]) -> list[str]:
