@@ -464,7 +464,7 @@ def m002_add_contacts(conn):
 
 migrations.MIGRATIONS = (*migrations.MIGRATIONS, m002_add_contacts)
 migrations.SCHEMA_VERSION = len(migrations.MIGRATIONS)
-import pipeline_cli.store as store
+import pipeline_cli.store._core as store
 store.MIGRATIONS = migrations.MIGRATIONS
 store.SCHEMA_VERSION = migrations.SCHEMA_VERSION
 from pipeline_cli.cli import main

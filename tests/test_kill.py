@@ -44,7 +44,7 @@ rng = random.Random(seed)
 if mode == "inside":
     # Die after a random number of SQLite virtual-machine steps.
     budget = [rng.randint(1, 400)]
-    connect = store._connect
+    connect = store._core._connect
 
     def dying_connect(path, how):
         conn = connect(path, how)
@@ -58,7 +58,7 @@ if mode == "inside":
         conn.set_progress_handler(step, 50)
         return conn
 
-    store._connect = dying_connect
+    store._core._connect = dying_connect
 
 command = typer.main.get_command(app)
 log = open(log_path, "a", buffering=1)

@@ -65,7 +65,7 @@ def _completion_db(ctx: typer.Context) -> Any:
 def complete_project_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Project ids starting with what was typed, each with its name as help."""
     try:
-        from .store import completion_projects
+        from .store.completion import completion_projects
 
         return completion_projects(_completion_db(ctx), incomplete.strip())
     except Exception:
@@ -77,7 +77,7 @@ def _complete_vocabulary(ctx: typer.Context, incomplete: str, kind: str) -> list
 
     builtin = [(s.slug, s.name_zh) for s in (SECTORS if kind == "sector" else STAGES)]
     try:
-        from .store import completion_vocabulary
+        from .store.completion import completion_vocabulary
 
         pairs = completion_vocabulary(_completion_db(ctx), kind) or builtin
     except Exception:

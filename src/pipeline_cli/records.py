@@ -2,7 +2,7 @@
 
 Pure: bytes or text in, validated records, plans and cells out. Nothing here
 opens files, touches the database or prints; `commands/transfer.py` does the
-reading and writing, `store.py` the SQL.
+reading and writing, `store` the SQL.
 
 Import checks the whole file before anything is written and collects every
 bad row with its number as a spreadsheet counts it (the CSV header is row 1;

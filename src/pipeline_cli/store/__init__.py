@@ -1,0 +1,76 @@
+"""All SQL: finding, opening, checking and migrating the file; reads; writes.
+
+Reads use the standard `sqlite3` module so that read commands start fast.
+Every write is one `BEGIN IMMEDIATE` ... `COMMIT` holding the change and its
+events, with a busy timeout, so concurrent commands queue instead of failing.
+Nothing here prints or exits: failures are raised as `errors.PipelineError`.
+
+One module per job; callers use the names gathered here (`store.advance_projects`).
+"""
+
+from ._core import DbLocation, create, locate, open_existing, transaction, translate_error
+from .changes import (
+    Done,
+    add_project,
+    advance_projects,
+    change_events,
+    check_database,
+    drop_project,
+    edit_project,
+    move_project,
+    project_state,
+    restore_project,
+    table_counts,
+    undo_change,
+    undo_target,
+)
+from .reads import SORT_EXPRESSIONS, get_project, iter_events, iter_projects, sectors, stages
+from .reports import (
+    iter_lights,
+    iter_report_events,
+    light_counts,
+    set_stage_thresholds,
+    stage_thresholds,
+    summary_rows,
+)
+from .transfer import apply_import, backup, ids_by_name, iter_export_rows, last_event_dates, projects_by_id
+
+__all__ = [
+    "SORT_EXPRESSIONS",
+    "DbLocation",
+    "Done",
+    "add_project",
+    "advance_projects",
+    "apply_import",
+    "backup",
+    "change_events",
+    "check_database",
+    "create",
+    "drop_project",
+    "edit_project",
+    "get_project",
+    "ids_by_name",
+    "iter_events",
+    "iter_export_rows",
+    "iter_lights",
+    "iter_projects",
+    "iter_report_events",
+    "last_event_dates",
+    "light_counts",
+    "locate",
+    "move_project",
+    "open_existing",
+    "project_state",
+    "projects_by_id",
+    "restore_project",
+    "sectors",
+    "set_stage_thresholds",
+    "stage_thresholds",
+    "stages",
+    "summary_rows",
+    "table_counts",
+    "transaction",
+    "translate_error",
+    "undo_change",
+    "undo_target",
+]

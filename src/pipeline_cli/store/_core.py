@@ -1,0 +1,307 @@
+"""Finding, opening, checking, migrating and creating the file; the write transaction; errors."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from ..errors import Busy, CannotWrite, DatabaseUnusable, PipelineError, UsageError
+from ..migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from ..model import (
+    ProjectRecord,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+DEFAULT_BUSY_TIMEOUT = 5.0
+
+# --- where the file is -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DbLocation:
+    path: Path
+    # Named by --db or $PIPELINE_DB: never created by accident.
+    explicit: bool
+
+
+def locate(db_option: str | None) -> DbLocation:
+    """--db, else $PIPELINE_DB, else pipeline.db in the user data directory."""
+    named = db_option or os.environ.get("PIPELINE_DB")
+    if named:
+        return DbLocation(Path(named).expanduser(), explicit=True)
+    import platformdirs
+
+    return DbLocation(Path(platformdirs.user_data_dir("pipeline", appauthor=False)) / "pipeline.db", explicit=False)
+
+
+def busy_timeout() -> float:
+    raw = os.environ.get("PIPELINE_BUSY_TIMEOUT")
+    if raw is None or raw.strip() == "":
+        return DEFAULT_BUSY_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise UsageError(f"PIPELINE_BUSY_TIMEOUT '{raw}' is not a number of seconds", "set it to e.g. 5 or 0.5")
+    return seconds
+
+
+# --- errors ----------------------------------------------------------------
+
+_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+_CANNOT_WRITE_CODES = {
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_PERM,
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_IOERR,
+}
+_UNUSABLE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+
+
+def translate_error(error: sqlite3.Error, path: Path) -> PipelineError | None:
+    """The contract's error for an SQLite failure, or None for a bug."""
+    code = getattr(error, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary in _BUSY_CODES:
+        return Busy(
+            f"the database is busy: another command held it for more than {busy_timeout():g} s",
+            "nothing changed; try again, or raise PIPELINE_BUSY_TIMEOUT",
+        )
+    if primary in _CANNOT_WRITE_CODES:
+        return CannotWrite(
+            f"cannot write to {path}: {error}",
+            "nothing changed; check the file and its folder are writable and the disk has room",
+        )
+    if primary in _UNUSABLE_CODES:
+        return DatabaseUnusable(f"{path} is damaged: {error}", "restore it from a backup (pipeline backup)")
+    return None
+
+
+# --- opening -----------------------------------------------------------------
+
+
+def _connect(path: Path, mode: str) -> sqlite3.Connection:
+    uri = f"file:{quote(str(path))}?mode={mode}"
+    # isolation_level=None: no implicit transactions; every write says
+    # BEGIN IMMEDIATE itself.
+    conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout(), isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _check_header(path: Path) -> None:
+    """Refuse anything that is not an SQLite file before SQLite touches it."""
+    if path.is_dir():
+        raise DatabaseUnusable(f"{path} is a folder, not a database", "name the database file itself")
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except PermissionError:
+        raise DatabaseUnusable(f"cannot read {path}: permission denied", "check the file's permissions") from None
+    if header != SQLITE_HEADER:
+        raise DatabaseUnusable(
+            f"{path} is not an SQLite database",
+            "check the path, or run `pipeline init` to create a database somewhere else",
+        )
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Apply the missing migrations, each in its own transaction with its record."""
+    while True:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version >= SCHEMA_VERSION:
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise translate_error(error, path) or error from None
+        try:
+            # Another process may have migrated while we waited for the lock.
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
+                migration = MIGRATIONS[version]
+                migration(conn)
+                conn.execute(
+                    "INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)",
+                    (version + 1, migration.__name__, _utc_now()),
+                )
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException as error:
+            _rollback(conn)
+            if isinstance(error, sqlite3.Error):
+                raise translate_error(error, path) or error from None
+            raise
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
+def _utc_now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def open_existing(path: Path) -> sqlite3.Connection:
+    """Open a pipeline database that must exist, checking and migrating it.
+
+    Refuses (exit 6) without changing a byte: a missing file, a non-SQLite
+    file, another application's SQLite file, a newer schema.
+    """
+    if not path.exists():
+        raise DatabaseUnusable(
+            f"no database at {path}",
+            "check the path, or run `pipeline init` to create one there",
+        )
+    _check_header(path)
+    try:
+        conn = _connect(path, "rw")
+        app_id, version = (
+            conn.execute("PRAGMA application_id").fetchone()[0],
+            conn.execute("PRAGMA user_version").fetchone()[0],
+        )
+    except sqlite3.Error as error:
+        raise translate_error(error, path) or DatabaseUnusable(f"cannot open {path}: {error}") from None
+    if app_id != APPLICATION_ID:
+        conn.close()
+        raise DatabaseUnusable(
+            f"{path} is an SQLite database, but not a pipeline database",
+            "check the path, or run `pipeline init` to create a pipeline database somewhere else",
+        )
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise DatabaseUnusable(
+            f"{path} was written by a newer version of pipeline (schema {version}, this one knows {SCHEMA_VERSION})",
+            "upgrade pipeline (pip install -U pipeline-cli) to use it",
+        )
+    _migrate(conn, path)
+    return conn
+
+
+def create(path: Path, records: Iterable[ProjectRecord], *, replace: bool = False) -> Path | None:
+    """Build a new database at `path`, seeded with `records`.
+
+    The file is built beside `path` under a temporary name and linked into
+    place only when complete, so a crash or a concurrent creator never leaves
+    a half-built database. With `replace`, an existing file is first renamed
+    to a backup whose path is returned; without it, FileExistsError.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.building")
+    temporary.unlink(missing_ok=True)
+    try:
+        conn = _connect(temporary, "rwc")
+        try:
+            _migrate(conn, temporary)
+            with transaction(conn, temporary):
+                for record in records:
+                    insert_project(conn, record, change=None, by="pipeline init", note="seed")
+        finally:
+            conn.close()
+        _fsync(temporary)
+        backup = _backup_name(path) if replace and path.exists() else None
+        if backup is not None:
+            os.rename(path, backup)
+        os.link(temporary, path)  # fails if a file appeared there meanwhile
+        _fsync_dir(path.parent)
+        return backup
+    except sqlite3.Error as error:
+        raise translate_error(error, path) or error from None
+    except PermissionError as error:
+        raise CannotWrite(f"cannot create {path}: {error.strerror}", "choose a folder you can write to") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _backup_name(path: Path) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.name}.{stamp}.bak")
+    counter = 1
+    while candidate.exists():
+        counter += 1
+        candidate = path.with_name(f"{path.name}.{stamp}-{counter}.bak")
+    return candidate
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    # Not every file system lets a folder be fsynced.
+    with contextlib.suppress(OSError):
+        _fsync(path)
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection, path: Path) -> Iterator[None]:
+    """One BEGIN IMMEDIATE ... COMMIT; on any failure, roll back and translate."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as error:
+        raise translate_error(error, path) or error from None
+    try:
+        yield
+        conn.execute("COMMIT")
+    except sqlite3.Error as error:
+        _rollback(conn)
+        raise translate_error(error, path) or error from None
+    except BaseException:
+        _rollback(conn)
+        raise
+
+
+# --- writes ------------------------------------------------------------------
+
+
+# A project's stored fields by name (insert_project; import inserts many with executemany).
+PROJECT_INSERT = """
+INSERT INTO projects (id, name, sector, stage, status, investment_wan, key,
+                      district, unit, lead, note, source, stage_since)
+VALUES (:id, :name, :sector, :stage, :status, :investment_wan, :key,
+        :district, :unit, :lead, :note, :source, :stage_since)
+"""
+
+
+def insert_project(
+    conn: sqlite3.Connection,
+    record: ProjectRecord,
+    *,
+    change: int | None,
+    by: str | None,
+    note: str | None = None,
+) -> int:
+    """Insert a project and its `created` event (call inside a transaction)."""
+    cursor = conn.execute(PROJECT_INSERT, {**record.__dict__, "key": int(record.key)})
+    project_id = cursor.lastrowid
+    assert project_id is not None
+    # The created event carries the starting stage and the day it was entered,
+    # so a project's stage always equals the `to` of its last stage event.
+    conn.execute(
+        """
+        INSERT INTO events (project_id, kind, "to", date, recorded_at, note, by, change)
+        VALUES (?, 'created', ?, ?, ?, ?, ?, ?)
+        """,
+        (project_id, record.stage, record.stage_since, _utc_now(), note, by, change),
+    )
+    return project_id

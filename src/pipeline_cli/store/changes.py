@@ -1,0 +1,542 @@
+"""The SQL of add, edit, advance, move, drop, restore, undo and check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import Conflict, DatabaseUnusable, NotFound
+from ..model import (
+    EDIT_COLUMNS,
+    ProjectRecord,
+    change_value,
+    changes_text,
+    check_date,
+    describe_event,
+    next_stage,
+    stored_value,
+)
+from ._core import _rollback, _utc_now, insert_project, translate_error
+from .reads import EVENT_SELECT
+
+if TYPE_CHECKING:
+    pass
+
+
+# --- changes -------------------------------------------------------------------
+# The SQL of add, edit, advance, move, drop, restore, undo and check.
+#
+# Small helpers (next_change, add_event, project_state, last_event_date,
+# set_stage, set_status, update_fields) are for use inside `transaction()`;
+# every event one command writes carries the same `change` number, taken from
+# next_change() inside that transaction. A `stage` event's `date` is the day
+# the project entered its new stage, i.e. its new `stage_since`, so a
+# project's stage and stage_since always equal the `to` and `date` of its last
+# effective stage-bearing event (`created` or `stage`, in a change that was not
+# undone). `check` holds the database to that.
+#
+# The operations below (add_project ... undo_change) each do one command's
+# work on an open transaction and return what they did, one `Done` per project.
+# Only indexed lookups on this path: a million projects move as fast as 47.
+
+_STATE_SELECT = """
+SELECT id, name, sector, stage, status, investment_wan, key, district, unit, lead,
+       note, source, stage_since
+FROM projects WHERE id = ?
+"""
+
+
+@dataclass(frozen=True)
+class Done:
+    """One project a command changed, and the line that says how."""
+
+    project_id: int
+    line: str
+
+
+def next_change(conn: sqlite3.Connection) -> int:
+    """The number for the change being written (call inside the transaction)."""
+    row = conn.execute("SELECT max(change) FROM events").fetchone()
+    return int(row[0] or 0) + 1
+
+
+# One event's columns, in order (add_event; import writes many at once with executemany).
+EVENT_INSERT = """
+INSERT INTO events (project_id, kind, "from", "to", date, recorded_at, note, by, changes, change, undoes)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+
+def add_event(
+    conn: sqlite3.Connection,
+    project_id: int,
+    kind: str,
+    *,
+    date: str | dt.date,
+    change: int | None,
+    by: str | None,
+    from_: str | None = None,
+    to: str | None = None,
+    note: str | None = None,
+    changes: dict[str, Any] | None = None,
+    undoes: int | None = None,
+) -> int:
+    """Append one event; `changes` is stored as JSON text. Returns the event id."""
+    cursor = conn.execute(
+        EVENT_INSERT,
+        (
+            project_id,
+            kind,
+            from_,
+            to,
+            date.isoformat() if isinstance(date, dt.date) else date,
+            _utc_now(),
+            note,
+            by,
+            json.dumps(changes, ensure_ascii=False) if changes is not None else None,
+            change,
+            undoes,
+        ),
+    )
+    event_id = cursor.lastrowid
+    assert event_id is not None
+    return event_id
+
+
+def project_state(conn: sqlite3.Connection, project_id: int) -> sqlite3.Row | None:
+    """A project's stored fields (investment in 万元, key 0/1), or None."""
+    row: sqlite3.Row | None = conn.execute(_STATE_SELECT, (project_id,)).fetchone()
+    return row
+
+
+def last_event_date(conn: sqlite3.Connection, project_id: int) -> str | None:
+    """The latest `date` among a project's events (YYYY-MM-DD), or None."""
+    row = conn.execute("SELECT max(date) FROM events WHERE project_id = ?", (project_id,)).fetchone()
+    return row[0] if row is not None else None
+
+
+def set_stage(conn: sqlite3.Connection, project_id: int, stage: str, since: str | dt.date) -> None:
+    """Put a project at `stage`, entered on `since` (record a `stage` event with it)."""
+    conn.execute(
+        "UPDATE projects SET stage = ?, stage_since = ? WHERE id = ?",
+        (stage, since.isoformat() if isinstance(since, dt.date) else since, project_id),
+    )
+
+
+def set_status(conn: sqlite3.Connection, project_id: int, status: str) -> None:
+    conn.execute("UPDATE projects SET status = ? WHERE id = ?", (status, project_id))
+
+
+_UPDATABLE_COLUMNS = frozenset(EDIT_COLUMNS.values())
+
+
+def update_fields(conn: sqlite3.Connection, project_id: int, values: dict[str, Any]) -> None:
+    """Set columns of a project: name, sector, investment_wan, key, district, unit, lead, note."""
+    unknown = set(values) - _UPDATABLE_COLUMNS
+    if unknown:
+        raise ValueError(f"not an editable column: {', '.join(sorted(unknown))}")
+    if not values:
+        return
+    assignments = ", ".join(f"{column} = :{column}" for column in values)
+    params = {column: (int(value) if isinstance(value, bool) else value) for column, value in values.items()}
+    conn.execute(f"UPDATE projects SET {assignments} WHERE id = :id", {**params, "id": project_id})
+
+
+def _existing(conn: sqlite3.Connection, project_id: int) -> sqlite3.Row:
+    row = project_state(conn, project_id)
+    if row is None:
+        raise NotFound(f"no project with id {project_id}", "`pipeline list --all` shows every id")
+    return row
+
+
+def _movable(row: sqlite3.Row, from_stage: str | None) -> None:
+    """Refuse to move a dropped project, or one not at the --from stage."""
+    if row["status"] == "dropped":
+        raise Conflict(
+            f"project {row['id']} {row['name']} is dropped",
+            f"restore it first: pipeline restore {row['id']}",
+        )
+    if from_stage is not None and row["stage"] != from_stage:
+        raise Conflict(
+            f"project {row['id']} {row['name']} is at {row['stage']}, not {from_stage}",
+            "nothing changed (--from guards against moving it twice)",
+        )
+
+
+def add_project(conn: sqlite3.Connection, record: ProjectRecord, *, by: str) -> Done:
+    """`add`: a new project with its `created` event, under a new change."""
+    project_id = insert_project(conn, record, change=next_change(conn), by=by)
+    return Done(project_id, f"added {project_id} {record.name} ({record.stage})")
+
+
+def edit_project(
+    conn: sqlite3.Connection, project_id: int, values: dict[str, Any], *, date: dt.date, by: str
+) -> Done | None:
+    """`edit`: set fields given by contract name; None when nothing differs."""
+    row = _existing(conn, project_id)
+    changes: dict[str, list[Any]] = {}
+    columns: dict[str, Any] = {}
+    for field_name, value in values.items():
+        column = EDIT_COLUMNS[field_name]
+        old = change_value(field_name, row[column])
+        new = change_value(field_name, value)
+        if old != new:
+            changes[field_name] = [old, new]
+            columns[column] = value
+    if not changes:
+        return None
+    update_fields(conn, project_id, columns)
+    add_event(conn, project_id, "edited", date=date, change=next_change(conn), by=by, changes=changes)
+    name = columns.get("name", row["name"])
+    return Done(project_id, f"{project_id} {name}: {changes_text(changes)}")
+
+
+def advance_projects(
+    conn: sqlite3.Connection,
+    project_ids: Sequence[int],
+    *,
+    from_stage: str | None,
+    date: dt.date,
+    today: dt.date,
+    by: str,
+    note: str | None,
+) -> list[Done]:
+    """`advance`: each project one rung up, all of them or none."""
+    rows = [_existing(conn, project_id) for project_id in project_ids]
+    targets: list[tuple[sqlite3.Row, str]] = []
+    for row in rows:
+        _movable(row, from_stage)
+        target = next_stage(row["stage"])
+        if target is None:
+            raise Conflict(
+                f"project {row['id']} {row['name']} is at {row['stage']}, the last stage",
+                "there is no stage above it; nothing changed",
+            )
+        check_date(date, today, last_event_date(conn, row["id"]))
+        targets.append((row, target))
+    change = next_change(conn)
+    done = []
+    for row, target in targets:
+        set_stage(conn, row["id"], target, date)
+        add_event(conn, row["id"], "stage", date=date, change=change, by=by, from_=row["stage"], to=target, note=note)
+        done.append(Done(row["id"], f"{row['id']} {row['name']}: {row['stage']} → {target}"))
+    return done
+
+
+def move_project(
+    conn: sqlite3.Connection,
+    project_id: int,
+    stage: str,
+    *,
+    from_stage: str | None,
+    date: dt.date,
+    today: dt.date,
+    by: str,
+    note: str | None,
+) -> Done | None:
+    """`move`: set the stage, forwards or backwards; None when it is already there."""
+    row = _existing(conn, project_id)
+    _movable(row, from_stage)
+    if row["stage"] == stage:
+        return None
+    check_date(date, today, last_event_date(conn, project_id))
+    set_stage(conn, project_id, stage, date)
+    add_event(
+        conn, project_id, "stage", date=date, change=next_change(conn), by=by, from_=row["stage"], to=stage, note=note
+    )
+    return Done(project_id, f"{project_id} {row['name']}: {row['stage']} → {stage}")
+
+
+def drop_project(
+    conn: sqlite3.Connection, project_id: int, *, reason: str, date: dt.date, today: dt.date, by: str
+) -> Done:
+    """`drop`: take an active project out of the pipeline, with a reason."""
+    row = _existing(conn, project_id)
+    if row["status"] == "dropped":
+        raise Conflict(f"project {project_id} {row['name']} is already dropped", "`pipeline history ID` shows why")
+    check_date(date, today, last_event_date(conn, project_id))
+    set_status(conn, project_id, "dropped")
+    add_event(conn, project_id, "dropped", date=date, change=next_change(conn), by=by, note=reason)
+    return Done(project_id, f"{project_id} {row['name']}: dropped (reason: {reason})")
+
+
+def restore_project(
+    conn: sqlite3.Connection, project_id: int, *, date: dt.date, today: dt.date, by: str, note: str | None
+) -> Done:
+    """`restore`: bring a dropped project back, at the stage it had."""
+    row = _existing(conn, project_id)
+    if row["status"] != "dropped":
+        raise Conflict(f"project {project_id} {row['name']} is not dropped", "only a dropped project can be restored")
+    check_date(date, today, last_event_date(conn, project_id))
+    set_status(conn, project_id, "active")
+    add_event(conn, project_id, "restored", date=date, change=next_change(conn), by=by, note=note)
+    return Done(project_id, f"{project_id} {row['name']}: restored ({row['stage']})")
+
+
+# --- undo
+
+
+def undo_target(conn: sqlite3.Connection) -> int | None:
+    """The change `undo` reverts: the newest that is neither an undo nor undone.
+
+    Walks the changes newest first along the `change` index. Every undo of a
+    change is numbered above it, so by the time the walk reaches a change it
+    has seen every undo of it.
+    """
+    undone: set[int] = set()
+    cursor = conn.execute(
+        "SELECT change, kind, undoes FROM events WHERE change IS NOT NULL ORDER BY change DESC, id DESC"
+    )
+    for change, kind, undoes in cursor:
+        if kind == "undo":
+            undone.add(undoes)
+        elif change not in undone:
+            cursor.close()
+            return int(change)
+    return None
+
+
+def change_events(conn: sqlite3.Connection, change: int) -> list[sqlite3.Row]:
+    """The events of one change, oldest first (with the project's name)."""
+    return conn.execute(f"{EVENT_SELECT} WHERE e.change = ? ORDER BY e.id", (change,)).fetchall()
+
+
+def _stage_before(conn: sqlite3.Connection, project_id: int, event_id: int, reverting: int) -> sqlite3.Row:
+    """The stage-bearing event in force before `event_id`, as undo of change `reverting` sees it.
+
+    The newest `created`/`stage` event of the project older than `event_id`
+    whose change was not undone (the change being reverted still counts); if
+    none, its `created` event, as `check` does. The project's own undo events
+    name every change of it that was undone, and all come after it.
+    """
+    undone: set[int] = set()
+    created: sqlite3.Row | None = None
+    row: sqlite3.Row
+    for row in conn.execute(
+        'SELECT id, kind, "to", date, change, undoes FROM events WHERE project_id = ? ORDER BY id DESC',
+        (project_id,),
+    ):
+        if row["kind"] == "undo":
+            if row["undoes"] != reverting:
+                undone.add(row["undoes"])
+        elif row["kind"] in ("created", "stage") and row["id"] < event_id:
+            if row["change"] is None or row["change"] not in undone:
+                return row
+            if row["kind"] == "created":
+                created = row
+    if created is None:
+        raise DatabaseUnusable(
+            f"project {project_id} has no created event before event {event_id}",
+            "run `pipeline check`, and restore from a backup",
+        )
+    return created
+
+
+def undo_change(conn: sqlite3.Connection, change: int, *, date: dt.date, by: str) -> list[Done]:
+    """Revert every event of `change`, newest first, under a new change of `undo` events."""
+    events = change_events(conn, change)
+    new_change = next_change(conn)
+    done: list[Done] = []
+    for event in reversed(events):
+        project_id = event["project_id"]
+        row = _existing(conn, project_id)
+        kind = event["kind"]
+        what = describe_event(kind, event["from"], event["to"], event["note"], _loads(event["changes"]))
+        from_ = to = None
+        changes: dict[str, list[Any]] = {}
+        if kind == "created":
+            effect = "dropped (reason: undo)"
+            if row["status"] != "dropped":
+                set_status(conn, project_id, "dropped")
+                changes["status"] = [row["status"], "dropped"]
+        elif kind == "stage":
+            before = _stage_before(conn, project_id, event["id"], change)
+            set_stage(conn, project_id, before["to"], before["date"])
+            from_, to = row["stage"], before["to"]
+            changes["stage_since"] = [row["stage_since"], before["date"]]
+            effect = f"{from_} → {to}"
+        elif kind == "edited":
+            recorded: dict[str, list[Any]] = _loads(event["changes"]) or {}
+            columns: dict[str, Any] = {}
+            for field_name, (old, _new) in recorded.items():
+                column = EDIT_COLUMNS[field_name]
+                columns[column] = stored_value(field_name, old)
+                changes[field_name] = [change_value(field_name, row[column]), old]
+            update_fields(conn, project_id, columns)
+            effect = changes_text(changes)
+        elif kind == "dropped":
+            set_status(conn, project_id, "active")
+            changes["status"] = [row["status"], "active"]
+            effect = "restored"
+        elif kind == "restored":
+            set_status(conn, project_id, "dropped")
+            changes["status"] = [row["status"], "dropped"]
+            effect = "dropped"
+        else:
+            raise DatabaseUnusable(f"change {change} holds a {kind} event, which cannot be undone")
+        add_event(
+            conn,
+            project_id,
+            "undo",
+            date=date,
+            change=new_change,
+            by=by,
+            from_=from_,
+            to=to,
+            note=f"reverts change {change}: {what}" + ("; dropped, reason: undo" if kind == "created" else ""),
+            changes=changes or None,
+            undoes=change,
+        )
+        name = conn.execute("SELECT name FROM projects WHERE id = ?", (project_id,)).fetchone()[0]
+        done.append(Done(project_id, f"undid change {change}: {project_id} {name}: {effect}"))
+    # By project, each project's lines in the order they were applied, so the
+    # last line of a project says where it ends up.
+    done.sort(key=lambda d: d.project_id)
+    return done
+
+
+def _loads(text: str | None) -> Any:
+    return json.loads(text) if text else None
+
+
+# --- check
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way the database breaks an invariant."""
+
+    check: str
+    message: str
+    project_id: int | None = None
+    event_id: int | None = None
+
+
+_CHECK_QUERIES: tuple[tuple[str, str], ...] = (
+    (
+        "stage",
+        # Each project against its last effective stage-bearing event; if its
+        # add was undone and nothing since, against its created event.
+        """
+        WITH undone AS (SELECT DISTINCT undoes AS change FROM events WHERE kind = 'undo' AND undoes IS NOT NULL),
+        candidates AS (
+            SELECT e.project_id, e.id, e."to", e.date,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY e.project_id
+                       ORDER BY (e.change IS NULL OR e.change NOT IN (SELECT change FROM undone)) DESC, e.id DESC
+                   ) AS rank
+            FROM events e
+            WHERE e.kind IN ('created', 'stage')
+              AND (e.kind = 'created' OR e.change IS NULL OR e.change NOT IN (SELECT change FROM undone))
+        )
+        SELECT p.id AS project_id, c.id AS event_id,
+               'project ' || p.id || ' is at ' || p.stage || ' since ' || p.stage_since
+               || ', but its last stage event (' || c.id || ') says ' || coalesce(c."to", 'nothing')
+               || ' since ' || c.date AS message
+        FROM projects p JOIN candidates c ON c.project_id = p.id AND c.rank = 1
+        WHERE p.stage IS NOT c."to" OR p.stage_since IS NOT c.date
+        ORDER BY p.id
+        """,
+    ),
+    (
+        "created",
+        """
+        SELECT p.id AS project_id, NULL AS event_id,
+               'project ' || p.id || ' has ' || count(e.id) || ' created events (should have 1)' AS message
+        FROM projects p LEFT JOIN events e ON e.project_id = p.id AND e.kind = 'created'
+        GROUP BY p.id HAVING count(e.id) <> 1
+        ORDER BY p.id
+        """,
+    ),
+    (
+        "orphan",
+        """
+        SELECT e.project_id AS project_id, e.id AS event_id,
+               'event ' || e.id || ' belongs to project ' || e.project_id || ', which does not exist' AS message
+        FROM events e WHERE NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = e.project_id)
+        ORDER BY e.id
+        """,
+    ),
+    (
+        "amount",
+        """
+        SELECT id AS project_id, NULL AS event_id,
+               'project ' || id || ' has investment ' || quote(investment_wan)
+               || ' (should be a whole number of 万元, 0 or more, or empty)' AS message
+        FROM projects
+        WHERE NOT (investment_wan IS NULL OR (typeof(investment_wan) = 'integer' AND investment_wan >= 0))
+        ORDER BY id
+        """,
+    ),
+    (
+        "status",
+        """
+        SELECT id AS project_id, NULL AS event_id,
+               'project ' || id || ' has status ' || quote(status) || ' (should be active or dropped)' AS message
+        FROM projects WHERE status IS NULL OR status NOT IN ('active', 'dropped')
+        ORDER BY id
+        """,
+    ),
+    (
+        "date",
+        """
+        SELECT id AS project_id, NULL AS event_id,
+               'project ' || id || ' has stage_since ' || quote(stage_since) || ' (should be YYYY-MM-DD)' AS message
+        FROM projects WHERE stage_since IS NOT date(stage_since)
+        ORDER BY id
+        """,
+    ),
+    (
+        "undo",
+        """
+        SELECT e.project_id AS project_id, e.id AS event_id,
+               'undo event ' || e.id || ' reverts change ' || quote(e.undoes) || ', which is not a change it can revert'
+               AS message
+        FROM events e
+        WHERE e.kind = 'undo' AND (e.undoes IS NULL OR e.undoes >= e.change OR NOT EXISTS (
+            SELECT 1 FROM events o WHERE o.change = e.undoes AND o.kind <> 'undo'))
+        ORDER BY e.id
+        """,
+    ),
+)
+
+
+def table_counts(conn: sqlite3.Connection) -> tuple[int, int]:
+    """How many projects and events there are."""
+    projects = conn.execute("SELECT count(*) FROM projects").fetchone()[0]
+    events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    return int(projects), int(events)
+
+
+def check_database(conn: sqlite3.Connection, path: Path) -> list[Violation]:
+    """integrity_check, foreign_key_check and the invariants, on one snapshot."""
+    violations: list[Violation] = []
+    try:
+        conn.execute("BEGIN")
+        try:
+            for (message,) in conn.execute("PRAGMA integrity_check"):
+                if message != "ok":
+                    violations.append(Violation("integrity", str(message)))
+            for row in conn.execute("PRAGMA foreign_key_check"):
+                table, rowid, parent = row[0], row[1], row[2]
+                violations.append(
+                    Violation(
+                        "foreign_key",
+                        f"{table} row {rowid} refers to a missing row of {parent}",
+                        project_id=rowid if table == "projects" else None,
+                        event_id=rowid if table == "events" else None,
+                    )
+                )
+            for name, sql in _CHECK_QUERIES:
+                for row in conn.execute(sql):
+                    violations.append(Violation(name, row["message"], row["project_id"], row["event_id"]))
+        finally:
+            _rollback(conn)
+    except sqlite3.Error as error:
+        raise translate_error(error, path) or DatabaseUnusable(f"{path} could not be checked: {error}") from None
+    return violations

@@ -1,0 +1,55 @@
+"""Look-ups for shell completion: never raise, never slow."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from ..migrations import APPLICATION_ID
+
+if TYPE_CHECKING:
+    pass
+
+
+# --- shell completion ------------------------------------------------------------
+# Read-only and quick: never creates, migrates or waits long for the file.
+
+
+def _completion_connect(path: Path) -> sqlite3.Connection | None:
+    if not path.is_file():
+        return None
+    conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=0.5)
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        conn.close()
+        return None
+    return conn
+
+
+def completion_projects(path: Path, prefix: str, limit: int = 200) -> list[tuple[str, str]]:
+    """(id, name) of projects whose id starts with `prefix`, by id."""
+    conn = _completion_connect(path)
+    if conn is None:
+        return []
+    try:
+        rows = conn.execute(
+            "SELECT id, name, status FROM projects"
+            " WHERE substr(CAST(id AS TEXT), 1, length(?)) = ? ORDER BY id LIMIT ?",
+            (prefix, prefix, limit),
+        ).fetchall()
+    finally:
+        conn.close()
+    return [(str(id_), name + (" (dropped)" if status == "dropped" else "")) for id_, name, status in rows]
+
+
+def completion_vocabulary(path: Path, kind: str) -> list[tuple[str, str]]:
+    """(slug, 中文) of the sectors or stages stored in the database, in their order."""
+    conn = _completion_connect(path)
+    if conn is None:
+        return []
+    table = {"sector": "sectors", "stage": "stages"}[kind]
+    try:
+        return [(slug, zh) for slug, zh in conn.execute(f"SELECT {kind}, name_zh FROM {table} ORDER BY position")]
+    finally:
+        conn.close()
