@@ -321,6 +321,11 @@ def test_unknown_value_lists_the_valid_choices(mixed: Path, cli: Cli, args: list
         assert choice in hint[0]
 
 
+def test_status_choices_are_named_in_good_english(mixed: Path, cli: Cli) -> None:
+    result = cli("list", "--status", "xyz")
+    assert "hint: valid statuses: active, dropped" in result.stderr
+
+
 @pytest.mark.parametrize(
     "args",
     [

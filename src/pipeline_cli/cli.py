@@ -221,7 +221,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"pipeline {__version__}\n")
+        output.message(f"pipeline {__version__}")
         raise typer.Exit()
 
 

@@ -90,14 +90,15 @@ def _resolve(value: str, kind: str, names: dict[str, str]) -> str:
     if len(matches) == 1:
         return matches[0]
     choices = ", ".join(slugs)
+    plural = "statuses" if kind == "status" else f"{kind}s"
     if len(matches) > 1:
         raise UsageError(
             f"{kind} '{value}' is ambiguous: it could be {' or '.join(matches)}",
-            f"valid {kind}s: {choices}",
+            f"valid {plural}: {choices}",
         )
     close = difflib.get_close_matches(lowered, list(names), n=1, cutoff=0.4)
     hint = f"did you mean '{names[close[0]]}'? " if close else ""
-    raise UsageError(f"unknown {kind} '{value}'", f"{hint}valid {kind}s: {choices}")
+    raise UsageError(f"unknown {kind} '{value}'", f"{hint}valid {plural}: {choices}")
 
 
 _STAGE_NAMES = {**{s.slug: s.slug for s in STAGES}, **{s.name_zh: s.slug for s in STAGES}}
