@@ -10,15 +10,8 @@ import typer
 
 from .. import output, reports, store
 from ..errors import LightsFound
-from ..formats import (
-    LIGHTS_BRIEF_COLUMNS,
-    PROJECT_COLUMNS,
-    write_funnel,
-    write_plain_projects,
-    write_records,
-    write_report,
-    write_summary,
-)
+from ..formats import LIGHTS_BRIEF_COLUMNS, PROJECT_COLUMNS, write_plain_projects, write_records
+from ..formats.reports import write_funnel, write_report, write_summary
 from ..model import Filters, parse_date, project_from_row, today
 from ..options import Format, FormatOption, LangOption, NoHeaderOption, with_filters
 
