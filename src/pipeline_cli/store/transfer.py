@@ -22,16 +22,17 @@ if TYPE_CHECKING:
 
 # --- import and backup ---------------------------------------------------------
 
-EXPORT_SELECT = """
+# Every stored field of a project, as export writes them and import compares them.
+STORED_SELECT = """
 SELECT id, name, sector, stage, status, investment_wan, key, district, unit, lead,
        note, source, stage_since
-FROM projects ORDER BY id
+FROM projects
 """
 
 
 def iter_export_rows(conn: sqlite3.Connection) -> Iterator[sqlite3.Row]:
     """Every project, dropped ones too, with every stored field, by id."""
-    return iter(conn.execute(EXPORT_SELECT))
+    return iter(conn.execute(f"{STORED_SELECT} ORDER BY id"))
 
 
 def backup(conn: sqlite3.Connection, target: Path) -> int:
@@ -100,7 +101,7 @@ def projects_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Pr
     unique = sorted(set(ids))
     for chunk in _chunks(unique):
         marks = ", ".join("?" * len(chunk))
-        for row in conn.execute(f"{EXPORT_SELECT.split('ORDER BY')[0]} WHERE id IN ({marks})", chunk):
+        for row in conn.execute(f"{STORED_SELECT} WHERE id IN ({marks})", chunk):
             found[row["id"]] = ProjectRecord(
                 id=row["id"],
                 name=row["name"],
