@@ -234,24 +234,6 @@ def make_filters(
 
 # --- projects as data --------------------------------------------------
 
-PROJECT_FIELDS = (
-    "id",
-    "name",
-    "sector",
-    "stage",
-    "status",
-    "investment",
-    "key",
-    "district",
-    "unit",
-    "lead",
-    "note",
-    "source",
-    "stage_since",
-    "days_in_stage",
-    "light",
-)
-
 
 def stored_values(row: Any) -> dict[str, Any]:
     """A store row's stored fields (investment in 万元, key 0/1) as the contract's values."""
@@ -294,6 +276,8 @@ RECORD_FIELDS = (
     "source",
     "stage_since",
 )
+# A project object as the contract gives it: the stored fields, then the computed ones.
+PROJECT_FIELDS = (*RECORD_FIELDS, "days_in_stage", "light")
 
 _TRUE = {"1", "true", "yes", "y", "t", "是", "√"}
 _FALSE = {"0", "false", "no", "n", "f", "否", ""}

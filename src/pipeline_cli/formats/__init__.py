@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TextIO
 
-from ..model import SECTOR_BY_SLUG, STAGE_BY_SLUG
+from ..model import PROJECT_FIELDS, RECORD_FIELDS, SECTOR_BY_SLUG, STAGE_BY_SLUG
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "markdown")
 
@@ -435,7 +435,6 @@ def write_export(out: TextIO, records: Iterable[dict[str, Any]], fmt: str, *, bo
     csv: one header line of RECORD_FIELDS, then one line per project, its
     text cells already made formula-safe by records.csv_cells.
     """
-    from ..model import RECORD_FIELDS
     from ..records import csv_cells
 
     if bom:
@@ -460,8 +459,6 @@ def write_plain_projects(out: TextIO, rows: Iterable[Sequence[Any]], fmt: str, s
     per row: a million lights stream at the speed of the csv module.
     """
     from json.encoder import encode_basestring as text
-
-    from ..model import PROJECT_FIELDS
 
     if fmt in ("csv", "tsv"):
         writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
