@@ -531,7 +531,9 @@ def test_format_must_be_known(db, tmp_path) -> None:
 
 def test_a_missing_file_is_a_usage_error(db, tmp_path) -> None:
     before = file_hash(db)
-    assert_refused(run_cli("import", str(tmp_path / "nope.csv")), db, before, code=2)
+    result = run_cli("import", str(tmp_path / "nope.csv"))
+    assert_refused(result, db, before, code=2)
+    assert f"no file {tmp_path / 'nope.csv'}" in result.stderr
 
 
 # --- backup ---------------------------------------------------------------------------
@@ -560,6 +562,8 @@ def test_backup_into_a_missing_folder_cannot_write(db, tmp_path) -> None:
     before = file_hash(db)
     result = run_cli("backup", str(tmp_path / "nope" / "copy.db"))
     assert_refused(result, db, before, code=8)
+    assert f"there is no folder {tmp_path / 'nope'}" in result.stderr
+    assert not (tmp_path / "nope").exists()
 
 
 def test_backup_while_others_write_passes_check(db, tmp_path, sh) -> None:
