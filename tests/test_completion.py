@@ -163,3 +163,19 @@ def test_the_installed_bash_function_completes_ids(db, tmp_path) -> None:
     result = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["4", "40", "41", "42", "43", "44", "45", "46", "47"]
+
+
+def test_sectors_complete_from_the_database_in_use(db) -> None:
+    run_cli("sectors", "add", "new-materials", "--zh", "新材料")
+    run_cli("sectors", "edit", "biomed", "--position", "1")
+    assert offered("pipeline list --sector ") == [
+        "biomed",
+        "it",
+        "transport",
+        "smart-mfg",
+        "textile",
+        "food",
+        "new-materials",
+    ]
+    assert offered("pipeline add x --sector n") == ["new-materials"]
+    assert offered("pipeline sectors edit n") == ["new-materials"]

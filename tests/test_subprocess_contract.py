@@ -72,7 +72,8 @@ def test_stages_json_keys_are_the_contract(db: Path, sh: Sh) -> None:
 
 def test_sectors_json_keys_are_the_contract(db: Path, sh: Sh) -> None:
     sectors = json.loads(ok(sh("sectors", "--format", "json")))
-    assert all(list(s) == ["sector", "name_zh", "name_en"] for s in sectors)
+    assert all(list(s) == ["sector", "name_zh", "name_en", "position"] for s in sectors)
+    assert [s["position"] for s in sectors] == [1, 2, 3, 4, 5, 6]
     assert [(s["sector"], s["name_zh"]) for s in sectors] == [
         ("it", "新一代信息技术"),
         ("biomed", "生物医药"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-from . import output, store
+from . import model, output, store
 from .store import DbLocation
 
 
@@ -17,6 +17,17 @@ class AppState:
     # user still hears on stderr that the change was saved.
     saved: list[str] = field(default_factory=list)
     _conn: sqlite3.Connection | None = None
+
+    def __post_init__(self) -> None:
+        # Sectors are read from the database in use, when first needed.
+        model.use_sectors(self.sectors)
+
+    def sectors(self) -> list[model.Sector]:
+        """The database's sectors, in their order."""
+        return [
+            model.Sector(row["sector"], row["name_zh"], row["name_en"], row["position"])
+            for row in store.sectors(self.connect())
+        ]
 
     def location(self) -> DbLocation:
         return store.locate(self.db)
@@ -38,6 +49,7 @@ class AppState:
         return self._conn
 
     def close(self) -> None:
+        model.use_sectors(None)
         if self._conn is not None:
             self._conn.close()
             self._conn = None

@@ -9,6 +9,7 @@ import datetime as dt
 import difflib
 import os
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -60,7 +61,6 @@ SECTORS: tuple[Sector, ...] = (
 )
 
 STAGE_BY_SLUG = {s.slug: s for s in STAGES}
-SECTOR_BY_SLUG = {s.slug: s for s in SECTORS}
 LAST_STAGE = STAGES[-1].slug
 STATUSES = ("active", "dropped")
 SOURCES = ("report", "illustrative", "user")
@@ -74,19 +74,53 @@ def next_stage(slug: str) -> str | None:
     return STAGES[position].slug if position < len(STAGES) else None
 
 
-def _resolve(value: str, kind: str, names: dict[str, str]) -> str:
-    """Map a slug, Chinese name or unambiguous slug prefix to its slug.
+# --- the sectors in use ---------------------------------------------------------
+# Sectors are the database's (`sectors add|edit|remove`); SECTORS only seeds a
+# new database. The command layer names where they come from (use_sectors) and
+# they are read once, when first needed; without a source, SECTORS.
 
-    `names` maps every accepted spelling (slugs and Chinese names) to the slug.
+_sector_source: Callable[[], Sequence[Sector]] | None = None
+_sectors_in_use: tuple[Sector, ...] | None = None
+
+
+def use_sectors(source: Callable[[], Sequence[Sector]] | None) -> None:
+    """Where the sectors in use come from (read on first use; None: SECTORS); forgets any read before."""
+    global _sector_source, _sectors_in_use
+    _sector_source = source
+    _sectors_in_use = None
+
+
+def sectors_in_use() -> tuple[Sector, ...]:
+    """The sectors of the database in use, in their order."""
+    global _sectors_in_use
+    if _sectors_in_use is None:
+        _sectors_in_use = tuple(_sector_source()) if _sector_source is not None else SECTORS
+    return _sectors_in_use
+
+
+def sector_label(slug: str) -> str | None:
+    """The Chinese name of a sector in use, or None."""
+    global _sector_labels
+    if _sector_labels is None or _sector_labels[0] is not sectors_in_use():
+        _sector_labels = (sectors_in_use(), {s.slug: s.name_zh for s in sectors_in_use()})
+    return _sector_labels[1].get(slug)
+
+
+_sector_labels: tuple[tuple[Sector, ...], dict[str, str]] | None = None
+
+
+def _resolve(value: str, kind: str, names: Sequence[tuple[str, str]]) -> str:
+    """Map a slug, a Chinese name, or an unambiguous prefix of either, to its slug.
+
+    `names` is the (slug, Chinese name) pairs, in their order.
     """
     text = value.strip()
     lowered = text.lower()
-    if lowered in names:
-        return names[lowered]
-    if text in names:
-        return names[text]
-    slugs = sorted(set(names.values()), key=list(names.values()).index)
-    matches = [slug for slug in slugs if lowered and slug.startswith(lowered)]
+    for slug, zh in names:
+        if lowered == slug or (text and text == zh):
+            return slug
+    slugs = [slug for slug, _ in names]
+    matches = [slug for slug, zh in names if text and (slug.startswith(lowered) or zh.startswith(text))]
     if len(matches) == 1:
         return matches[0]
     choices = ", ".join(slugs)
@@ -96,29 +130,30 @@ def _resolve(value: str, kind: str, names: dict[str, str]) -> str:
             f"{kind} '{value}' is ambiguous: it could be {' or '.join(matches)}",
             f"valid {plural}: {choices}",
         )
-    close = difflib.get_close_matches(lowered, list(names), n=1, cutoff=0.4)
-    hint = f"did you mean '{names[close[0]]}'? " if close else ""
+    spellings = {slug: slug for slug in slugs} | {zh: slug for slug, zh in names if zh}
+    close = difflib.get_close_matches(lowered, list(spellings), n=1, cutoff=0.4)
+    hint = f"did you mean '{spellings[close[0]]}'? " if close else ""
     raise UsageError(f"unknown {kind} '{value}'", f"{hint}valid {plural}: {choices}")
 
 
-_STAGE_NAMES = {**{s.slug: s.slug for s in STAGES}, **{s.name_zh: s.slug for s in STAGES}}
-_SECTOR_NAMES = {**{s.slug: s.slug for s in SECTORS}, **{s.name_zh: s.slug for s in SECTORS}}
+_STAGE_NAMES = tuple((s.slug, s.name_zh) for s in STAGES)
 
 
 def resolve_stage(value: str) -> str:
     return _resolve(value, "stage", _STAGE_NAMES)
 
 
-def resolve_sector(value: str) -> str:
-    return _resolve(value, "sector", _SECTOR_NAMES)
+def resolve_sector(value: str, sectors: Sequence[Sector] | None = None) -> str:
+    """A sector of the database in use (or of `sectors`), by slug, Chinese name or a prefix of either."""
+    return _resolve(value, "sector", [(s.slug, s.name_zh) for s in (sectors or sectors_in_use())])
 
 
 def resolve_light(value: str) -> str:
-    return _resolve(value, "light", {light: light for light in LIGHTS})
+    return _resolve(value, "light", [(light, "") for light in LIGHTS])
 
 
 def resolve_status(value: str) -> str:
-    return _resolve(value, "status", {status: status for status in STATUSES})
+    return _resolve(value, "status", [(status, "") for status in STATUSES])
 
 
 # --- amounts -------------------------------------------------------------
@@ -320,18 +355,22 @@ def _text_or_none(value: Any) -> str | None:
     return text or None
 
 
-def record_from_mapping(values: dict[str, Any], *, default_date: dt.date) -> ProjectRecord:
+def record_from_mapping(
+    values: dict[str, Any], *, default_date: dt.date, sectors: Sequence[Sector] | None = None
+) -> ProjectRecord:
     """Validate one project's raw fields (strings from CSV, or JSON values).
 
     Raises UsageError naming the first bad field; callers that validate many
-    rows add the row number.
+    rows add the row number. Sectors are those in use unless `sectors` is given.
     """
     name = _text_or_none(values.get("name"))
     if not name:
         raise UsageError("name is missing", "every project needs a name")
     sector_text = _text_or_none(values.get("sector"))
     if not sector_text:
-        raise UsageError("sector is missing", "give one of: " + ", ".join(s.slug for s in SECTORS))
+        raise UsageError(
+            "sector is missing", "give one of: " + ", ".join(s.slug for s in (sectors or sectors_in_use()))
+        )
     stage_text = _text_or_none(values.get("stage"))
     raw_investment = values.get("investment")
     if isinstance(raw_investment, bool):
@@ -360,7 +399,7 @@ def record_from_mapping(values: dict[str, Any], *, default_date: dt.date) -> Pro
     return ProjectRecord(
         id=project_id,
         name=name,
-        sector=resolve_sector(sector_text),
+        sector=resolve_sector(sector_text, sectors),
         stage=resolve_stage(stage_text) if stage_text else "negotiating",
         status=resolve_status(_text_or_none(values.get("status")) or "active"),
         investment_wan=parse_investment(investment_text) if investment_text is not None else None,

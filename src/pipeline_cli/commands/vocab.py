@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Optional
 
 import typer
 
-from .. import output, store
+from .. import model, output, store
 from ..errors import UsageError
 from ..formats import SECTOR_COLUMNS, STAGE_COLUMNS, write_object, write_records
-from ..model import resolve_stage
-from ..options import FormatOption, LangOption, NoHeaderOption
+from ..model import resolve_sector, resolve_stage
+from ..options import FormatOption, LangOption, NoHeaderOption, complete_sector
 from ..reports import check_thresholds
 
 # `stages` lists the ladder; `stages set` changes a stage's thresholds.
@@ -90,15 +91,133 @@ def set_thresholds(
         output.message(line)
 
 
+# `sectors` lists the bureau's sectors; `sectors add|edit|remove` change them.
+sectors_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
+
+_SLUG = re.compile(r"[a-z][a-z0-9-]*")
+
+
+@sectors_app.callback()
 def sectors(
     ctx: typer.Context, format: FormatOption = None, no_header: NoHeaderOption = False, lang: LangOption = None
 ) -> None:
-    """The industrial sectors (产业领域)."""
+    """The industrial sectors (产业领域), in their order.
+
+    They are the database's own: `pipeline sectors add`, `edit` and `remove`
+    change them.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     records = [dict(row) for row in store.sectors(ctx.obj.connect())]
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
     write_records(output.stdout(), records, SECTOR_COLUMNS, fmt, style)
 
 
+def _zh(value: str) -> str:
+    text = value.strip()
+    if not text:
+        raise UsageError("--zh is empty", "give the sector's Chinese name, e.g. --zh 新材料")
+    return text
+
+
+def _sector_written(ctx: typer.Context, record: dict[str, Any], line: str, format: Any, lang: Any) -> None:
+    model.use_sectors(ctx.obj.sectors)  # read again: they changed
+    ctx.obj.saved.append(line)
+    fmt, style = output.formatting(format, lang=lang)
+    if fmt in ("json", "jsonl"):
+        write_object(output.stdout(), record, SECTOR_COLUMNS, fmt, style)
+    else:
+        output.message(line)
+
+
+SectorArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="SLUG",
+        help="Sector slug, Chinese name or a prefix of either.",
+        show_default=False,
+        autocompletion=complete_sector,
+    ),
+]
+
+
+@sectors_app.command("add")
+def add_sector(
+    ctx: typer.Context,
+    slug: Annotated[
+        str,
+        typer.Argument(
+            metavar="SLUG", help="Lowercase ASCII letters, digits and -, starting with a letter.", show_default=False
+        ),
+    ],
+    zh: Annotated[str, typer.Option("--zh", metavar="NAME", help="Chinese name (中文名称).", show_default=False)],
+    en: Annotated[str, typer.Option("--en", metavar="NAME", help="English name.", show_default=False)] = "",
+    format: FormatOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Add a sector, last in the order (e.g. pipeline sectors add new-materials --zh 新材料)."""
+    if not _SLUG.fullmatch(slug):
+        raise UsageError(
+            f"sector slug '{slug}' is not valid",
+            "use lowercase ASCII letters, digits and -, starting with a letter (e.g. new-materials)",
+        )
+    name_zh, name_en = _zh(zh), en.strip()
+    conn = ctx.obj.connect()
+    with store.transaction(conn, ctx.obj.location().path):
+        record = store.add_sector(conn, slug, name_zh, name_en)
+    line = f"added sector {slug} {name_zh} (position {record['position']})"
+    _sector_written(ctx, record, line, format, lang)
+
+
+@sectors_app.command("edit")
+def edit_sector(
+    ctx: typer.Context,
+    slug: SectorArgument,
+    zh: Annotated[Optional[str], typer.Option("--zh", metavar="NAME", help="New Chinese name.")] = None,
+    en: Annotated[Optional[str], typer.Option("--en", metavar="NAME", help="New English name.")] = None,
+    position: Annotated[
+        Optional[int],
+        typer.Option("--position", metavar="N", help="New place in the order (1 = first).", show_default=False),
+    ] = None,
+    format: FormatOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Rename a sector or move it in the order; its projects keep it."""
+    sector = resolve_sector(slug)
+    if zh is None and en is None and position is None:
+        raise UsageError(
+            "nothing to edit", f"give --zh, --en and/or --position, e.g. pipeline sectors edit {sector} --position 1"
+        )
+    name_zh = _zh(zh) if zh is not None else None
+    conn = ctx.obj.connect()
+    with store.transaction(conn, ctx.obj.location().path):
+        old, new = store.edit_sector(
+            conn, sector, name_zh=name_zh, name_en=en.strip() if en is not None else None, position=position
+        )
+    changes = [
+        f"{label} {old[key] or '(none)'} → {new[key] or '(none)'}"
+        for key, label in (("name_zh", "中文"), ("name_en", "English"), ("position", "position"))
+        if old[key] != new[key]
+    ]
+    line = f"sector {sector}: " + ("; ".join(changes) if changes else "unchanged")
+    _sector_written(ctx, new, line, format, lang)
+
+
+@sectors_app.command("remove")
+def remove_sector(
+    ctx: typer.Context,
+    slug: SectorArgument,
+    format: FormatOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Remove a sector that no project has (dropped ones and undone additions count too)."""
+    sector = resolve_sector(slug)
+    conn = ctx.obj.connect()
+    with store.transaction(conn, ctx.obj.location().path):
+        old = store.remove_sector(conn, sector)
+    _sector_written(ctx, old, f"removed sector {sector} {old['name_zh']}", format, lang)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(stages_app, name="stages")
-    app.command()(sectors)
+    app.add_typer(sectors_app, name="sectors")

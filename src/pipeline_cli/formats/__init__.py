@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TextIO
 
-from ..model import PROJECT_FIELDS, RECORD_FIELDS, SECTOR_BY_SLUG, STAGE_BY_SLUG
+from ..model import PROJECT_FIELDS, RECORD_FIELDS, STAGE_BY_SLUG, sector_label
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "markdown")
 
@@ -162,9 +162,10 @@ def label(value: Any, kind: str, lang: str) -> str:
     if kind == "stage" and value in STAGE_BY_SLUG:
         zh = STAGE_BY_SLUG[value].name_zh
         return zh if lang == "zh" else f"{value} {zh}"
-    if kind == "sector" and value in SECTOR_BY_SLUG:
-        zh = SECTOR_BY_SLUG[value].name_zh
-        return zh if lang == "zh" else f"{value} {zh}"
+    if kind == "sector":
+        sector_zh = sector_label(value)
+        if sector_zh is not None:
+            return sector_zh if lang == "zh" else f"{value} {sector_zh}"
     if kind == "light":
         return _LIGHT_LABELS["zh" if lang == "zh" else "en"].get(value, str(value))
     if kind == "bool":
@@ -403,6 +404,7 @@ STAGE_COLUMNS = (
 )
 
 SECTOR_COLUMNS = (
+    Column("position", "#", "序号", "number"),
     Column("sector", "Sector", "产业领域"),
     Column("name_zh", "中文", "中文"),
     Column("name_en", "English", "英文"),

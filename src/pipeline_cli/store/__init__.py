@@ -34,12 +34,14 @@ from .reports import (
     summary_rows,
 )
 from .transfer import apply_import, backup, ids_by_name, iter_export_rows, last_event_dates, projects_by_id
+from .vocab import add_sector, edit_sector, remove_sector
 
 __all__ = [
     "SORT_EXPRESSIONS",
     "DbLocation",
     "Done",
     "add_project",
+    "add_sector",
     "advance_projects",
     "apply_import",
     "backup",
@@ -48,6 +50,7 @@ __all__ = [
     "create",
     "drop_project",
     "edit_project",
+    "edit_sector",
     "get_project",
     "ids_by_name",
     "iter_events",
@@ -62,6 +65,7 @@ __all__ = [
     "open_existing",
     "project_state",
     "projects_by_id",
+    "remove_sector",
     "restore_project",
     "sectors",
     "set_stage_thresholds",

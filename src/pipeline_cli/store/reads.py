@@ -181,4 +181,4 @@ def stages(conn: sqlite3.Connection) -> list[sqlite3.Row]:
 
 
 def sectors(conn: sqlite3.Connection) -> list[sqlite3.Row]:
-    return conn.execute("SELECT sector, name_zh, name_en FROM sectors ORDER BY position").fetchall()
+    return conn.execute("SELECT sector, name_zh, name_en, position FROM sectors ORDER BY position").fetchall()
