@@ -20,6 +20,7 @@ from rich.cells import cell_len
 
 from builders import build_many, build_mixed
 from conftest import PIPELINE_BIN, PROJECT_FIELDS, Result
+from pipeline_cli.formats import tsv_unescape
 
 Cli = Callable[..., Result]
 Project = dict[str, Any]
@@ -86,7 +87,10 @@ def test_jsonl_is_one_object_per_line(mixed: Path, cli: Cli) -> None:
 def test_csv_and_tsv_parse_back_to_the_json(mixed: Path, cli: Cli, fmt: str, delimiter: str) -> None:
     projects = as_json(cli, "list", "--all")
     text = run_ok(cli, "list", "--all", "--format", fmt)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    else:  # one line per record, \t \n \r \\ escaped
+        rows = [[tsv_unescape(cell) for cell in line.split("\t")] for line in text.split("\n")[:-1]]
     assert rows[0] == FIELDS
     assert len(rows) == 1 + 52
     for row, project in zip(rows[1:], projects, strict=True):

@@ -1,4 +1,7 @@
-"""formats.write_json: the same bytes as json.dumps(indent=2), written piece by piece with the C encoder."""
+"""formats.write_json: the bytes of json.dumps(indent=2), written piece by piece with the C encoder.
+
+Decimals are written as exact JSON numbers (their digits, no float in between).
+"""
 
 from __future__ import annotations
 
@@ -39,9 +42,34 @@ def written(value: Any) -> str:
     return out.getvalue()
 
 
+def dumps_exact(value: Any, indent: int | None = None) -> str:
+    """json.dumps, each Decimal written as its digits: the reference."""
+    found: list[Decimal] = []
+
+    def marked(item: Any) -> Any:
+        if isinstance(item, Decimal):
+            found.append(item)
+            return f"\ufdd0{len(found) - 1}\ufdd0"
+        if isinstance(item, dict):
+            return {key: marked(inner) for key, inner in item.items()}
+        if isinstance(item, list):
+            return [marked(inner) for inner in item]
+        return item
+
+    text = json.dumps(marked(value), ensure_ascii=False, indent=indent, default=str)
+    for index, number in enumerate(found):
+        text = text.replace(f'"\ufdd0{index}\ufdd0"', f"{number:f}")
+    return text
+
+
 @given(values)
 def test_write_json_matches_json_dumps_with_an_indent(value: Any) -> None:
-    assert written(value) == to_json(value, indent=2) + "\n"
+    assert written(value) == dumps_exact(value, indent=2) + "\n"
+
+
+@given(values)
+def test_to_json_matches_json_dumps(value: Any) -> None:
+    assert to_json(value) == dumps_exact(value)
 
 
 def test_a_report_like_document() -> None:

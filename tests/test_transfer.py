@@ -13,8 +13,8 @@ import pytest
 from builders import EXTRA_PROJECTS, build, build_mixed
 from conftest import PIPELINE_BIN, Result, file_hash, run_cli, run_sh
 from pipeline_cli import store
+from pipeline_cli.formats import escape_cell, unescape_cell
 from pipeline_cli.model import ProjectRecord
-from pipeline_cli.records import escape_cell, unescape_cell
 from pipeline_cli.seed import projects_2020
 
 HEADER = "id,name,sector,stage,status,investment,key,district,unit,lead,note,source,stage_since"

@@ -61,11 +61,9 @@ SECTORS: tuple[Sector, ...] = (
 )
 
 STAGE_BY_SLUG = {s.slug: s for s in STAGES}
-LAST_STAGE = STAGES[-1].slug
 STATUSES = ("active", "dropped")
 SOURCES = ("report", "illustrative", "user")
 LIGHTS = ("green", "yellow", "red")
-EVENT_KINDS = ("created", "stage", "edited", "dropped", "restored", "undo")
 
 
 def next_stage(slug: str) -> str | None:
@@ -267,52 +265,7 @@ def make_filters(
     )
 
 
-# --- projects as data --------------------------------------------------
-
-
-def stored_values(row: Any) -> dict[str, Any]:
-    """A store row's stored fields (investment in 万元, key 0/1) as the contract's values."""
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "sector": row["sector"],
-        "stage": row["stage"],
-        "status": row["status"],
-        "investment": wan_to_yi(row["investment_wan"]),
-        "key": bool(row["key"]),
-        "district": row["district"],
-        "unit": row["unit"],
-        "lead": row["lead"],
-        "note": row["note"],
-        "source": row["source"],
-        "stage_since": row["stage_since"],
-    }
-
-
-def project_from_row(row: Any) -> dict[str, Any]:
-    """A store row as the contract's project object: stored fields plus days in stage and light."""
-    return {**stored_values(row), "days_in_stage": row["days_in_stage"], "light": row["light"]}
-
-
 # --- project records (seed data, add, import) ------------------------------
-
-RECORD_FIELDS = (
-    "id",
-    "name",
-    "sector",
-    "stage",
-    "status",
-    "investment",
-    "key",
-    "district",
-    "unit",
-    "lead",
-    "note",
-    "source",
-    "stage_since",
-)
-# A project object as the contract gives it: the stored fields, then the computed ones.
-PROJECT_FIELDS = (*RECORD_FIELDS, "days_in_stage", "light")
 
 _TRUE = {"1", "true", "yes", "y", "t", "是", "√"}
 _FALSE = {"0", "false", "no", "n", "f", "否", ""}

@@ -8,11 +8,8 @@ Import checks the whole file before anything is written and collects every
 bad row with its number as a spreadsheet counts it (the CSV header is row 1;
 a JSON item's number is its 1-based position; a JSON Lines item's its line).
 
-CSV export neutralises cells a spreadsheet would run as a formula (OWASP's
-CSV-injection advice): a text cell starting with `=`, `+`, `-`, `@`, tab or
-carriage return gets a leading `'`. So that import can undo exactly that, a
-cell that already starts with one or more `'` followed by such a character
-gets one more `'`; import removes one `'` from every cell of that shape.
+CSV output neutralises cells a spreadsheet would run as a formula
+(formats.escape_cell); import removes that escape again (formats.unescape_cell).
 """
 
 from __future__ import annotations
@@ -31,23 +28,24 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import BadData, PipelineError, UsageError
+from .fields import COMPUTED_NAMES, STORED_FIELDS, STORED_NAMES, TEXT_NAMES, import_names
+from .formats import unescape_cell
 from .model import (
     EDIT_COLUMNS,
-    RECORD_FIELDS,
     ProjectRecord,
     change_value,
     changes_text,
     format_yi,
     record_from_mapping,
-    stored_values,
 )
 
-FILE_FORMATS = ("csv", "json", "jsonl")
 # Free-text fields: the only cells that are escaped on export and unescaped on import.
-TEXT_FIELDS = ("name", "district", "unit", "lead", "note")
-# Columns of `pipeline list --format csv` that are computed, not stored:
-# accepted on import and ignored, so a list export imports too.
-COMPUTED_FIELDS = ("days_in_stage", "light")
+TEXT_FIELDS = TEXT_NAMES
+# Computed fields (a list's csv has them): accepted on import and ignored,
+# so a list's csv imports too.
+COMPUTED_FIELDS = COMPUTED_NAMES
+# Every header import takes (the contract's names, Chinese labels), lower-cased → field name.
+_IMPORT_NAMES = import_names()
 # For an existing project an empty cell in these keeps the stored value (they
 # cannot be null); for a new project it means the default.
 KEEP_IF_EMPTY = ("stage", "status", "source", "stage_since")
@@ -62,49 +60,6 @@ def format_from_name(name: str) -> str | None:
         if lowered.endswith(extension):
             return fmt
     return None
-
-
-# --- formula escaping ------------------------------------------------------
-
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
-
-
-def escape_cell(text: str) -> str:
-    """Neutralise a text cell a spreadsheet would run as a formula (reversibly)."""
-    if text.startswith(_TRIGGERS) or _ESCAPED.match(text):
-        return "'" + text
-    return text
-
-
-def unescape_cell(text: str) -> str:
-    """Undo `escape_cell` exactly: drop one `'` before a formula character."""
-    return text[1:] if _ESCAPED.match(text) else text
-
-
-# --- export ------------------------------------------------------------------
-
-
-def export_record(row: Any) -> dict[str, Any]:
-    """A stored project as the contract's values: investment exact 亿元, key a boolean."""
-    return stored_values(row)
-
-
-def csv_cells(record: Mapping[str, Any]) -> list[str]:
-    """One exported project as CSV cells in RECORD_FIELDS order, formulas neutralised."""
-    cells = []
-    for name in RECORD_FIELDS:
-        value = record[name]
-        if value is None:
-            text = ""
-        elif isinstance(value, bool):
-            text = "true" if value else "false"
-        elif isinstance(value, Decimal):
-            text = f"{value:f}"
-        else:
-            text = str(value)
-        cells.append(escape_cell(text) if name in TEXT_FIELDS else text)
-    return cells
 
 
 # --- decoding ------------------------------------------------------------------
@@ -201,21 +156,22 @@ def parse(text: str, fmt: str, name: str) -> ParsedFile:
 
 def _known_columns(found: Iterable[str], name: str, where: str) -> None:
     """Refuse columns import does not know: a misspelt header would lose data silently."""
-    valid = (*RECORD_FIELDS, *COMPUTED_FIELDS)
-    unknown = [column for column in found if column not in valid]
+    unknown = [column for column in found if column not in _IMPORT_NAMES]
     if unknown:
-        close = difflib.get_close_matches(unknown[0], valid, n=1)
+        close = difflib.get_close_matches(unknown[0], list(_IMPORT_NAMES), n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         quoted = ", ".join(f"'{column}'" for column in unknown)
         raise BadData(
             f"{name}: unknown column{'s' if len(unknown) > 1 else ''} {quoted} ({where})",
-            f"{hint}the columns are: {', '.join(RECORD_FIELDS)} (as `pipeline export` writes them); "
+            f"{hint}the columns are: {', '.join(STORED_NAMES)} (as `pipeline export` writes them); "
             "remove or rename the others",
         )
 
 
 def _header_name(cell: str) -> str:
-    return cell.strip().lower()
+    """A header cell as the field it names (a contract name or a Chinese label); unknown ones as written."""
+    text = cell.strip().lower()
+    return _IMPORT_NAMES.get(text, text)
 
 
 def _parse_csv(text: str, name: str) -> ParsedFile:
@@ -286,11 +242,11 @@ def _item_row(item: Any, number: int, parsed: ParsedFile) -> None:
     if not isinstance(item, dict):
         parsed.errors.append((number, f"is {type(item).__name__ if item is not None else 'null'}, not an object"))
         return
-    keys = [str(key).strip().lower() for key in item]
+    keys = [_header_name(str(key)) for key in item]
     new = [key for key in keys if key not in parsed.columns]
     if new:
         parsed.columns = (*parsed.columns, *new)
-    values = {str(key).strip().lower(): _json_value(value) for key, value in item.items()}
+    values = {name: _json_value(value) for name, value in zip(keys, item.values(), strict=True)}
     # JSON is written by programs: its text is taken exactly, not trimmed.
     exact = frozenset(name for name in TEXT_FIELDS if isinstance(values.get(name), str) and values[name].strip())
     parsed.rows.append(RawRow(number, values, exact))
@@ -335,9 +291,8 @@ def _parse_jsonl(text: str, name: str) -> ParsedFile:
 
 
 def _check_json_columns(parsed: ParsedFile, name: str) -> None:
-    valid = (*RECORD_FIELDS, *COMPUTED_FIELDS)
     for column in parsed.columns:
-        if column not in valid:
+        if column not in _IMPORT_NAMES.values():
             first = next(row.number for row in parsed.rows if column in row.values)
             _known_columns([column], name, f"first in {parsed.unit} {first}")
 
@@ -387,21 +342,8 @@ def edit_value(record: ProjectRecord, name: str) -> Any:
 
 def record_mapping(record: ProjectRecord) -> dict[str, Any]:
     """A record as the raw values record_from_mapping takes back."""
-    return {
-        "id": record.id,
-        "name": record.name,
-        "sector": record.sector,
-        "stage": record.stage,
-        "status": record.status,
-        "investment": format_yi(record.investment_wan),
-        "key": record.key,
-        "district": record.district,
-        "unit": record.unit,
-        "lead": record.lead,
-        "note": record.note,
-        "source": record.source,
-        "stage_since": record.stage_since,
-    }
+    values = {f.name: getattr(record, f.column) for f in STORED_FIELDS if f.column is not None}
+    return {**values, "investment": format_yi(record.investment_wan)}
 
 
 def _blank(value: Any) -> bool:
@@ -497,7 +439,7 @@ def _plan_row(
     assert project_id is not None
     merged = record_mapping(before)
     for column, value in values.items():
-        if column in RECORD_FIELDS and not (column in KEEP_IF_EMPTY and _blank(value)):
+        if column in STORED_NAMES and not (column in KEEP_IF_EMPTY and _blank(value)):
             merged[column] = value
     record = _exact(record_from_mapping(merged, default_date=today), row)
     if record.source != before.source:

@@ -431,10 +431,10 @@ class DispatchReport:
     dropped: tuple[Entry, ...]
     funnel: Funnel
     by_sector: Summary
-    # Today's yellow and red lights: project objects, reddest and longest-waiting
-    # first. Streamed: an iterable to be read once (a province's pipeline may
+    # Today's yellow and red lights: project rows (tuples of fields.FIELDS),
+    # reddest and longest-waiting first. Streamed: an iterable to be read once (a province's pipeline may
     # have hundreds of thousands), with the count of each colour beside it.
-    lights: Iterable[Mapping[str, Any]] = ()
+    lights: Iterable[Sequence[Any]] = ()
     light_counts: Mapping[str, int] = field(default_factory=dict)
 
 
@@ -460,7 +460,7 @@ def dispatch_report(
     sectors: Sequence[str],
     now: Tally,
     events: Iterable[Any],
-    lights: Iterable[Mapping[str, Any]],
+    lights: Iterable[Sequence[Any]],
     light_counts: Mapping[str, int],
 ) -> DispatchReport:
     """The weekly dispatch report (周调度) for a period.

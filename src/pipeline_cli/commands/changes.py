@@ -22,7 +22,8 @@ import typer
 
 from .. import output, store
 from ..errors import Conflict, NotFound, UsageError
-from ..formats import EVENT_BRIEF_COLUMNS, EVENT_COLUMNS, PROJECT_BRIEF_COLUMNS, PROJECT_COLUMNS, write_records
+from ..fields import FIELDS, LIST_BRIEF
+from ..formats import EVENT_BRIEF_COLUMNS, EVENT_COLUMNS, write_projects, write_records
 from ..model import (
     MAX_INTEGER,
     STAGES,
@@ -32,7 +33,6 @@ from ..model import (
     event_from_row,
     parse_date,
     parse_investment,
-    project_from_row,
     resolve_sector,
     resolve_stage,
     today,
@@ -165,12 +165,12 @@ def _write(
     now = today()
     with store.transaction(conn, ctx.obj.location().path):
         done = work(conn)
-        projects: list[dict[str, Any]] = []
+        projects: list[tuple[Any, ...]] = []
         if format is not None:
             for project_id in dict.fromkeys(d.project_id for d in done):
                 row = store.get_project(conn, project_id, now)
                 assert row is not None
-                projects.append(project_from_row(row))
+                projects.append(row)
     ctx.obj.saved.extend(d.line for d in done)
     if not done and nothing:
         output.notice(nothing)
@@ -179,7 +179,7 @@ def _write(
             output.message(d.line)
     else:
         assert style is not None
-        write_records(output.stdout(), projects, PROJECT_COLUMNS, fmt, style, brief=PROJECT_BRIEF_COLUMNS)
+        write_projects(output.stdout(), projects, FIELDS, fmt, style, brief=LIST_BRIEF)
 
 
 # --- commands ----------------------------------------------------------------

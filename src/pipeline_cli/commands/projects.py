@@ -8,16 +8,17 @@ import typer
 
 from .. import output, store
 from ..errors import NotFound, UsageError
+from ..fields import FIELDS, LIST_BRIEF
 from ..formats import (
     EVENT_BRIEF_COLUMNS,
     EVENT_COLUMNS,
-    PROJECT_BRIEF_COLUMNS,
     PROJECT_COLUMNS,
+    project_record,
     write_object,
-    write_plain_projects,
+    write_projects,
     write_records,
 )
-from ..model import MAX_INTEGER, Filters, event_from_row, project_from_row, today
+from ..model import MAX_INTEGER, Filters, event_from_row, today
 from ..options import FormatOption, LangOption, NoHeaderOption, ProjectIdArgument, with_filters
 
 SORT_FIELDS = tuple(store.SORT_EXPRESSIONS)
@@ -53,21 +54,8 @@ def list_(
     if limit is not None and limit > MAX_INTEGER:
         limit = None  # more than SQLite can count: no limit
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
-    conn = ctx.obj.connect()
-    if fmt in ("json", "jsonl", "csv", "tsv"):
-        # Machine formats: the contract's values straight from SQL, no dict per row.
-        plain = store.iter_projects(conn, filters, today(), sort=field, reverse=reverse, limit=limit, plain=True)
-        write_plain_projects(output.stdout(), plain, fmt, style)
-        return
-    rows = store.iter_projects(conn, filters, today(), sort=field, reverse=reverse, limit=limit)
-    write_records(
-        output.stdout(),
-        (project_from_row(row) for row in rows),
-        PROJECT_COLUMNS,
-        fmt,
-        style,
-        brief=PROJECT_BRIEF_COLUMNS,
-    )
+    rows = store.iter_projects(ctx.obj.connect(), filters, today(), sort=field, reverse=reverse, limit=limit)
+    write_projects(output.stdout(), rows, FIELDS, fmt, style, brief=LIST_BRIEF)
 
 
 def show(
@@ -83,7 +71,7 @@ def show(
     row = store.get_project(conn, project_id, today())
     if row is None:
         raise NotFound(f"no project with id {project_id}", "`pipeline list --all` shows every id")
-    project = project_from_row(row)
+    project = project_record(row, FIELDS)
     history = [event_from_row(event) for event in store.iter_events(conn, project_id=project_id)]
     out = output.stdout()
     if fmt in ("json", "jsonl"):
@@ -94,7 +82,7 @@ def show(
         title = "历史记录" if style.lang == "zh" else "History"
         write_records(out, history, EVENT_COLUMNS, fmt, style, brief=EVENT_BRIEF_COLUMNS, title=title)
     else:
-        write_records(out, [project], PROJECT_COLUMNS, fmt, style)
+        write_projects(out, [row], FIELDS, fmt, style)
 
 
 def register(app: typer.Typer) -> None:

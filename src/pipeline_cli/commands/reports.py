@@ -10,12 +10,11 @@ import typer
 
 from .. import output, reports, store
 from ..errors import LightsFound
-from ..formats import LIGHTS_BRIEF_COLUMNS, PROJECT_COLUMNS, write_plain_projects, write_records
+from ..fields import FIELD_NAMES, FIELDS, LIGHTS_BRIEF
+from ..formats import write_projects
 from ..formats.reports import write_funnel, write_report, write_summary
-from ..model import Filters, parse_date, project_from_row, today
+from ..model import Filters, parse_date, today
 from ..options import Format, FormatOption, LangOption, NoHeaderOption, with_filters
-
-_MACHINE_FORMATS = ("json", "jsonl", "csv", "tsv")
 
 
 @with_filters
@@ -105,17 +104,12 @@ def lights(
     at_least = reports.resolve_level(only, "--only") if only is not None else None
     level = reports.resolve_level(fail_on, "--fail-on") if fail_on is not None else None
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
-    plain = fmt in _MACHINE_FORMATS
-    rows = store.iter_lights(ctx.obj.connect(), filters, today(), at_least=at_least, plain=plain)
+    rows = store.iter_lights(ctx.obj.connect(), filters, today(), at_least=at_least)
     counted = [0]
     if level is not None:
-        rows = _counting(rows, level, plain, counted)
+        rows = _counting(rows, level, FIELD_NAMES.index("light"), counted)
     out = output.stdout()
-    if plain:
-        write_plain_projects(out, rows, fmt, style)
-    else:
-        records = (project_from_row(row) for row in rows)
-        write_records(out, records, PROJECT_COLUMNS, fmt, style, brief=LIGHTS_BRIEF_COLUMNS)
+    write_projects(out, rows, FIELDS, fmt, style, brief=LIGHTS_BRIEF)
     if level is not None and counted[0]:
         out.flush()
         which = "red" if level == "red" else "yellow or red"
@@ -125,14 +119,14 @@ def lights(
         )
 
 
-def _counting(rows: Iterator[Any], level: str, plain: bool, counted: list[int]) -> Iterator[Any]:
+def _counting(rows: Iterator[Any], level: str, light: int, counted: list[int]) -> Iterator[Any]:
     """Pass rows through, counting those with a light at `level` or worse.
 
     Rows come reddest first, so they are a leading run: counting stops at
     the first one below the level.
     """
     for row in rows:
-        if not reports.at_or_above(row[14] if plain else row["light"], level):
+        if not reports.at_or_above(row[light], level):
             yield row
             yield from rows
             return
@@ -193,7 +187,7 @@ def report(
         sectors=[row["sector"] for row in store.sectors(conn)],
         now=tally,
         events=store.iter_report_events(conn, filters, now, period.since),
-        lights=(project_from_row(row) for row in store.iter_lights(conn, filters, now, at_least="yellow")),
+        lights=store.iter_lights(conn, filters, now, at_least="yellow"),
         light_counts=store.light_counts(conn, filters, now),
     )
     write_report(output.stdout(), result, fmt, style)

@@ -88,7 +88,7 @@ def export(
 
     fmt = _chosen_format(format, output_file) or "csv"
     conn = ctx.obj.connect()
-    rows = (records.export_record(row) for row in store.iter_export_rows(conn))
+    rows = store.iter_export_rows(conn)
     if output_file is None:
         write_export(output.stdout(), rows, fmt, bom=bom)
         return

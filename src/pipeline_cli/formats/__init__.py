@@ -9,15 +9,17 @@ rich is imported only when a table is drawn.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from json.encoder import encode_basestring as _text
 from typing import Any, TextIO
 
-from ..model import PROJECT_FIELDS, RECORD_FIELDS, STAGE_BY_SLUG, sector_label
+from ..fields import FIELDS, LIGHTS_BRIEF, LIST_BRIEF, STORED_FIELDS, Field, pick
+from ..model import STAGE_BY_SLUG, sector_label
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "markdown")
 
@@ -52,18 +54,38 @@ class Style:
 
 
 def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        # Amounts are exact Decimals with at most 4 places; the float nearest
-        # to such a value prints back as the same digits, so the JSON text is
-        # exact. Totals are summed as integers before they get here.
-        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def to_json(value: Any, *, indent: int | None = None) -> str:
-    return json.dumps(value, ensure_ascii=False, default=_json_default, indent=indent)
+_COMPACT = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+
+
+def decimal_json(value: Decimal) -> str:
+    """A Decimal as a JSON number, digit for digit (no float on the way): 12.5, 871, 0.0001."""
+    return f"{value:f}"
+
+
+def _json_key(key: Any) -> str:
+    """A dict key as json.dumps writes it."""
+    if isinstance(key, bool) or key is None:
+        return {True: "true", False: "false", None: "null"}[key]
+    return str(key)
+
+
+def to_json(value: Any) -> str:
+    """Compact JSON (", " and ": " separators, as json.dumps), Decimals as exact numbers."""
+    kind = type(value)
+    if kind is Decimal:
+        return decimal_json(value)
+    if kind is dict:
+        if _SCALAR_TYPES.issuperset(map(type, value.values())) and Decimal not in map(type, value.values()):
+            return _COMPACT.encode(value)
+        return "{" + ", ".join(_COMPACT.encode(_json_key(k)) + ": " + to_json(v) for k, v in value.items()) + "}"
+    if kind in (list, tuple):
+        return "[" + ", ".join(to_json(item) for item in value) + "]"
+    return _COMPACT.encode(value)
 
 
 # --- indented JSON, streamed -----------------------------------------------------
@@ -101,8 +123,8 @@ def _write_json_value(write: Any, value: Any, depth: int) -> None:
         if not value:
             write("{}")
         elif not _KEY_TYPES.issuperset(map(type, value)):
-            write(_reindent(to_json(value, indent=2), depth))
-        elif _SCALAR_TYPES.issuperset(map(type, value.values())):
+            _write_json_value(write, {_json_key(key): item for key, item in value.items()}, depth)
+        elif _SCALAR_TYPES.issuperset(map(type, value.values())) and Decimal not in map(type, value.values()):
             text = _flat_encoder(depth + 1).encode(value)
             write("{\n" + "  " * (depth + 1) + text[1:-1] + "\n" + "  " * depth + "}")
         else:
@@ -115,7 +137,7 @@ def _write_json_value(write: Any, value: Any, depth: int) -> None:
     elif isinstance(value, (list, tuple)):
         if not value:
             write("[]")
-        elif _SCALAR_TYPES.issuperset(map(type, value)):
+        elif _SCALAR_TYPES.issuperset(map(type, value)) and Decimal not in map(type, value):
             text = _flat_encoder(depth + 1).encode(list(value))
             write("[\n" + "  " * (depth + 1) + text[1:-1] + "\n" + "  " * depth + "]")
         else:
@@ -127,10 +149,6 @@ def _write_json_value(write: Any, value: Any, depth: int) -> None:
             write("\n" + "  " * depth + "]")
     else:
         write(to_json(value))
-
-
-def _reindent(text: str, depth: int) -> str:
-    return text.replace("\n", "\n" + "  " * depth)
 
 
 def plain(value: Any) -> str:
@@ -173,6 +191,61 @@ def label(value: Any, kind: str, lang: str) -> str:
     if kind == "percent":
         return f"{float(value) * 100:.1f}%"
     return plain(value)
+
+
+# --- csv and tsv cells ------------------------------------------------------
+# One rule each, for every command. CSV neutralises a text cell a spreadsheet
+# would run as a formula (OWASP's CSV-injection advice): one starting with
+# `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`; so that
+# import can undo exactly that, a cell that already starts with one or more
+# `'` followed by such a character gets one more; import removes one `'` from
+# every cell of that shape. A cell holding a comma, quote, CR or LF is quoted
+# (Python's csv module leaves a lone CR unquoted when lines end in LF, and a
+# reader then splits the row there). TSV writes tab, LF, CR and backslash as
+# `\t`, `\n`, `\r`, `\\`, as PostgreSQL's text COPY does: every line is one
+# record with the header's field count.
+
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
+_TRIGGERS_OR_QUOTE = frozenset("=+-@\t\r'")
+
+
+def escape_cell(text: str) -> str:
+    """Neutralise a text cell a spreadsheet would run as a formula (reversibly)."""
+    if text.startswith(_TRIGGERS) or _ESCAPED.match(text):
+        return "'" + text
+    return text
+
+
+def unescape_cell(text: str) -> str:
+    """Undo `escape_cell` exactly: drop one `'` before a formula character."""
+    return text[1:] if _ESCAPED.match(text) else text
+
+
+def csv_cell(text: str) -> str:
+    """A cell quoted when it holds a comma, quote or line break."""
+    if "," in text or '"' in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_text(text: str) -> str:
+    """A free-text cell for csv: formulas neutralised, then quoted as needed."""
+    if text and text[0] in _TRIGGERS_OR_QUOTE:
+        text = escape_cell(text)
+    return csv_cell(text)
+
+
+def tsv_cell(text: str) -> str:
+    r"""A cell for tsv: \t, \n, \r and \\ escaped as PostgreSQL's text COPY writes them."""
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def tsv_unescape(text: str) -> str:
+    """Read a tsv cell back (the inverse of tsv_cell)."""
+    return re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r"}.get(m.group(1), m.group(1)), text)
 
 
 # --- writers -------------------------------------------------------------
@@ -223,13 +296,19 @@ def _write_json_array(out: TextIO, records: Iterable[dict[str, Any]]) -> int:
 def _write_delimited(
     out: TextIO, records: Iterable[dict[str, Any]], columns: Sequence[Column], delimiter: str, header: bool
 ) -> int:
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    """Records as csv (delimiter ",") or tsv ("\t"): every text cell through csv_cell or tsv_cell."""
+    cell = csv_text if delimiter == "," else tsv_cell
     keys = [column.key for column in columns]
     if header:
-        writer.writerow(keys)
+        out.write(delimiter.join(cell(key) for key in keys) + "\n")
     count = 0
     for record in records:
-        writer.writerow([plain(record.get(key)) for key in keys])
+        cells = []
+        for key in keys:
+            value = record.get(key)
+            text = plain(value)
+            cells.append(cell(text) if isinstance(value, (str, dict, list)) else text)
+        out.write(delimiter.join(cells) + "\n")
         count += 1
     return count
 
@@ -356,25 +435,14 @@ def _write_fields(out: TextIO, record: dict[str, Any], columns: Sequence[Column]
 
 # --- the columns of each kind of record ----------------------------------------
 
-PROJECT_COLUMNS = (
-    Column("id", "ID", "编号", "number"),
-    Column("name", "Name", "项目名称"),
-    Column("sector", "Sector", "产业领域", "sector"),
-    Column("stage", "Stage", "进度", "stage"),
-    Column("status", "Status", "状态"),
-    Column("investment", "亿元", "投资(亿元)", "number"),
-    Column("key", "Key", "重点", "bool"),
-    Column("district", "District", "区市"),
-    Column("unit", "Unit", "责任单位"),
-    Column("lead", "Lead", "包联领导"),
-    Column("note", "Note", "备注"),
-    Column("source", "Source", "来源"),
-    Column("stage_since", "Since", "进入阶段日期"),
-    Column("days_in_stage", "Days", "停留天数", "number"),
-    Column("light", "Light", "亮灯", "light"),
-)
-_BRIEF_PROJECT_KEYS = ("id", "name", "sector", "stage", "investment", "key", "district", "days_in_stage", "light")
-PROJECT_BRIEF_COLUMNS = tuple(c for c in PROJECT_COLUMNS if c.key in _BRIEF_PROJECT_KEYS)
+
+def field_columns(fields: Iterable[Field]) -> tuple[Column, ...]:
+    return tuple(Column(f.name, f.en, f.zh, f.display) for f in fields)
+
+
+PROJECT_COLUMNS = field_columns(FIELDS)
+PROJECT_BRIEF_COLUMNS = field_columns(pick(LIST_BRIEF))
+LIGHTS_BRIEF_COLUMNS = field_columns(pick(LIGHTS_BRIEF))
 
 EVENT_COLUMNS = (
     Column("id", "Event", "事件", "number"),
@@ -419,99 +487,134 @@ CHECK_COLUMNS = (
 )
 
 
-# --- export files (import takes them back) ----------------------------------------
+# --- projects: tuples of fields, in every format ------------------------------------
+# The one writer of projects. Rows are tuples of the fields given, as the
+# store's read path gives them (fields.py: money as exact decimal text, key
+# 0/1). json, jsonl, csv and tsv write each row with a function made once from
+# the fields' kinds, so a million projects stream without a dict per row;
+# table and markdown draw project records.
 
 
-def _csv_cell(text: str) -> str:
-    # Quote any cell with a comma, quote or line break. (The csv module leaves
-    # a lone carriage return unquoted when lines end in \n, and a reader then
-    # splits the row there.)
-    if any(char in text for char in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+def project_record(row: Sequence[Any], fields: Sequence[Field]) -> dict[str, Any]:
+    """A row as the contract's project object: money a Decimal of 亿元, key a boolean."""
+    record: dict[str, Any] = {}
+    for f, value in zip(fields, row, strict=True):
+        if value is not None and f.kind == "money":
+            value = Decimal(value)
+        elif f.kind == "bool":
+            value = bool(value)
+        record[f.name] = value
+    return record
 
 
-def write_export(out: TextIO, records: Iterable[dict[str, Any]], fmt: str, *, bom: bool = False) -> int:
-    """Exported projects as csv, json or jsonl; returns how many.
+def _json_value_code(f: Field, r: str) -> str:
+    if f.kind == "int":
+        return f"'null' if {r} is None else '%d' % {r}"
+    if f.kind == "money":
+        return f"'null' if {r} is None else {r}"
+    if f.kind == "bool":
+        return f"'true' if {r} else 'false'"
+    return f"'null' if {r} is None else _text({r})"
 
-    csv: one header line of RECORD_FIELDS, then one line per project, its
-    text cells already made formula-safe by records.csv_cells.
+
+def _delimited_value_code(f: Field, r: str, text_cell: str) -> str:
+    if f.kind == "int":
+        return f"'' if {r} is None else '%d' % {r}"
+    if f.kind == "bool":
+        return f"'true' if {r} else 'false'"
+    if f.kind == "text":
+        return f"'' if {r} is None else {text_cell}({r})"
+    return f"'' if {r} is None else {r}"
+
+
+_LINE_WRITERS: dict[tuple[Any, ...], Callable[[Sequence[Any]], str]] = {}
+
+
+def line_writer(fields: Sequence[Field], fmt: str, item_separator: str = ", ") -> Callable[[Sequence[Any]], str]:
+    """The function that writes one row of `fields` as a json object, a csv line or a tsv line (no newline).
+
+    Made from the fields' kinds (as dataclasses makes __init__): one
+    expression per field, so a row costs no Python loop.
     """
-    from ..records import csv_cells
+    key = (tuple(fields), fmt, item_separator)
+    writer = _LINE_WRITERS.get(key)
+    if writer is None:
+        if fmt == "json":
+            template = "{" + item_separator.join(f"{_text(f.name)}: %s" for f in fields) + "}"
+            values = ", ".join(f"({_json_value_code(f, f'r[{i}]')})" for i, f in enumerate(fields))
+            body = f"{template!r} % ({values},)"
+        else:
+            cell = "_csv_text" if fmt == "csv" else "_tsv_cell"
+            delimiter = "," if fmt == "csv" else "\\t"
+            values = ", ".join(f"({_delimited_value_code(f, f'r[{i}]', cell)})" for i, f in enumerate(fields))
+            body = f"'{delimiter}'.join(({values},))"
+        namespace: dict[str, Any] = {"_text": _text, "_csv_text": csv_text, "_tsv_cell": tsv_cell}
+        exec(f"def line(r):\n    return {body}\n", namespace)
+        writer = namespace["line"]
+        _LINE_WRITERS[key] = writer
+    return writer
 
+
+def write_projects(
+    out: TextIO,
+    rows: Iterable[Sequence[Any]],
+    fields: Sequence[Field],
+    fmt: str,
+    style: Style,
+    *,
+    brief: Sequence[str] | None = None,
+    title: str | None = None,
+) -> int:
+    """Projects (tuples of `fields`) in `fmt`; returns how many.
+
+    table and markdown show the `brief` fields when given (the listing's
+    default), else every field given.
+    """
+    write = out.write
+    count = 0
+    if fmt in ("json", "jsonl"):
+        line = line_writer(fields, "json")
+        if fmt == "jsonl":
+            for row in rows:
+                write(line(row) + "\n")
+                count += 1
+            return count
+        write("[")
+        for row in rows:
+            write(("\n  " if count == 0 else ",\n  ") + line(row))
+            count += 1
+        write("\n]\n" if count else "]\n")
+        return count
+    if fmt in ("csv", "tsv"):
+        line = line_writer(fields, fmt)
+        if style.header:
+            cell = csv_cell if fmt == "csv" else tsv_cell
+            write(("," if fmt == "csv" else "\t").join(cell(f.name) for f in fields) + "\n")
+        for row in rows:
+            write(line(row) + "\n")
+            count += 1
+        return count
+    records = (project_record(row, fields) for row in rows)
+    shown = field_columns(pick(tuple(brief)) if brief is not None else fields)
+    return write_records(out, records, shown, fmt, style, title=title)
+
+
+def write_json_projects(
+    write: Callable[[str], Any], rows: Iterable[Sequence[Any]], fields: Sequence[Field], depth: int
+) -> None:
+    """Projects as an indented JSON array at `depth` (json.dumps(indent=2) layout), streamed."""
+    inner = "  " * (depth + 1)
+    line = line_writer(fields, "json", ",\n" + inner + "  ")
+    first = True
+    for row in rows:
+        text = line(row)
+        write(("[\n" if first else ",\n") + inner + "{\n" + inner + "  " + text[1:-1] + "\n" + inner + "}")
+        first = False
+    write("[]" if first else "\n" + "  " * depth + "]")
+
+
+def write_export(out: TextIO, rows: Iterable[Sequence[Any]], fmt: str, *, bom: bool = False) -> int:
+    """Exported projects (tuples of fields.STORED_FIELDS) as csv, json or jsonl; returns how many."""
     if bom:
         out.write("\ufeff")
-    if fmt != "csv":
-        return write_records(out, records, (), fmt, Style())
-    out.write(",".join(RECORD_FIELDS) + "\n")
-    count = 0
-    for record in records:
-        out.write(",".join(_csv_cell(cell) for cell in csv_cells(record)) + "\n")
-        count += 1
-    return count
-
-
-# --- plain project rows (lights) --------------------------------------------------
-
-
-def write_plain_projects(out: TextIO, rows: Iterable[Sequence[Any]], fmt: str, style: Style) -> None:
-    """Projects as store's plain tuples (model.PROJECT_FIELDS order), in json, jsonl, csv or tsv.
-
-    The same text write_records gives for project objects, without a dict
-    per row: a million lights stream at the speed of the csv module.
-    """
-    from json.encoder import encode_basestring as text
-
-    if fmt in ("csv", "tsv"):
-        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        if style.header:
-            writer.writerow(PROJECT_FIELDS)
-        writer.writerows(rows)
-        return
-
-    def s(value: str | None) -> str:
-        return "null" if value is None else text(value)
-
-    # Slugs, statuses, sources, ISO dates and lights never need escaping
-    # (the schema and the store guarantee their characters); free text does.
-    template = (
-        '{"id": %d, "name": %s, "sector": "%s", "stage": "%s", "status": "%s", "investment": %s, "key": %s,'
-        ' "district": %s, "unit": %s, "lead": %s, "note": %s, "source": "%s", "stage_since": "%s",'
-        ' "days_in_stage": %d, "light": %s}'
-    )
-    write = out.write
-    first = True
-    if fmt == "json":
-        write("[")
-    for r in rows:
-        line = template % (
-            r[0],
-            text(r[1]),
-            r[2],
-            r[3],
-            r[4],
-            "null" if r[5] is None else repr(r[5]),
-            r[6],
-            s(r[7]),
-            s(r[8]),
-            s(r[9]),
-            s(r[10]),
-            r[11],
-            r[12],
-            r[13],
-            "null" if r[14] is None else '"' + r[14] + '"',
-        )
-        if fmt == "json":
-            write(("\n  " if first else ",\n  ") + line)
-        else:
-            write(line + "\n")
-        first = False
-    if fmt == "json":
-        write("]\n" if first else "\n]\n")
-
-
-LIGHTS_BRIEF_COLUMNS = tuple(
-    c
-    for c in PROJECT_COLUMNS
-    if c.key in ("id", "name", "sector", "stage", "investment", "unit", "stage_since", "days_in_stage", "light")
-)
+    return write_projects(out, rows, STORED_FIELDS, fmt, Style())

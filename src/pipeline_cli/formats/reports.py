@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TextIO
 
+from ..fields import FIELDS
 from . import (
     LIGHT_COLORS,
     LIGHTS_BRIEF_COLUMNS,
@@ -24,8 +25,10 @@ from . import (
     label,
     plain,
     print_rich,
+    project_record,
     to_json,
     write_json,
+    write_json_projects,
 )
 
 # --- reports: summary, funnel, lights, the dispatch report --------------------------
@@ -286,7 +289,7 @@ def report_json(report: Any) -> dict[str, Any]:
         "moves": [_entry_json(entry, "moves") for entry in report.moves],
         "added": [_entry_json(entry, "added") for entry in report.added],
         "dropped": [_entry_json(entry, "dropped") for entry in report.dropped],
-        "lights": (dict(project) for project in report.lights),
+        "lights": report.lights,
         "funnel": funnel_json(report.funnel),
         "by_sector": summary_json(report.by_sector),
     }
@@ -318,9 +321,11 @@ def _report_lines(body: dict[str, Any]) -> Iterable[dict[str, Any]]:
     """The JSON report as long rows: {"section": ..., **item}."""
     for at in ("start", "end", "change"):
         yield {"section": "totals", "at": at, **body["totals"][at]}
-    for section in ("moves", "added", "dropped", "lights"):
+    for section in ("moves", "added", "dropped"):
         for item in body[section]:
             yield {"section": section, **item}
+    for row in body["lights"]:
+        yield {"section": "lights", **project_record(row, FIELDS)}
     for stage in body["funnel"]["stages"]:
         yield {"section": "funnel", **stage}
     for group in body["by_sector"]["groups"]:
@@ -356,15 +361,10 @@ def _write_report_json(out: TextIO, body: dict[str, Any]) -> None:
     write("{")
     for index, (key, value) in enumerate(body.items()):
         write(("\n" if index == 0 else ",\n") + "  " + to_json(key) + ": ")
-        if key != "lights":
+        if key == "lights":
+            write_json_projects(write, value, FIELDS, 1)
+        else:
             _write_json_value(write, value, 1)
-            continue
-        first = True
-        for project in value:
-            write("[\n    " if first else ",\n    ")
-            _write_json_value(write, project, 2)
-            first = False
-        write("[]" if first else "\n  ]")
     write("\n}\n")
 
 
@@ -435,7 +435,7 @@ def _report_sections(report: Any, body: dict[str, Any], style: Style) -> list[_S
         _Section(
             w(f"Warning lights today: {red} red, {yellow} yellow", f"当前亮灯:红灯 {red} 个,黄灯 {yellow} 个"),
             LIGHTS_BRIEF_COLUMNS,
-            body["lights"],
+            (project_record(row, FIELDS) for row in body["lights"]),
             red + yellow == 0,
         ),
         _Section(

@@ -10,18 +10,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 from urllib.parse import quote
 
 from ..errors import Busy, CannotWrite, DatabaseUnusable, PipelineError, UsageError
+from ..fields import STORED_FIELDS
 from ..migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
-from ..model import (
-    ProjectRecord,
-)
-
-if TYPE_CHECKING:
-    pass
-
+from ..model import ProjectRecord
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT = 5.0
@@ -275,12 +270,24 @@ def transaction(conn: sqlite3.Connection, path: Path) -> Iterator[None]:
 
 
 # A project's stored fields by name (insert_project; import inserts many with executemany).
-PROJECT_INSERT = """
-INSERT INTO projects (id, name, sector, stage, status, investment_wan, key,
-                      district, unit, lead, note, source, stage_since)
-VALUES (:id, :name, :sector, :stage, :status, :investment_wan, :key,
-        :district, :unit, :lead, :note, :source, :stage_since)
-"""
+_COLUMNS = [f.column for f in STORED_FIELDS if f.column is not None]
+PROJECT_INSERT = (
+    f"INSERT INTO projects ({', '.join(_COLUMNS)}) VALUES ({', '.join(':' + column for column in _COLUMNS)})"
+)
+# Every stored column but id and source (where a record came from never changes).
+PROJECT_UPDATE = (
+    "UPDATE projects SET "
+    + ", ".join(f"{column} = :{column}" for column in _COLUMNS if column not in ("id", "source"))
+    + " WHERE id = :id"
+)
+# The stored columns as they are (investment in 万元, key 0/1), for ProjectRecord.
+STORED_COLUMNS = ", ".join(_COLUMNS)
+
+
+def record_from_row(row: Any) -> ProjectRecord:
+    """A row of STORED_COLUMNS as the ProjectRecord it holds."""
+    values = {column: row[index] for index, column in enumerate(_COLUMNS)}
+    return ProjectRecord(**{**values, "key": bool(values["key"])})
 
 
 def insert_project(

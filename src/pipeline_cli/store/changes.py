@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import Conflict, DatabaseUnusable, NotFound
 from ..model import (
@@ -21,12 +21,8 @@ from ..model import (
     next_stage,
     stored_value,
 )
-from ._core import _rollback, _utc_now, insert_project, translate_error
+from ._core import STORED_COLUMNS, _rollback, _utc_now, insert_project, translate_error
 from .reads import EVENT_SELECT
-
-if TYPE_CHECKING:
-    pass
-
 
 # --- changes -------------------------------------------------------------------
 # The SQL of add, edit, advance, move, drop, restore, undo and check.
@@ -44,11 +40,7 @@ if TYPE_CHECKING:
 # work on an open transaction and return what they did, one `Done` per project.
 # Only indexed lookups on this path: a million projects move as fast as 47.
 
-_STATE_SELECT = """
-SELECT id, name, sector, stage, status, investment_wan, key, district, unit, lead,
-       note, source, stage_since
-FROM projects WHERE id = ?
-"""
+_STATE_SELECT = f"SELECT {STORED_COLUMNS} FROM projects WHERE id = ?"
 
 
 @dataclass(frozen=True)

@@ -5,48 +5,33 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..model import (
-    Filters,
-)
-
-if TYPE_CHECKING:
-    pass
-
+from ..fields import CUTOFFS_SQL, DAYS_SQL, FIELDS, LIGHT_RANK_SQL, LIGHT_SQL, Field
+from ..model import Filters
 
 # --- reads -------------------------------------------------------------------
+# One read path for every command that prints projects: a SELECT of the
+# fields asked for (fields.FIELDS by default, in that order), each read as
+# its kind says (money as exact decimal text of 亿元, key 0/1), as plain
+# tuples streamed from the cursor. formats writes them in every format.
 
-_DAYS = "CAST(julianday(:today) - julianday(p.stage_since) AS INTEGER)"
-_LIGHT = f"""CASE
-    WHEN p.status <> 'active' OR st.red_days IS NULL THEN NULL
-    WHEN {_DAYS} >= st.red_days THEN 'red'
-    WHEN {_DAYS} >= st.yellow_days THEN 'yellow'
-    ELSE 'green' END"""
 
-PROJECT_SELECT = f"""
-SELECT p.id, p.name, p.sector, p.stage, p.status, p.investment_wan, p.key,
-       p.district, p.unit, p.lead, p.note, p.source, p.stage_since,
-       {_DAYS} AS days_in_stage, {_LIGHT} AS light
+def select_list(fields: Sequence[Field]) -> str:
+    """The SELECT list of `fields`, in order."""
+    return ", ".join(field.select for field in fields)
+
+
+def cutoffs(filters: Filters | None = None) -> str:
+    """`WITH c AS (...) ` when a query over `p` needs each stage's light cut-offs."""
+    return f"WITH {CUTOFFS_SQL}\n" if filters is None or filters.lights else ""
+
+
+_PROJECTS_FROM = """
 FROM projects p
 JOIN stages st ON st.stage = p.stage
 JOIN sectors sec ON sec.sector = p.sector
-"""
-
-# The same rows with each field as the contract writes it (investment a
-# number of 亿元, key true/false: see _PLAIN_PROJECT_COLUMNS), for
-# formats.write_plain_projects: `list` in a machine format streams a million
-# projects without a dict or a Decimal per row.
-PROJECT_PLAIN_SELECT = f"""
-SELECT p.id, p.name, p.sector, p.stage, p.status,
-       CASE WHEN p.investment_wan % 10000 = 0 THEN p.investment_wan / 10000 ELSE p.investment_wan / 10000.0 END,
-       CASE WHEN p.key THEN 'true' ELSE 'false' END,
-       p.district, p.unit, p.lead, p.note, p.source, p.stage_since,
-       {_DAYS} AS days_in_stage, {_LIGHT} AS light
-FROM projects p
-JOIN stages st ON st.stage = p.stage
-JOIN sectors sec ON sec.sector = p.sector
-"""
+LEFT JOIN c ON c.stage = p.stage"""
 
 # --sort FIELD -> ORDER BY expression; unknown values never reach SQL.
 SORT_EXPRESSIONS = {
@@ -59,8 +44,9 @@ SORT_EXPRESSIONS = {
     "key": "p.key",
     "district": "p.district",
     "stage_since": "p.stage_since",
-    "days_in_stage": "days_in_stage",
-    "light": "CASE light WHEN 'red' THEN 3 WHEN 'yellow' THEN 2 WHEN 'green' THEN 1 ELSE 0 END",
+    "days_in_stage": DAYS_SQL,
+    # No light first, then green, yellow, red.
+    "light": f"3 - ({LIGHT_RANK_SQL})",
 }
 
 
@@ -104,7 +90,8 @@ def filter_clause(filters: Filters, today: dt.date) -> tuple[str, dict[str, Any]
         )
         params["search"] = filters.search
     if filters.lights:
-        any_of(f"({_LIGHT})", "light", filters.lights)
+        # Needs the cut-offs `c` in the query (cutoffs(filters) and a join on c.stage).
+        any_of(f"({LIGHT_SQL})", "light", filters.lights)
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
     return where, params
 
@@ -114,34 +101,36 @@ def iter_projects(
     filters: Filters,
     today: dt.date,
     *,
+    fields: Sequence[Field] = FIELDS,
     sort: str = "id",
     reverse: bool = False,
     limit: int | None = None,
-    plain: bool = False,
-) -> Iterator[Any]:
-    """Projects matching `filters`, streamed from the cursor.
-
-    Rows are sqlite3.Row (investment in 万元, key 0/1) or, with `plain`,
-    tuples of the contract's values in model.PROJECT_FIELDS order.
-    """
+) -> Iterator[tuple[Any, ...]]:
+    """Projects matching `filters`, as tuples of `fields`, streamed from the cursor."""
     where, params = filter_clause(filters, today)
     direction = "DESC" if reverse else "ASC"
-    select = PROJECT_PLAIN_SELECT if plain else PROJECT_SELECT
-    sql = f"{select}{where} ORDER BY {SORT_EXPRESSIONS[sort]} {direction}, p.id {direction}"
+    sql = (
+        f"{cutoffs()}SELECT {select_list(fields)}{_PROJECTS_FROM}{where}"
+        f" ORDER BY {SORT_EXPRESSIONS[sort]} {direction}, p.id {direction}"
+    )
     if limit is not None:
         sql += " LIMIT :limit"
         params["limit"] = limit
+    return _tuples(conn, sql, params)
+
+
+def _tuples(conn: sqlite3.Connection, sql: str, params: dict[str, Any] | Sequence[Any]) -> Iterator[tuple[Any, ...]]:
     cursor = conn.cursor()
-    if plain:
-        cursor.row_factory = None
+    cursor.row_factory = None
     return iter(cursor.execute(sql, params))
 
 
-def get_project(conn: sqlite3.Connection, project_id: int, today: dt.date) -> sqlite3.Row | None:
-    row: sqlite3.Row | None = conn.execute(
-        f"{PROJECT_SELECT} WHERE p.id = :id", {"id": project_id, "today": today.isoformat()}
-    ).fetchone()
-    return row
+def get_project(
+    conn: sqlite3.Connection, project_id: int, today: dt.date, fields: Sequence[Field] = FIELDS
+) -> tuple[Any, ...] | None:
+    """One project as a tuple of `fields`, or None."""
+    sql = f"{cutoffs()}SELECT {select_list(fields)}{_PROJECTS_FROM} WHERE p.id = :id"
+    return next(_tuples(conn, sql, {"id": project_id, "today": today.isoformat()}), None)
 
 
 EVENT_SELECT = """

@@ -5,17 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import UsageError
-from ..model import (
-    Filters,
-)
-from .reads import _DAYS, filter_clause
-
-if TYPE_CHECKING:
-    pass
-
+from ..fields import CUTOFFS_SQL, FIELDS, LIGHT_RANK_SQL, Field
+from ..model import Filters
+from .reads import cutoffs, filter_clause, select_list
 
 # --- reports -------------------------------------------------------------------
 # The SQL of summary, funnel, lights, report and `stages set`. Aggregates are
@@ -36,7 +31,7 @@ _GROUP_FIELDS = {
 }
 
 
-def _projects_from(filters: Filters) -> str:
+def _projects_from(filters: Filters, *, lights_only: bool = False) -> str:
     """FROM clause for an aggregate over the projects `filter_clause` selects.
 
     Without a sector or stage filter, a grouped scan of the whole table is
@@ -44,7 +39,10 @@ def _projects_from(filters: Filters) -> str:
     table at random. The stages join is needed only for the light filter.
     """
     scan = "projects p" if filters.sectors or filters.stages else "projects p NOT INDEXED"
-    join = " JOIN stages st ON st.stage = p.stage" if filters.lights else ""
+    if lights_only:
+        join = " JOIN c ON c.stage = p.stage"  # only the stages that have lights
+    else:
+        join = " LEFT JOIN c ON c.stage = p.stage" if filters.lights else ""
     return f" FROM {scan}{join}"
 
 
@@ -63,42 +61,12 @@ def summary_rows(
     inner = f"SELECT {', '.join([*values, 'count(*) AS count', 'sum(p.investment_wan) AS wan'])}"
     inner += _projects_from(filters) + where
     if not by:
-        return conn.execute(inner, params).fetchall()
+        return conn.execute(cutoffs(filters) + inner, params).fetchall()
     inner += " GROUP BY " + ", ".join(f"v{index}" for index in range(len(by)))
     keys = [f"{_GROUP_FIELDS[field][1].format(v=f'g.v{index}')} AS o{index}" for index, field in enumerate(by)]
     orders = [f"o{index} IS NULL, o{index}" for index in range(len(by))]
-    sql = f"SELECT g.*, {', '.join(keys)} FROM ({inner}) g ORDER BY {', '.join(orders)}"
+    sql = f"{cutoffs(filters)}SELECT g.*, {', '.join(keys)} FROM ({inner}) g ORDER BY {', '.join(orders)}"
     return conn.execute(sql, params).fetchall()
-
-
-# Each stage's light thresholds as the last day a project may have entered it
-# and still be yellow or red today: `days_in_stage >= red_days` is the same as
-# `stage_since <= today - red_days`, a string comparison of ISO dates per row
-# instead of date arithmetic. MATERIALIZED: computed once, not once per
-# project. The last rung has no thresholds and no lights.
-_CUTOFFS = """WITH c AS MATERIALIZED (
-    SELECT stage, date(:today, '-' || red_days || ' days') AS red_cut,
-           date(:today, '-' || yellow_days || ' days') AS yellow_cut
-    FROM stages WHERE red_days IS NOT NULL)
-"""
-_CUT_LIGHT = (
-    "CASE WHEN p.stage_since <= c.red_cut THEN 'red' WHEN p.stage_since <= c.yellow_cut THEN 'yellow' ELSE 'green' END"
-)
-_CUT_RANK = "CASE WHEN p.stage_since <= c.red_cut THEN 0 WHEN p.stage_since <= c.yellow_cut THEN 1 ELSE 2 END"
-
-# A project's fields in model.PROJECT_FIELDS order, as the contract writes
-# them: investment a number of 亿元 (an integer when whole; otherwise the
-# double nearest to the exact amount, whose shortest repr is that amount's
-# digits), key the text true/false. formats.write_plain_projects streams
-# these tuples without building a dict per row.
-_PLAIN_PROJECT_COLUMNS = f"""
-    p.id, p.name, p.sector, p.stage, p.status,
-    CASE WHEN p.investment_wan % 10000 = 0 THEN p.investment_wan / 10000 ELSE p.investment_wan / 10000.0 END,
-    CASE WHEN p.key THEN 'true' ELSE 'false' END,
-    p.district, p.unit, p.lead, p.note, p.source, p.stage_since, {_DAYS}, {_CUT_LIGHT}"""
-_ROW_PROJECT_COLUMNS = f"""
-    p.id, p.name, p.sector, p.stage, p.status, p.investment_wan, p.key, p.district, p.unit,
-    p.lead, p.note, p.source, p.stage_since, {_DAYS} AS days_in_stage, {_CUT_LIGHT} AS light"""
 
 
 def iter_lights(
@@ -106,32 +74,27 @@ def iter_lights(
     filters: Filters,
     today: dt.date,
     *,
+    fields: Sequence[Field] = FIELDS,
     at_least: str | None = None,
-    plain: bool = False,
-) -> Iterator[Any]:
+) -> Iterator[tuple[Any, ...]]:
     """Active projects below the last rung with their light, reddest then longest-waiting first.
 
     `at_least` 'yellow' or 'red' keeps only lights at or above it. Rows are
-    sqlite3.Row (as iter_projects gives) or, with `plain`, tuples of the
-    contract's values (see _PLAIN_PROJECT_COLUMNS).
+    tuples of `fields`, as iter_projects gives them.
     """
     where, params = filter_clause(filters, today)
     conditions = [where[len(" WHERE ") :]] if where else []
     conditions.append("p.status = 'active'")
-    if at_least == "red":
-        conditions.append("p.stage_since <= c.red_cut")
-    elif at_least == "yellow":
-        conditions.append("p.stage_since <= c.yellow_cut")
-    columns = _PLAIN_PROJECT_COLUMNS if plain else _ROW_PROJECT_COLUMNS
+    if at_least is not None:
+        conditions.append(f"({LIGHT_RANK_SQL}) <= {0 if at_least == 'red' else 1}")
     # Projects first (whole table in rowid order unless a sector or stage
     # filter can use its index), each looking up its stage's cut-off days.
     sql = (
-        f"{_CUTOFFS}SELECT {columns}{_projects_from(filters)} JOIN c ON c.stage = p.stage"
-        f" WHERE {' AND '.join(conditions)} ORDER BY {_CUT_RANK}, p.stage_since, p.id"
+        f"WITH {CUTOFFS_SQL}\nSELECT {select_list(fields)}{_projects_from(filters, lights_only=True)}"
+        f" WHERE {' AND '.join(conditions)} ORDER BY {LIGHT_RANK_SQL}, p.stage_since, p.id"
     )
     cursor = conn.cursor()
-    if plain:
-        cursor.row_factory = None
+    cursor.row_factory = None
     return iter(cursor.execute(sql, params))
 
 
@@ -141,9 +104,9 @@ def light_counts(conn: sqlite3.Connection, filters: Filters, today: dt.date) -> 
     conditions = [where[len(" WHERE ") :]] if where else []
     conditions.append("p.status = 'active'")
     sql = (
-        f"{_CUTOFFS}SELECT coalesce(sum(p.stage_since <= c.red_cut), 0) AS red,"
-        " coalesce(sum(p.stage_since > c.red_cut AND p.stage_since <= c.yellow_cut), 0) AS yellow"
-        f"{_projects_from(filters)} JOIN c ON c.stage = p.stage WHERE {' AND '.join(conditions)}"
+        f"WITH {CUTOFFS_SQL}\nSELECT coalesce(sum(({LIGHT_RANK_SQL}) = 0), 0) AS red,"
+        f" coalesce(sum(({LIGHT_RANK_SQL}) = 1), 0) AS yellow"
+        f"{_projects_from(filters, lights_only=True)} WHERE {' AND '.join(conditions)}"
     )
     row = conn.execute(sql, params).fetchone()
     return {"red": int(row["red"]), "yellow": int(row["yellow"])}
@@ -170,10 +133,10 @@ def iter_report_events(
             SELECT undoes FROM events
             WHERE change >= (SELECT min(change) FROM events WHERE date >= :since) AND kind = 'undo'))""",
     ]
-    sql = f"""
+    sql = f"""{cutoffs(filters)}
     SELECT e.id, e.project_id, e.kind, e."from", e."to", e.date, e.note, e.by, e.changes, e.change,
            p.name, p.sector, p.stage, p.status, p.investment_wan
-    FROM events e JOIN projects p ON p.id = e.project_id JOIN stages st ON st.stage = p.stage
+    FROM events e JOIN projects p ON p.id = e.project_id{" LEFT JOIN c ON c.stage = p.stage" if filters.lights else ""}
     WHERE {" AND ".join(conditions)}
     ORDER BY e.id"""
     return iter(conn.execute(sql, params))

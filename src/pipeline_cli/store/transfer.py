@@ -10,11 +10,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import CannotWrite, DatabaseUnusable
-from ..model import (
-    ProjectRecord,
+from ..fields import STORED_FIELDS
+from ..model import ProjectRecord
+from ._core import (
+    PROJECT_INSERT,
+    PROJECT_UPDATE,
+    STORED_COLUMNS,
+    _connect,
+    _fsync,
+    _fsync_dir,
+    _utc_now,
+    record_from_row,
+    translate_error,
 )
-from ._core import PROJECT_INSERT, _connect, _fsync, _fsync_dir, _utc_now, translate_error
 from .changes import EVENT_INSERT, next_change
+from .reads import select_list
 
 if TYPE_CHECKING:
     from ..records import Plan
@@ -22,17 +32,12 @@ if TYPE_CHECKING:
 
 # --- import and backup ---------------------------------------------------------
 
-# Every stored field of a project, as export writes them and import compares them.
-STORED_SELECT = """
-SELECT id, name, sector, stage, status, investment_wan, key, district, unit, lead,
-       note, source, stage_since
-FROM projects
-"""
 
-
-def iter_export_rows(conn: sqlite3.Connection) -> Iterator[sqlite3.Row]:
-    """Every project, dropped ones too, with every stored field, by id."""
-    return iter(conn.execute(f"{STORED_SELECT} ORDER BY id"))
+def iter_export_rows(conn: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
+    """Every project, dropped ones too, as tuples of fields.STORED_FIELDS (the read path's values), by id."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return iter(cursor.execute(f"SELECT {select_list(STORED_FIELDS)} FROM projects p ORDER BY p.id"))
 
 
 def backup(conn: sqlite3.Connection, target: Path) -> int:
@@ -101,22 +106,12 @@ def projects_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Pr
     unique = sorted(set(ids))
     for chunk in _chunks(unique):
         marks = ", ".join("?" * len(chunk))
-        for row in conn.execute(f"{STORED_SELECT} WHERE id IN ({marks})", chunk):
-            found[row["id"]] = ProjectRecord(
-                id=row["id"],
-                name=row["name"],
-                sector=row["sector"],
-                stage=row["stage"],
-                status=row["status"],
-                investment_wan=row["investment_wan"],
-                key=bool(row["key"]),
-                district=row["district"],
-                unit=row["unit"],
-                lead=row["lead"],
-                note=row["note"],
-                source=row["source"],
-                stage_since=row["stage_since"],
-            )
+        cursor = conn.cursor()
+        cursor.row_factory = None
+        for row in cursor.execute(f"SELECT {STORED_COLUMNS} FROM projects WHERE id IN ({marks})", chunk):
+            record = record_from_row(row)
+            assert record.id is not None
+            found[record.id] = record
     return found
 
 
@@ -205,15 +200,7 @@ def apply_import(
     conn.executemany(PROJECT_INSERT, inserts)
     if progress is not None:
         progress(len(inserts))
-    conn.executemany(
-        """
-        UPDATE projects SET name = :name, sector = :sector, stage = :stage, status = :status,
-            investment_wan = :investment_wan, key = :key, district = :district, unit = :unit,
-            lead = :lead, note = :note, stage_since = :stage_since
-        WHERE id = :id
-        """,
-        updates,
-    )
+    conn.executemany(PROJECT_UPDATE, updates)
     if progress is not None:
         progress(len(updates))
     conn.executemany(EVENT_INSERT, events)

@@ -1,0 +1,179 @@
+"""A project's fields, each defined once: the one table everything about a project is derived from.
+
+Each `Field` says where the value comes from (a column of `projects`, or an
+SQL expression for a computed field), what kind of value it is, its labels in
+English and Chinese, and the names `import` accepts for it. From this table
+come the SELECT of every command that prints projects (store/reads.py), the
+INSERT and UPDATE of projects (store), the header and the cells of every
+format (formats), and the columns import takes (records.py).
+
+A kind decides how a value reads from SQL and how each format writes it:
+
+| kind    | SQL gives             | json               | csv / tsv          | table / markdown  |
+|---------|-----------------------|--------------------|--------------------|-------------------|
+| `int`   | integer               | number             | digits             | right-aligned     |
+| `text`  | text or NULL          | string or null     | text (escaped)     | text              |
+| `slug`  | text or NULL          | string or null     | as is              | label (display)   |
+| `money` | decimal text of 亿元  | number (exact)     | decimal text       | right-aligned     |
+| `bool`  | 0 or 1                | true / false       | true / false       | ✓                 |
+| `date`  | YYYY-MM-DD or NULL    | string or null     | as is              | as is             |
+
+Money is one rule in three forms: stored as an integer of 万元; read by
+`MONEY_SQL` as the exact decimal text of 亿元 (`12.5`, `871`, `0.0001`),
+which JSON writes as a number without a float in between; and parsed back
+by model.parse_investment. The light is one SQL fragment, `LIGHT_SQL`, over
+each stage's cut-off dates (`CUTOFFS_SQL`), used by list, lights, the
+reports and the Datasette view.
+
+This module is the one place outside store/ and migrations.py that holds SQL:
+the expressions of the fields themselves, so that a field is one entry.
+It imports nothing and does no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["int", "text", "slug", "money", "bool", "date"]
+
+
+# --- the rules, in SQL ------------------------------------------------------------
+
+# Days a project has been in its stage, against :today.
+DAYS_SQL = "CAST(julianday(:today) - julianday(p.stage_since) AS INTEGER)"
+
+
+def cutoffs_sql(today: str = ":today") -> str:
+    """The CTE `c`: each stage's last day of entry that is yellow or red on `today`.
+
+    `days_in_stage >= red_days` is `stage_since <= today - red_days`: a string
+    comparison of ISO dates per project instead of date arithmetic.
+    MATERIALIZED: computed once per query, not once per project. The last
+    rung has no thresholds, so no row, so no light.
+    """
+    return f"""c AS MATERIALIZED (
+    SELECT stage, date({today}, '-' || red_days || ' days') AS red_cut,
+           date({today}, '-' || yellow_days || ' days') AS yellow_cut
+    FROM stages WHERE red_days IS NOT NULL)"""
+
+
+CUTOFFS_SQL = cutoffs_sql()
+
+# The light of project p, joined (LEFT) to its stage's cut-offs c: null when
+# dropped or at a stage without thresholds.
+LIGHT_SQL = """CASE
+    WHEN p.status <> 'active' OR c.stage IS NULL THEN NULL
+    WHEN p.stage_since <= c.red_cut THEN 'red'
+    WHEN p.stage_since <= c.yellow_cut THEN 'yellow'
+    ELSE 'green' END"""
+# Reddest first: the order of lights.
+LIGHT_RANK_SQL = """CASE
+    WHEN p.status <> 'active' OR c.stage IS NULL THEN 3
+    WHEN p.stage_since <= c.red_cut THEN 0
+    WHEN p.stage_since <= c.yellow_cut THEN 1
+    ELSE 2 END"""
+
+
+def money_sql(wan: str) -> str:
+    """An integer of 万元 as the exact decimal text of 亿元, without trailing zeros (NULL stays NULL)."""
+    return (
+        f"CASE WHEN {wan} IS NULL THEN NULL WHEN {wan} % 10000 = 0 THEN CAST({wan} / 10000 AS TEXT)"
+        f" ELSE rtrim(printf('%d.%04d', {wan} / 10000, {wan} % 10000), '0') END"
+    )
+
+
+# --- the table ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a project.
+
+    column: the column of `projects` it is stored in; None for a computed field.
+    sql: for a computed field, its expression over `p` (projects), `st` (its
+      stage), `c` (its stage's light cut-offs) and `:today`.
+    display: how tables and markdown show it: text, number, stage, sector, light, bool.
+    aliases: further names `import` accepts for it (the bureau's Chinese headers).
+    """
+
+    name: str
+    kind: Kind
+    en: str
+    zh: str
+    column: str | None = None
+    sql: str | None = None
+    display: str = "text"
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def stored(self) -> bool:
+        return self.column is not None
+
+    @property
+    def select(self) -> str:
+        """The expression that reads it as its kind says (money as decimal text)."""
+        if self.column is None:
+            assert self.sql is not None
+            return self.sql
+        if self.kind == "money":
+            return money_sql(f"p.{self.column}")
+        return f"p.{self.column}"
+
+    def header(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    @property
+    def import_names(self) -> tuple[str, ...]:
+        """Every name `import` takes for it: the contract's, the Chinese label, the aliases."""
+        return tuple(dict.fromkeys((self.name, self.zh, *self.aliases)))
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("id", "int", "ID", "编号", column="id", display="number", aliases=("项目编号",)),
+    Field("name", "text", "Name", "项目名称", column="name", aliases=("名称",)),
+    Field("sector", "slug", "Sector", "产业领域", column="sector", display="sector", aliases=("行业",)),
+    Field("stage", "slug", "Stage", "进度", column="stage", display="stage", aliases=("阶段", "项目阶段")),
+    Field("status", "slug", "Status", "状态", column="status"),
+    Field(
+        "investment",
+        "money",
+        "亿元",
+        "投资(亿元)",
+        column="investment_wan",
+        display="number",
+        aliases=("计划投资", "计划投资(亿元)", "计划总投资(亿元)"),
+    ),
+    Field("key", "bool", "Key", "重点", column="key", display="bool", aliases=("是否重点",)),
+    Field("district", "text", "District", "区市", column="district"),
+    Field("unit", "text", "Unit", "责任单位", column="unit"),
+    Field("lead", "text", "Lead", "包联领导", column="lead"),
+    Field("note", "text", "Note", "备注", column="note"),
+    Field("source", "slug", "Source", "来源", column="source"),
+    Field("stage_since", "date", "Since", "进入阶段日期", column="stage_since"),
+    Field("days_in_stage", "int", "Days", "停留天数", sql=DAYS_SQL, display="number"),
+    Field("light", "slug", "Light", "亮灯", sql=LIGHT_SQL, display="light"),
+)
+
+FIELD_BY_NAME = {f.name: f for f in FIELDS}
+FIELD_NAMES = tuple(f.name for f in FIELDS)
+# What a project is made of (export writes them, import reads them).
+STORED_FIELDS = tuple(f for f in FIELDS if f.stored)
+STORED_NAMES = tuple(f.name for f in STORED_FIELDS)
+# Computed from the stored ones and today: accepted by import and ignored, so a list's csv imports.
+COMPUTED_NAMES = tuple(f.name for f in FIELDS if not f.stored)
+# Free text: trimmed on input, formula-escaped in csv.
+TEXT_NAMES = tuple(f.name for f in FIELDS if f.kind == "text")
+
+# The fields the table and markdown of each listing show by default.
+LIST_BRIEF = ("id", "name", "sector", "stage", "investment", "key", "district", "days_in_stage", "light")
+LIGHTS_BRIEF = ("id", "name", "sector", "stage", "investment", "unit", "stage_since", "days_in_stage", "light")
+
+
+def import_names() -> dict[str, str]:
+    """Every header import accepts (lower-cased) → the field's name."""
+    return {alias.lower(): f.name for f in FIELDS for alias in f.import_names}
+
+
+def pick(names: tuple[str, ...] | list[str]) -> tuple[Field, ...]:
+    return tuple(FIELD_BY_NAME[name] for name in names)
