@@ -28,6 +28,64 @@ def _execute_all(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
+def rebuild_table(conn: sqlite3.Connection, table: str, columns: str) -> None:
+    """Give `table` a new definition: SQLite's 12-step procedure, for what ALTER TABLE cannot change.
+
+    A CHECK constraint (events.kind, projects.status) cannot be changed in
+    place. `columns` is the new body, "(id INTEGER PRIMARY KEY ..., ...)";
+    the rows of the columns both definitions share are copied, and the
+    table's indexes, triggers and the views are made again. Call it from a
+    migration: the runner holds BEGIN IMMEDIATE with foreign keys off and
+    runs PRAGMA foreign_key_check before it commits
+    (https://sqlite.org/lang_altertable.html#otheralter).
+
+    sqlite-utils' Table.transform() was measured for this job: it rebuilds a
+    table inside an open transaction and keeps its CHECK constraints, but has
+    no way to change one, and importing it costs about 80 ms.
+    """
+    new = f"{table}__new"
+    old_columns = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
+    if not old_columns:
+        raise ValueError(f"no table {table}")
+    schema = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name <> ? "
+        "AND ((type IN ('index', 'trigger') AND tbl_name = ?) OR type = 'view')",
+        (table, table),
+    ).fetchall()
+    sequence = (
+        conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+        if _has_sequence(conn)
+        else None
+    )
+    for kind, name, _sql in schema:
+        if kind == "view":
+            conn.execute(f'DROP VIEW "{name}"')
+    conn.execute(f'CREATE TABLE "{new}" {columns}')
+    new_columns = {row[1] for row in conn.execute(f'PRAGMA table_info("{new}")')}
+    shared = ", ".join(f'"{column}"' for column in old_columns if column in new_columns)
+    conn.execute(f'INSERT INTO "{new}" ({shared}) SELECT {shared} FROM "{table}"')
+    conn.execute(f'DROP TABLE "{table}"')
+    conn.execute(f'ALTER TABLE "{new}" RENAME TO "{table}"')
+    if sequence is not None:
+        # AUTOINCREMENT: an id once used is never given again.
+        conn.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", (sequence[0], table))
+        conn.execute(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? WHERE NOT EXISTS "
+            "(SELECT 1 FROM sqlite_sequence WHERE name = ?)",
+            (table, sequence[0], table),
+        )
+    for kind, _name, sql in schema:
+        if kind != "view":
+            conn.execute(sql)
+    for kind, _name, sql in schema:
+        if kind == "view":
+            conn.execute(sql)
+
+
+def _has_sequence(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone() is not None
+
+
 def m001_initial(conn: sqlite3.Connection) -> None:
     _execute_all(
         conn,

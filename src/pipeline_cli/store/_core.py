@@ -121,27 +121,41 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version >= SCHEMA_VERSION:
             return
+        # Foreign keys off while a migration runs (they cannot be switched
+        # inside a transaction), so that migrations.rebuild_table can replace
+        # a table others refer to; checked before the commit instead.
+        conn.execute("PRAGMA foreign_keys = OFF")
         try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as error:
-            raise translate_error(error, path) or error from None
-        try:
-            # Another process may have migrated while we waited for the lock.
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version < SCHEMA_VERSION:
-                migration = MIGRATIONS[version]
-                migration(conn)
-                conn.execute(
-                    "INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)",
-                    (version + 1, migration.__name__, _utc_now()),
-                )
-                conn.execute(f"PRAGMA user_version = {version + 1}")
-            conn.execute("COMMIT")
-        except BaseException as error:
-            _rollback(conn)
-            if isinstance(error, sqlite3.Error):
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
                 raise translate_error(error, path) or error from None
-            raise
+            try:
+                # Another process may have migrated while we waited for the lock.
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version < SCHEMA_VERSION:
+                    migration = MIGRATIONS[version]
+                    migration(conn)
+                    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise DatabaseUnusable(
+                            f"migration {migration.__name__} would leave {len(broken)} broken references "
+                            f"(first: {broken[0][0]} row {broken[0][1]} → {broken[0][2]})",
+                            "nothing changed; run `pipeline check` with the previous version",
+                        )
+                    conn.execute(
+                        "INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)",
+                        (version + 1, migration.__name__, _utc_now()),
+                    )
+                    conn.execute(f"PRAGMA user_version = {version + 1}")
+                conn.execute("COMMIT")
+            except BaseException as error:
+                _rollback(conn)
+                if isinstance(error, sqlite3.Error):
+                    raise translate_error(error, path) or error from None
+                raise
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
