@@ -20,7 +20,7 @@ import typer
 
 from pipeline_cli import cli
 
-HEAVY = ("rich", "sqlite_utils", "pydantic")
+HEAVY = ("rich", "sqlite_utils", "pydantic", "xlsxwriter", "openpyxl", "jinja2", "datasette")
 # `pipeline ARGS` through the real main(), which ends the process with
 # os._exit: just before that, the wrapper writes the names of every module
 # loaded on the last line of stderr.
@@ -101,6 +101,19 @@ def test_a_table_on_request_does_import_rich(db: Path) -> None:
     completed, modules = run_importing("list", "--format", "table")
     assert completed.returncode == 0, completed.stderr
     assert "rich" in top_level(modules)
+
+
+def test_a_workbook_loads_xlsxwriter_only_and_import_of_csv_no_openpyxl(db: Path) -> None:
+    target = db.with_name("out.xlsx")
+    completed, modules = run_importing("list", "--format", "xlsx", "-o", str(target))
+    assert completed.returncode == 0, completed.stderr
+    assert "xlsxwriter" in top_level(modules)
+    assert not top_level(modules) & {"openpyxl", "rich", "sqlite_utils"}
+    csv_file = db.with_name("in.csv")
+    csv_file.write_text("name,sector\nx,it\n", encoding="utf-8")
+    completed, modules = run_importing("import", str(csv_file), "--dry-run")
+    assert completed.returncode == 0, completed.stderr
+    assert not top_level(modules) & {"openpyxl", "xlsxwriter"}
 
 
 # --- the table of lazily loaded commands ----------------------------------------

@@ -6,6 +6,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, Optional, TypeVar
 
 import typer
@@ -20,6 +21,9 @@ class Format(StrEnum):
     csv = "csv"
     tsv = "tsv"
     markdown = "markdown"
+    xlsx = "xlsx"
+    html = "html"
+    text = "text"
 
 
 class Lang(StrEnum):
@@ -37,6 +41,17 @@ FormatOption = Annotated[
         case_sensitive=False,
     ),
 ]
+OutputFileOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE (replaced whole, once complete) instead of stdout; needed for xlsx on a terminal.",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
 NoHeaderOption = Annotated[bool, typer.Option("--no-header", help="Leave out the header line of csv and tsv.")]
 LangOption = Annotated[
     Optional[Lang],
@@ -52,8 +67,6 @@ LangOption = Annotated[
 
 
 def _completion_db(ctx: typer.Context) -> Any:
-    from pathlib import Path
-
     from .store import locate
 
     root = ctx.find_root()

@@ -9,8 +9,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator
-from typing import TextIO
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
 
 from .errors import PipelineError
 from .formats import Style
@@ -129,3 +130,102 @@ def progress(total: int, description: str) -> Iterator[Callable[[int], None]]:
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(description, total=total)
         yield lambda n: bar.advance(task, n)
+
+
+# --- files a command writes (-o FILE) ---------------------------------------------
+
+
+def _refuse_database(path: Path, database: Path | None) -> None:
+    """-o naming the database in use (or its journal) would destroy it: refuse."""
+    if database is None:
+        return
+    target = path.resolve()
+    live = database.resolve()
+    same = target == live or (target.name.startswith(live.name + "-") and target.parent == live.parent)
+    with contextlib.suppress(OSError):
+        same = same or (target.exists() and live.exists() and os.path.samefile(target, live))
+    if same:
+        from .errors import UsageError
+
+        raise UsageError(
+            f"{path} is the database in use; writing there would destroy it",
+            "choose another file name for -o",
+        )
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path, *, binary: bool, database: Path | None = None) -> Iterator[TextIO | BinaryIO]:
+    """A file written under a temporary name beside `path`, renamed over it only once complete."""
+    from .errors import CannotWrite
+
+    _refuse_database(path, database)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        file: TextIO | BinaryIO
+        with temporary.open("wb") if binary else temporary.open("w", encoding="utf-8", newline="") as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        raise CannotWrite(
+            f"cannot write {path}: {error.strerror or error}", "check the folder exists and you can write to it"
+        ) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def data_target(path: Path | None, *, database: Path | None = None) -> Iterator[TextIO]:
+    """Where a command's text output goes: -o FILE (replaced whole, once complete) or stdout."""
+    if path is None:
+        yield stdout()
+        return
+    with atomic_file(path, binary=False, database=database) as file:
+        yield file  # type: ignore[misc]
+
+
+@contextlib.contextmanager
+def binary_target(path: Path | None, what: str, *, database: Path | None = None) -> Iterator[BinaryIO]:
+    """Where a binary file (a workbook) goes: -o FILE, else stdout when it is not a terminal.
+
+    On a terminal without -o it is refused (exit 2): binary bytes there are
+    only noise. Written to a temporary file first, so a failure leaves no
+    half a file, and stdout gets all of it or nothing.
+    """
+    if path is not None:
+        with atomic_file(path, binary=True, database=database) as file:
+            yield file  # type: ignore[misc]
+        return
+    if is_terminal(sys.stdout):
+        from .errors import UsageError
+
+        raise UsageError(
+            f"{what} is a binary file and stdout is a terminal",
+            "write it to a file with -o FILE (e.g. -o projects.xlsx), or redirect stdout to one",
+        )
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryFile() as spool:
+        yield spool
+        spool.seek(0)
+        sys.stdout.flush()
+        shutil.copyfileobj(spool, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+
+
+def write_workbook(path: Path | None, sheets: Iterable[Any], style: Style, *, database: Path | None = None) -> None:
+    """Sheets (formats.xlsx.Sheet) as one workbook to -o FILE or stdout (see binary_target)."""
+    try:
+        import xlsxwriter  # noqa: F401
+    except ImportError as error:  # pragma: no cover - a core dependency, missing only in a broken install
+        from .errors import UsageError
+
+        raise UsageError(f"cannot write a workbook: {error}", "pip install XlsxWriter openpyxl") from None
+    from .formats.xlsx import write_workbook as write
+
+    with binary_target(path, "a workbook (xlsx)", database=database) as out:
+        write(out, sheets, style)
+    if path is not None:
+        notice(f"wrote {path}")

@@ -22,7 +22,7 @@ import difflib
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -50,11 +50,11 @@ _IMPORT_NAMES = import_names()
 # cannot be null); for a new project it means the default.
 KEEP_IF_EMPTY = ("stage", "status", "source", "stage_since")
 
-_EXTENSIONS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_EXTENSIONS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
 
 
 def format_from_name(name: str) -> str | None:
-    """csv, json or jsonl from a file name's extension, else None."""
+    """csv, json, jsonl or xlsx from a file name's extension, else None."""
     lowered = name.lower()
     for extension, fmt in _EXTENSIONS.items():
         if lowered.endswith(extension):
@@ -81,7 +81,7 @@ def decode(data: bytes, encoding: str | None, name: str) -> str:
     if data.startswith(b"PK\x03\x04"):
         raise BadData(
             f"{name} is a workbook (.xlsx), not a CSV or JSON file",
-            "in Excel or WPS use Save As > CSV UTF-8 (逗号分隔), then import that file",
+            "import reads workbooks: add --format xlsx (or name the file .xlsx)",
         )
     is_utf8 = canonical in ("utf-8", "utf-8-sig")
     if not is_utf8 and _looks_like_utf8(data) and canonical.replace("-", "") in _GB_ENCODINGS | {"big5"}:
@@ -151,7 +151,7 @@ def parse(text: str, fmt: str, name: str) -> ParsedFile:
         return _parse_json(text, name)
     if fmt == "jsonl":
         return _parse_jsonl(text, name)
-    raise UsageError(f"unknown format '{fmt}'", "use csv, json or jsonl")
+    raise UsageError(f"unknown format '{fmt}'", "use csv, json, jsonl or xlsx")
 
 
 def _known_columns(found: Iterable[str], name: str, where: str) -> None:
@@ -180,31 +180,55 @@ def _parse_csv(text: str, name: str) -> ParsedFile:
         header = next(reader)
     except csv.Error as error:
         raise BadData(f"{name}: row 1 is not valid CSV: {error}") from None
+    errors: list[tuple[int, str]] = []
+
+    def numbered() -> Iterator[tuple[int, list[str]]]:
+        number = 1
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                errors.append((number + 1, f"not valid CSV: {error}"))
+                return
+            number += 1
+            yield number, cells
+
+    return _parse_table(1, header, numbered(), name, unescape=True, errors=errors)
+
+
+def _parse_table(
+    header_number: int,
+    header: Sequence[str],
+    rows: Iterable[tuple[int, Sequence[str]]],
+    name: str,
+    *,
+    unescape: bool,
+    errors: list[tuple[int, str]] | None = None,
+) -> ParsedFile:
+    """A header and numbered rows of text cells (CSV or a sheet) as a ParsedFile.
+
+    `unescape`: CSV cells carry the export's formula escape; a workbook's
+    text cells are text already and are taken as they are.
+    """
+    where = f"row {header_number}"
     columns = [_header_name(cell) for cell in header]
     while columns and columns[-1] == "":
         columns.pop()  # trailing empty header cells, as spreadsheets leave them
     if not columns:
-        raise BadData(f"{name}: row 1 should be the header but is empty", "the first row names the columns")
+        raise BadData(f"{name}: {where} should be the header but is empty", "the first row names the columns")
     if "" in columns:
-        raise BadData(f"{name}: column {columns.index('') + 1} of the header (row 1) has no name")
+        raise BadData(f"{name}: column {columns.index('') + 1} of the header ({where}) has no name")
     seen: set[str] = set()
     for column in columns:
         if column in seen:
-            raise BadData(f"{name}: column '{column}' appears twice in the header (row 1)")
+            raise BadData(f"{name}: column '{column}' appears twice in the header ({where})")
         seen.add(column)
-    _known_columns(columns, name, "row 1")
-    parsed = ParsedFile(columns=tuple(columns), rows=[])
-    number = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            number += 1
-            parsed.errors.append((number, f"not valid CSV: {error}"))
-            break
-        number += 1
+    _known_columns(columns, name, where)
+    # `errors` may grow while `rows` is read (a CSV reader's own errors).
+    parsed = ParsedFile(columns=tuple(columns), rows=[], errors=errors if errors is not None else [])
+    for number, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue  # a blank row
         if len(cells) > len(columns):
@@ -216,7 +240,7 @@ def _parse_csv(text: str, name: str) -> ParsedFile:
         values: dict[str, Any] = {}
         exact = set()
         for column, cell in zip(columns, cells, strict=False):
-            if column in TEXT_FIELDS:
+            if unescape and column in TEXT_FIELDS:
                 plain = unescape_cell(cell)
                 if plain != cell:
                     exact.add(column)
@@ -228,6 +252,67 @@ def _parse_csv(text: str, name: str) -> ParsedFile:
     if not parsed.rows and not parsed.errors:
         raise BadData(f"{name} has a header but no rows", "add one row per project below the header")
     return parsed
+
+
+# --- workbooks -------------------------------------------------------------------
+
+
+def parse_workbook(data: bytes, name: str, sheet: str | None = None) -> ParsedFile:
+    """The first sheet of an .xlsx workbook (or the one named `sheet`), read as CSV is.
+
+    Rows keep the numbers the spreadsheet shows (the header is the first
+    non-empty row, usually row 1). Cells become the text a CSV of them would
+    hold: numbers as their shortest exact digits, dates as YYYY-MM-DD,
+    TRUE/FALSE as true/false; formulas give the value Excel last computed.
+    """
+    import zipfile
+
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise BadData(
+            f"{name} is not a readable .xlsx workbook: {error}",
+            "open it in Excel or WPS and save it again as .xlsx (Excel 2007 or later)",
+        ) from None
+    try:
+        names = workbook.sheetnames
+        if sheet is None:
+            worksheet = workbook.worksheets[0]
+        elif sheet in names:
+            worksheet = workbook[sheet]
+        else:
+            raise UsageError(
+                f"{name} has no sheet named '{sheet}'",
+                "its sheets are: " + ", ".join(f"'{n}'" for n in names),
+            )
+        numbered = (
+            (number, [_sheet_cell(value) for value in values])
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
+        )
+        for number, cells in numbered:
+            if any(cell.strip() for cell in cells):
+                return _parse_table(number, cells, numbered, name, unescape=False)
+        raise BadData(f"{name} is empty", "export a file with `pipeline export` to see the columns import takes")
+    finally:
+        workbook.close()
+
+
+def _sheet_cell(value: Any) -> str:
+    """A cell's value as CSV text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        # repr is the shortest text that reads back as the same float: what was typed.
+        return repr(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def _json_value(value: Any) -> Any:

@@ -19,7 +19,7 @@ from ..formats import (
     write_records,
 )
 from ..model import MAX_INTEGER, Filters, event_from_row, today
-from ..options import FormatOption, LangOption, NoHeaderOption, ProjectIdArgument, with_filters
+from ..options import FormatOption, LangOption, NoHeaderOption, OutputFileOption, ProjectIdArgument, with_filters
 
 SORT_FIELDS = tuple(store.SORT_EXPRESSIONS)
 
@@ -48,6 +48,7 @@ def list_(
     format: FormatOption = None,
     no_header: NoHeaderOption = False,
     lang: LangOption = None,
+    output_file: OutputFileOption = None,
 ) -> None:
     """List projects; dropped ones only with --all or --status dropped."""
     field = _sort_field(sort)
@@ -55,7 +56,16 @@ def list_(
         limit = None  # more than SQLite can count: no limit
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
     rows = store.iter_projects(ctx.obj.connect(), filters, today(), sort=field, reverse=reverse, limit=limit)
-    write_projects(output.stdout(), rows, FIELDS, fmt, style, brief=LIST_BRIEF)
+    database = ctx.obj.location().path
+    if fmt == "xlsx":
+        from ..formats.xlsx import project_sheet
+
+        output.write_workbook(
+            output_file, [project_sheet("Projects", "项目", rows, FIELDS, style)], style, database=database
+        )
+        return
+    with output.data_target(output_file, database=database) as out:
+        write_projects(out, rows, FIELDS, fmt, style, brief=LIST_BRIEF)
 
 
 def show(

@@ -14,7 +14,7 @@ from ..fields import FIELD_NAMES, FIELDS, LIGHTS_BRIEF
 from ..formats import write_projects
 from ..formats.reports import write_funnel, write_report, write_summary
 from ..model import Filters, parse_date, today
-from ..options import Format, FormatOption, LangOption, NoHeaderOption, with_filters
+from ..options import Format, FormatOption, LangOption, NoHeaderOption, OutputFileOption, with_filters
 
 
 @with_filters
@@ -33,6 +33,7 @@ def summary(
     format: FormatOption = None,
     no_header: NoHeaderOption = False,
     lang: LangOption = None,
+    output_file: OutputFileOption = None,
 ) -> None:
     """Count and total investment, per group; no --by gives the grand total.
 
@@ -44,7 +45,14 @@ def summary(
         filters = replace(filters, include_dropped=True)
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
     rows = store.summary_rows(ctx.obj.connect(), fields, filters, today())
-    write_summary(output.stdout(), reports.summarize(fields, rows), fmt, style)
+    result = reports.summarize(fields, rows)
+    if fmt == "xlsx":
+        from ..formats.reports import summary_sheets
+
+        output.write_workbook(output_file, summary_sheets(result, style), style, database=ctx.obj.location().path)
+        return
+    with output.data_target(output_file, database=ctx.obj.location().path) as out:
+        write_summary(out, result, fmt, style)
 
 
 @with_filters
@@ -54,10 +62,18 @@ def funnel(
     format: FormatOption = None,
     no_header: NoHeaderOption = False,
     lang: LangOption = None,
+    output_file: OutputFileOption = None,
 ) -> None:
     """Per stage: projects at it or past it, their investment, conversion from the stage before."""
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
-    write_funnel(output.stdout(), _funnel(ctx.obj.connect(), filters), fmt, style)
+    result = _funnel(ctx.obj.connect(), filters)
+    if fmt == "xlsx":
+        from ..formats.reports import funnel_sheets
+
+        output.write_workbook(output_file, funnel_sheets(result, style), style, database=ctx.obj.location().path)
+        return
+    with output.data_target(output_file, database=ctx.obj.location().path) as out:
+        write_funnel(out, result, fmt, style)
 
 
 def _funnel(conn: Any, filters: Filters) -> reports.Funnel:
@@ -94,6 +110,7 @@ def lights(
     format: FormatOption = None,
     no_header: NoHeaderOption = False,
     lang: LangOption = None,
+    output_file: OutputFileOption = None,
 ) -> None:
     """Active projects below the last stage with their warning light, reddest and longest-waiting first.
 
@@ -108,10 +125,18 @@ def lights(
     counted = [0]
     if level is not None:
         rows = _counting(rows, level, FIELD_NAMES.index("light"), counted)
-    out = output.stdout()
-    write_projects(out, rows, FIELDS, fmt, style, brief=LIGHTS_BRIEF)
+    database = ctx.obj.location().path
+    if fmt == "xlsx":
+        from ..formats.xlsx import project_sheet
+
+        output.write_workbook(
+            output_file, [project_sheet("Lights", "亮灯", rows, FIELDS, style)], style, database=database
+        )
+    else:
+        with output.data_target(output_file, database=database) as out:
+            write_projects(out, rows, FIELDS, fmt, style, brief=LIGHTS_BRIEF)
     if level is not None and counted[0]:
-        out.flush()
+        output.stdout().flush()
         which = "red" if level == "red" else "yellow or red"
         raise LightsFound(
             f"{counted[0]} {'project has' if counted[0] == 1 else 'projects have'} a {which} light",
@@ -158,6 +183,7 @@ def report(
     ] = None,
     no_header: NoHeaderOption = False,
     lang: LangOption = None,
+    output_file: OutputFileOption = None,
 ) -> None:
     """The dispatch report (周调度) for a period: totals and their change, moves, new, dropped, lights, funnel.
 
@@ -177,6 +203,7 @@ def report(
     if filters.status is None:
         filters = replace(filters, include_dropped=True)
     conn = ctx.obj.connect()
+    conn_path = ctx.obj.location().path
     tally = {
         (row["v0"], row["v1"]): reports.Total(row["count"], row["wan"] or 0)
         for row in store.summary_rows(conn, ("stage", "sector"), filters, now, active_only=True)
@@ -190,7 +217,13 @@ def report(
         lights=store.iter_lights(conn, filters, now, at_least="yellow"),
         light_counts=store.light_counts(conn, filters, now),
     )
-    write_report(output.stdout(), result, fmt, style)
+    if fmt == "xlsx":
+        from ..formats.reports import report_sheets
+
+        output.write_workbook(output_file, report_sheets(result, style), style, database=conn_path)
+        return
+    with output.data_target(output_file, database=conn_path) as out:
+        write_report(out, result, fmt, style)
 
 
 def register(app: typer.Typer) -> None:

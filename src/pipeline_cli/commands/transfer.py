@@ -23,6 +23,7 @@ class DataFormat(StrEnum):
     csv = "csv"
     json = "json"
     jsonl = "jsonl"
+    xlsx = "xlsx"
 
 
 def _chosen_format(fmt: DataFormat | None, path: Path | None) -> str | None:
@@ -69,7 +70,7 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="csv, json or jsonl (default: from the -o file's extension, else csv).",
+            help="csv, json, jsonl or xlsx (default: from the -o file's extension, else csv).",
             show_default=False,
             case_sensitive=False,
         ),
@@ -89,6 +90,14 @@ def export(
     fmt = _chosen_format(format, output_file) or "csv"
     conn = ctx.obj.connect()
     rows = store.iter_export_rows(conn)
+    if fmt == "xlsx":
+        from ..fields import STORED_FIELDS
+        from ..formats import Style
+        from ..formats.xlsx import project_sheet
+
+        sheet = project_sheet("projects", "projects", rows, STORED_FIELDS, Style())
+        output.write_workbook(output_file, [sheet], Style(), database=ctx.obj.location().path)
+        return
     if output_file is None:
         write_export(output.stdout(), rows, fmt, bom=bom)
         return
@@ -125,7 +134,7 @@ def register(app: typer.Typer) -> None:
 
 def import_(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(metavar="FILE", help="CSV, JSON or JSON Lines file; - reads stdin.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="CSV, JSON, JSON Lines or .xlsx file; - reads stdin.")],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check the file and say what would change; write nothing.")
     ] = False,
@@ -144,20 +153,30 @@ def import_(
         typer.Option(
             "--format",
             "-f",
-            help="csv, json or jsonl (default: from the file's extension).",
+            help="csv, json, jsonl or xlsx (default: from the file's extension).",
             show_default=False,
             case_sensitive=False,
         ),
     ] = None,
+    sheet: Annotated[
+        Optional[str],
+        typer.Option(
+            "--sheet",
+            metavar="NAME",
+            help="The sheet of an .xlsx workbook to read (default: the first).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Add and update projects from a CSV, JSON or JSON Lines file.
+    """Add and update projects from a CSV, JSON, JSON Lines or Excel (.xlsx) file.
 
     A row whose id exists updates that project (columns the file lacks keep
     their values); a row with a new id adds it under that id; a row without
     id adds it with a fresh one. The columns are those `export` writes; any
     other is refused (the computed days_in_stage and light are ignored). The
     whole file is checked first: any bad row (listed with its number, the CSV
-    header being row 1) means exit 5 and nothing written. Every change is
+    header being row 1; a workbook's rows as the spreadsheet numbers them)
+    means exit 5 and nothing written. Every change is
     recorded as events of one change, so `undo` takes back a whole import.
     """
     from ..model import today
@@ -165,11 +184,16 @@ def import_(
     path = None if file == "-" else Path(file)
     fmt = _chosen_format(format, path) or ("csv" if path is None else None)
     if fmt is None:
-        raise UsageError(f"cannot tell the format of {file} from its name", "add --format csv, json or jsonl")
+        raise UsageError(f"cannot tell the format of {file} from its name", "add --format csv, json, jsonl or xlsx")
+    if sheet is not None and fmt != "xlsx":
+        raise UsageError("--sheet is for .xlsx workbooks", f"{file} is read as {fmt}; leave out --sheet")
     name = "stdin" if path is None else path.name
     data = _read_bytes(path)
-    text = records.decode(data, encoding, name)
-    parsed = records.parse(text, fmt, name)
+    if fmt == "xlsx":
+        parsed = records.parse_workbook(data, name, sheet)
+    else:
+        text = records.decode(data, encoding, name)
+        parsed = records.parse(text, fmt, name)
     conn = ctx.obj.connect()
     day = today()
     if dry_run:

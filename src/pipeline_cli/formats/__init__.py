@@ -21,7 +21,10 @@ from typing import Any, TextIO
 from ..fields import FIELDS, LIGHTS_BRIEF, LIST_BRIEF, STORED_FIELDS, Field, pick
 from ..model import STAGE_BY_SLUG, sector_label
 
-FORMATS = ("table", "json", "jsonl", "csv", "tsv", "markdown")
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "markdown", "xlsx", "html", "text")
+# Formats only some commands write: a workbook (binary, written by the command
+# through formats.xlsx) and the report pages (summary, funnel, rank, report).
+REPORT_ONLY_FORMATS = ("html", "text")
 
 
 @dataclass(frozen=True)
@@ -266,6 +269,8 @@ def write_records(
     json/jsonl carry every key of each record; csv/tsv the `columns` given,
     in that order; table and markdown the `brief` columns when given.
     """
+    if fmt in ("xlsx", *REPORT_ONLY_FORMATS):
+        refuse_format(fmt)
     if fmt in ("table", "markdown") and brief is not None:
         columns = brief
     if fmt == "json":
@@ -281,6 +286,18 @@ def write_records(
     if fmt == "markdown":
         return _write_markdown(out, records, columns, style, title=title)
     return _write_table(out, records, columns, style, title=title)
+
+
+def refuse_format(fmt: str) -> None:
+    """A format this command does not write: a usage error naming the commands that do."""
+    from ..errors import UsageError
+
+    if fmt in REPORT_ONLY_FORMATS:
+        raise UsageError(
+            f"--format {fmt} is for summary, funnel, rank and report",
+            "use table, markdown, json, jsonl, csv, tsv or xlsx here",
+        )
+    raise UsageError(f"this command does not write --format {fmt}", "use table, markdown, json, jsonl, csv or tsv")
 
 
 def _write_json_array(out: TextIO, records: Iterable[dict[str, Any]]) -> int:

@@ -513,3 +513,76 @@ def _write_report_document(out: TextIO, report: Any, body: dict[str, Any], fmt: 
         if section.note:
             parts.append(Text(section.note, style="dim"))
     print_rich(out, Group(*parts), style)
+
+
+# --- workbooks: the same reports as sheets (formats.xlsx) ---------------------------
+
+
+def summary_sheets(summary: Any, style: Style) -> list[Any]:
+    """A summary as one sheet: a row per group (long rows for two --by), the total in bold."""
+    from .xlsx import Sheet
+
+    body = summary_json(summary)
+    columns = [*(_group_column(field) for field in summary.by), _COUNT, _INVESTMENT]
+    title = _words(style, "Summary", "汇总")
+    if not summary.by:
+        return [Sheet(title, [_COUNT, _INVESTMENT], [body["total"]])]
+    footer = {summary.by[0]: _TOTAL_LABEL[style.lang], **body["total"]}
+    return [Sheet(title, columns, body["groups"], footer=footer)]
+
+
+def _group_column(field: str) -> Column:
+    column = _FIELD_COLUMNS.get(field)
+    return column if column is not None else Column(field, field, field)
+
+
+def funnel_sheets(funnel: Any, style: Style) -> list[Any]:
+    """The funnel as one sheet with its chart: horizontal bars, the first stage on top."""
+    from .xlsx import Chart, Sheet
+
+    title = _words(style, "Funnel", "转化漏斗")
+    chart = Chart(
+        _words(style, "Projects at the stage or past it", "达到及以上项目数"), "stage", "reached", funnel=True
+    )
+    return [Sheet(title, _FUNNEL_COLUMNS, funnel_json(funnel)["stages"], chart=chart)]
+
+
+_TOTALS_COLUMNS = (
+    Column("at", "At", "时点"),
+    Column("date", "Date", "日期"),
+    _COUNT,
+    _INVESTMENT,
+)
+
+
+def report_sheets(report: Any, style: Style) -> list[Any]:
+    """The dispatch report, one sheet per section, in the order of the markdown; the funnel with its chart."""
+    from .xlsx import Chart, Sheet
+
+    body = report_json(report)
+    lang = style.lang
+    totals = body["totals"]
+    at = {
+        "en": {"start": "start", "end": "end", "change": "change"},
+        "zh": {"start": "期初", "end": "期末", "change": "变化"},
+    }
+    total_rows = [
+        {"at": at[lang][key], "date": totals[key].get("date"), **{k: v for k, v in totals[key].items() if k != "date"}}
+        for key in ("start", "end", "change")
+    ]
+    sections = _report_sections(report, body, style)
+    names = _words(
+        style,
+        "Totals|Moves|New|Dropped|Lights|Funnel|By sector",
+        "总体情况|进度变动|新增项目|退出项目|亮灯|转化漏斗|分产业领域",
+    )
+    sheets = []
+    for name, section in zip(names.split("|"), sections, strict=True):
+        if name in ("Totals", "总体情况"):
+            sheets.append(Sheet(name, _TOTALS_COLUMNS, total_rows))
+        elif name in ("Funnel", "转化漏斗"):
+            chart = Chart(section.title, "stage", "reached", funnel=True)
+            sheets.append(Sheet(name, section.columns, section.records, chart=chart))
+        else:
+            sheets.append(Sheet(name, section.columns, section.records, footer=section.footer))
+    return sheets

@@ -1,0 +1,320 @@
+"""Workbooks: every sheet opened with openpyxl and checked cell by cell against the JSON output.
+
+Also: -o and stdout, the refusals (a terminal, the database itself), and
+`import` of .xlsx with the spreadsheet's own row numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from conftest import PIPELINE_BIN, PROJECT_FIELDS, file_hash, run_cli
+from pipeline_cli import output
+
+FILLS = {"green": "FFC6EFCE", "yellow": "FFFFEB9C", "red": "FFFFC7CE"}
+DATE_KEYS = {"stage_since", "date"}
+
+
+def json_of(*args: str) -> Any:
+    result = run_cli(*args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout, parse_float=Decimal)
+
+
+def workbook(tmp_path: Path, *args: str, name: str = "out.xlsx") -> openpyxl.Workbook:
+    path = tmp_path / name
+    result = run_cli(*args, "--format", "xlsx", "-o", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert path.read_bytes().startswith(b"PK\x03\x04")
+    return openpyxl.load_workbook(path)
+
+
+def cell_value(cell: Any) -> Any:
+    """A cell as the JSON value it stands for: numbers as exact Decimals, dates as YYYY-MM-DD."""
+    value = cell.value
+    if isinstance(value, dt.datetime):
+        assert cell.number_format == "yyyy-mm-dd"
+        return value.date().isoformat()
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    return Decimal(repr(value))
+
+
+def as_expected(value: Any) -> Any:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    return Decimal(str(value))
+
+
+def assert_sheet_matches(sheet: Any, records: list[dict[str, Any]], keys: list[str]) -> None:
+    """Header = the JSON keys (bold, frozen), then one row per record, cell by cell."""
+    rows = list(sheet.iter_rows())
+    assert [c.value for c in rows[0]] == keys
+    assert all(c.font.b for c in rows[0])
+    assert sheet.freeze_panes == "A2"
+    assert len(rows) - 1 == len(records)
+    for row, record in zip(rows[1:], records, strict=True):
+        for cell, key in zip(row, keys, strict=True):
+            expected = record[key]
+            assert cell_value(cell) == as_expected(expected), (sheet.title, cell.coordinate, key, expected)
+            if isinstance(expected, str) and key not in DATE_KEYS:
+                assert cell.data_type == "s", cell.coordinate  # text stays text, never a formula
+            if key == "investment" and expected is not None:
+                assert "亿元" in cell.number_format
+            if key in DATE_KEYS:
+                assert isinstance(cell.value, dt.datetime)
+            if key == "light":
+                assert cell.fill.fgColor.rgb == FILLS[expected] if expected else cell.fill.fill_type is None
+
+
+def test_list_workbook_is_the_json_cell_by_cell(db: Path, tmp_path: Path) -> None:
+    records = json_of("list", "--all")
+    book = workbook(tmp_path, "list", "--all")
+    assert book.sheetnames == ["Projects"]
+    assert_sheet_matches(book.worksheets[0], records, PROJECT_FIELDS)
+    # Amounts are exact: the cells add up to the report's 871 亿元 as the JSON does.
+    cells = [c for c in book.worksheets[0]["F"][1:] if c.value is not None]
+    assert sum(Decimal(repr(c.value)) for c in cells) == sum(r["investment"] for r in records if r["investment"])
+
+
+def test_lights_workbook_is_the_json_with_fills(db: Path, tmp_path: Path) -> None:
+    records = json_of("lights")
+    book = workbook(tmp_path, "lights")
+    assert book.sheetnames == ["Lights"]
+    assert_sheet_matches(book.worksheets[0], records, PROJECT_FIELDS)
+    fills = {c.fill.fgColor.rgb for c in book.worksheets[0]["O"][1:]}
+    assert fills == set(FILLS.values())
+
+
+def test_export_workbook_reads_back_unchanged(db: Path, tmp_path: Path) -> None:
+    records = json_of("export")
+    book = workbook(tmp_path, "export")
+    assert_sheet_matches(book.worksheets[0], records, PROJECT_FIELDS[:13])
+    before = file_hash(db)
+    result = run_cli("import", str(tmp_path / "out.xlsx"))
+    assert result.exit_code == 0, result.stderr
+    assert "nothing to import: all 47 rows match" in result.stdout
+    assert file_hash(db) == before
+
+
+def test_export_xlsx_into_an_empty_database_gives_the_same_export(db: Path, tmp_path: Path) -> None:
+    run_cli("export", "-o", str(tmp_path / "all.xlsx"))
+    original = run_cli("export").stdout
+    other = tmp_path / "other.db"
+    assert run_cli("--db", str(other), "init", "--empty").exit_code == 0
+    result = run_cli("--db", str(other), "import", str(tmp_path / "all.xlsx"))
+    assert result.exit_code == 0, result.stderr
+    assert run_cli("--db", str(other), "export").stdout == original
+
+
+def test_summary_workbook_groups_and_bold_total(db: Path, tmp_path: Path) -> None:
+    body = json_of("summary", "--by", "sector")
+    book = workbook(tmp_path, "summary", "--by", "sector")
+    sheet = book.worksheets[0]
+    rows = list(sheet.iter_rows())
+    assert [c.value for c in rows[0]] == ["sector", "count", "investment"]
+    for row, group in zip(rows[1:-1], body["groups"], strict=True):
+        assert [cell_value(c) for c in row] == [as_expected(group[k]) for k in ("sector", "count", "investment")]
+    total = rows[-1]
+    assert [cell_value(c) for c in total[1:]] == [body["total"]["count"], body["total"]["investment"]]
+    assert total[1].font.b
+
+
+def test_funnel_workbook_has_the_stages_and_a_chart(db: Path, tmp_path: Path) -> None:
+    body = json_of("funnel")
+    book = workbook(tmp_path, "funnel")
+    sheet = book.worksheets[0]
+    assert_sheet_matches(sheet, body["stages"], ["stage", "reached", "investment", "conversion"])
+    assert len(sheet._charts) == 1
+    assert sheet["D3"].number_format == "0.0%"
+
+
+def test_report_workbook_one_sheet_per_section_and_a_funnel_chart(db: Path, tmp_path: Path) -> None:
+    period = ("report", "--since", "2020-08-01", "--until", "2020-08-18")
+    body = json_of(*period)
+    book = workbook(tmp_path, *period)
+    assert book.sheetnames == ["Totals", "Moves", "New", "Dropped", "Lights", "Funnel", "By sector"]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+    totals = list(book["Totals"].iter_rows(values_only=True))
+    assert totals[0] == ("at", "date", "count", "investment")
+    assert totals[1][2:] == (body["totals"]["start"]["count"], float(body["totals"]["start"]["investment"]))
+    assert totals[2][2:] == (body["totals"]["end"]["count"], int(body["totals"]["end"]["investment"]))
+    added = book["New"]
+    assert_sheet_matches(added, body["added"], ["date", "id", "name", "sector", "stage", "investment"])
+    lights = list(book["Lights"].iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in lights] == [p["id"] for p in body["lights"]]
+    assert_sheet_matches(book["Funnel"], body["funnel"]["stages"], ["stage", "reached", "investment", "conversion"])
+    assert len(book["Funnel"]._charts) == 1
+    by_sector = list(book["By sector"].iter_rows(values_only=True))
+    assert [row[0] for row in by_sector[1:-1]] == [g["sector"] for g in body["by_sector"]["groups"]]
+    assert by_sector[-1][1:] == (body["by_sector"]["total"]["count"], int(body["by_sector"]["total"]["investment"]))
+
+
+def test_chinese_workbook_has_chinese_headers_labels_and_sheet_names(db: Path, tmp_path: Path) -> None:
+    book = workbook(tmp_path, "report", "--lang", "zh")
+    assert book.sheetnames == ["总体情况", "进度变动", "新增项目", "退出项目", "亮灯", "转化漏斗", "分产业领域"]
+    header = [c.value for c in next(book["亮灯"].iter_rows())]
+    assert header[:4] == ["编号", "项目名称", "产业领域", "进度"]
+    lights = {row[-1] for row in book["亮灯"].iter_rows(min_row=2, values_only=True)}
+    assert lights <= {"红灯", "黄灯"}
+    stages = [row[0] for row in book["转化漏斗"].iter_rows(min_row=2, values_only=True)]
+    assert stages[:3] == ["在谈", "签约", "前期"]
+    listed = workbook(tmp_path, "list", "--lang", "zh", name="zh.xlsx").worksheets[0]
+    assert listed.title == "项目"
+    assert listed["G1"].value == "重点" and listed["G2"].value in ("是", "否")
+
+
+def test_text_that_looks_like_a_formula_stays_text(db: Path, tmp_path: Path) -> None:
+    assert run_cli("add", '=HYPERLINK("http://x")', "--sector", "it", "--investment", "1").exit_code == 0
+    sheet = workbook(tmp_path, "list").worksheets[0]
+    cell = sheet.cell(row=sheet.max_row, column=2)
+    assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
+
+
+# --- where the workbook goes -------------------------------------------------------
+
+
+def test_xlsx_to_stdout_in_a_pipe(db: Path, tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [str(PIPELINE_BIN), "list", "--format", "xlsx"], capture_output=True, env=os.environ, timeout=60
+    )
+    assert completed.returncode == 0, completed.stderr
+    path = tmp_path / "piped.xlsx"
+    path.write_bytes(completed.stdout)
+    assert openpyxl.load_workbook(path).worksheets[0].max_row == 48
+    assert completed.stderr == b""
+
+
+def test_xlsx_on_a_terminal_without_o_is_refused(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(output, "is_terminal", lambda stream: True)
+    before = file_hash(db)
+    for args in (["list"], ["report"], ["export"]):
+        result = run_cli(*args, "--format", "xlsx")
+        assert result.exit_code == 2, result.stderr
+        assert result.stdout == ""
+        assert "terminal" in result.stderr and "-o FILE" in result.stderr
+    assert file_hash(db) == before
+
+
+@pytest.mark.parametrize("command", ["list", "summary", "report", "export"])
+def test_o_never_overwrites_the_database_in_use(db: Path, command: str) -> None:
+    before = file_hash(db)
+    result = run_cli(command, "--format", "xlsx", "-o", str(db))
+    assert result.exit_code == 2
+    assert "database in use" in result.stderr
+    assert result.stdout == ""
+    assert file_hash(db) == before
+    journal = db.with_name(db.name + "-journal")
+    assert run_cli("list", "--format", "csv", "-o", str(journal)).exit_code == 2
+    assert not journal.exists()
+
+
+def test_o_writes_text_formats_too(db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "list.json"
+    assert run_cli("list", "--format", "json", "-o", str(path)).exit_code == 0
+    assert path.read_text() == run_cli("list", "--format", "json").stdout
+
+
+def test_html_and_text_are_refused_where_they_do_not_belong(db: Path) -> None:
+    result = run_cli("list", "--format", "html")
+    assert result.exit_code == 2
+    assert "summary, funnel, rank and report" in result.stderr
+    assert result.stdout == ""
+
+
+# --- import of workbooks -------------------------------------------------------
+
+
+def write_book(path: Path, rows: list[list[Any]], title: str = "Sheet1", extra: str | None = None) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    if extra is not None:
+        other = book.create_sheet(extra)
+        other.append(["name", "sector"])
+        other.append(["另一个项目", "food"])
+    book.save(path)
+    return path
+
+
+def test_import_a_districts_workbook(empty_db: Path, tmp_path: Path) -> None:
+    path = write_book(
+        tmp_path / "district.xlsx",
+        [
+            ["name", "sector", "stage", "investment", "key", "district", "stage_since"],
+            ["海洋装备项目", "transport", "signed", 12.5, True, "黄岛区", dt.datetime(2020, 7, 1)],
+            ["生物药项目", "biomed", None, 3, False, None, None],
+        ],
+    )
+    result = run_cli("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    projects = json_of("list")
+    assert [(p["name"], p["investment"], p["key"], p["stage"], p["stage_since"]) for p in projects] == [
+        ("海洋装备项目", Decimal("12.5"), True, "signed", "2020-07-01"),
+        ("生物药项目", 3, False, "negotiating", "2020-08-18"),
+    ]
+
+
+def test_a_bad_row_is_named_by_the_spreadsheets_own_row_number(empty_db: Path, tmp_path: Path) -> None:
+    path = write_book(
+        tmp_path / "bad.xlsx",
+        [
+            [None],  # a blank first row: the header is on row 2
+            ["name", "sector", "investment"],
+            ["好项目", "it", 1],
+            [None, None, None],
+            ["坏项目", "no-such-sector", 2],
+            ["负数项目", "it", -5],
+        ],
+    )
+    before = file_hash(empty_db)
+    result = run_cli("import", str(path))
+    assert result.exit_code == 5
+    assert result.stdout == ""
+    assert "row 5:" in result.stderr and "no-such-sector" in result.stderr
+    assert "row 6:" in result.stderr
+    assert "row 3:" not in result.stderr
+    assert file_hash(empty_db) == before
+
+
+def test_sheet_picks_the_sheet(empty_db: Path, tmp_path: Path) -> None:
+    path = write_book(tmp_path / "two.xlsx", [["name", "sector"], ["第一个", "it"]], extra="第二页")
+    result = run_cli("import", str(path), "--sheet", "第二页")
+    assert result.exit_code == 0, result.stderr
+    assert [p["name"] for p in json_of("list")] == ["另一个项目"]
+    before = file_hash(empty_db)
+    missing = run_cli("import", str(path), "--sheet", "nope")
+    assert missing.exit_code == 2
+    assert "'Sheet1', '第二页'" in missing.stderr
+    assert file_hash(empty_db) == before
+
+
+def test_sheet_on_a_csv_is_a_usage_error(empty_db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("name,sector\nx,it\n")
+    result = run_cli("import", str(path), "--sheet", "x")
+    assert result.exit_code == 2
+    assert "--sheet is for .xlsx" in result.stderr
+
+
+def test_a_broken_workbook_is_bad_data(empty_db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    before = file_hash(empty_db)
+    result = run_cli("import", str(path))
+    assert result.exit_code == 5
+    assert "not a readable .xlsx workbook" in result.stderr
+    assert file_hash(empty_db) == before
