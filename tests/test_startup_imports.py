@@ -78,6 +78,8 @@ def test_read_commands_import_neither_rich_nor_sqlite_utils_nor_pydantic(db: Pat
     assert completed.stdout.strip(), "the command printed nothing"
     assert "pipeline_cli.cli" in modules  # the list is really there
     assert sorted(top_level(modules) & set(HEAVY)) == []
+    # The message catalogue loads with the first message, never for data alone.
+    assert "pipeline_cli.messages" not in modules
 
 
 @pytest.mark.parametrize("args", READ_COMMANDS, ids=" ".join)
@@ -149,3 +151,10 @@ def test_looking_up_a_command_builds_only_that_command() -> None:
     assert list(cli.load_commands("changes", only="advance")) == ["advance"]
     assert list(cli.load_commands("vocab", only="stages")) == ["stages"]
     assert list(cli.load_commands("changes")) == [n for n, m in cli.COMMAND_MODULES.items() if m == "changes"]
+
+
+def test_the_message_catalogue_loads_only_with_a_message(db: Path) -> None:
+    completed, modules = run_importing("show", "9999")
+    assert completed.returncode == 3
+    assert "pipeline_cli.messages" in modules
+    assert completed.stderr.startswith("error: ")

@@ -17,6 +17,7 @@ from typer.exceptions import TyperException
 from . import __version__, output, store
 from .context import AppState
 from .errors import PipelineError
+from .options import RootLangOption
 
 # --- commands, loaded when needed -------------------------------------------------
 # Each command and the module of commands/ that registers it, in the order
@@ -143,6 +144,13 @@ class PipelineGroup(TyperGroup):
         super().__init__(**attrs)
         self.commands = LazyCommands(self.commands)
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # One invocation, one language: forget a --lang of an earlier run in this process.
+        from . import i18n
+
+        i18n.choose(None)
+        return super().main(*args, **kwargs)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             result = super().invoke(ctx)
@@ -204,8 +212,8 @@ def _report_saved(ctx: Any) -> bool:
     state = ctx.obj
     if isinstance(state, AppState) and state.saved:
         for line in state.saved:
-            sys.stderr.write(f"saved: {line}\n")
-        sys.stderr.write("pipeline: the change was saved, but its output could not be written\n")
+            sys.stderr.write(output.say("frame.saved", line=line) + "\n")
+        sys.stderr.write(output.say("frame.saved.unprinted") + "\n")
         return True
     return False
 
@@ -236,7 +244,11 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    lang: RootLangOption = None,
 ) -> None:
+    from . import i18n
+
+    i18n.resolve()  # --lang, $PIPELINE_LANG or the settings: a bad value is exit 2 for every command
     ctx.obj = AppState(db=db, debug=debug)
 
 

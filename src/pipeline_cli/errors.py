@@ -2,20 +2,78 @@
 
 The library layers (model, store, reports) raise these and never print or
 exit; the CLI layer turns them into a message on stderr and the exit code.
+
+A refusal carries a key of the message catalogue (messages.py) and the
+message's parameters, never a composed sentence: output.error renders it in
+the language chosen for the invocation. The hint is a second key rendered
+with the same parameters.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Message:
+    """A catalogue key and its parameters: a sentence waiting for its language.
+
+    A parameter may itself be a Message (or a list of them), rendered in the
+    same language.
+    """
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        from .i18n import render
+
+        return render(self, lang)
+
 
 class PipelineError(Exception):
-    """A refusal the user can act on: a message, an optional hint, an exit code."""
+    """A refusal the user can act on: a message key, an optional hint key, parameters, an exit code.
+
+    `PipelineError("error.no_project", "hint.list_all", id=7)`: both keys are
+    looked up in messages.MESSAGES and rendered with the same parameters.
+    """
 
     exit_code = 1
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(self, message: str, hint: str | None = None, /, **params: Any) -> None:
         super().__init__(message)
-        self.message = message
-        self.hint = hint
+        self.key = message
+        self.hint_key = hint
+        self.params: dict[str, Any] = params
+
+    @property
+    def msg(self) -> Message:
+        return Message(self.key, self.params)
+
+    @property
+    def hint_msg(self) -> Message | None:
+        return Message(self.hint_key, self.params) if self.hint_key else None
+
+    def text(self, lang: str = "en") -> str:
+        return self.msg.text(lang)
+
+    def hint_text(self, lang: str = "en") -> str | None:
+        hint = self.hint_msg
+        return hint.text(lang) if hint is not None else None
+
+    @property
+    def message(self) -> str:
+        """The message in English (tests and logs; people get output.error's rendering)."""
+        return self.text("en")
+
+    @property
+    def hint(self) -> str | None:
+        return self.hint_text("en")
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class UsageError(PipelineError):

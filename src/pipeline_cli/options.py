@@ -53,9 +53,55 @@ OutputFileOption = Annotated[
     ),
 ]
 NoHeaderOption = Annotated[bool, typer.Option("--no-header", help="Leave out the header line of csv and tsv.")]
+
+
+def choose_lang(value: Optional[str]) -> Optional[str]:
+    """--lang, before or after the command: the language of every message of this invocation.
+
+    Eager, so that a usage error in the command's other options is already
+    in that language. $PIPELINE_LANG and the settings file are read by
+    i18n.resolve, not by Click, so there is one place that decides.
+    """
+    if value is not None:
+        from . import i18n
+
+        i18n.choose(value)
+        i18n.resolve()  # a bad value: exit 2 now
+    return value
+
+
+def choose_root_lang(value: Optional[str]) -> Optional[str]:
+    """--lang before the command: as choose_lang, checked by the root callback (where a refusal is rendered)."""
+    if value is not None:
+        from . import i18n
+
+        i18n.choose(value)
+    return value
+
+
 LangOption = Annotated[
-    Optional[Lang],
-    typer.Option("--lang", envvar="PIPELINE_LANG", help="Label language for tables and markdown.", show_default=False),
+    Optional[str],
+    typer.Option(
+        "--lang",
+        metavar="en|zh",
+        help="Language of labels and messages: en or zh (default: $PIPELINE_LANG, else config lang, else en).",
+        show_default=False,
+        is_eager=True,
+        callback=choose_lang,
+    ),
+]
+
+
+RootLangOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--lang",
+        metavar="en|zh",
+        help="Language of labels and messages: en or zh (default: $PIPELINE_LANG, else config lang, else en).",
+        show_default=False,
+        is_eager=True,
+        callback=choose_root_lang,
+    ),
 ]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from .errors import PipelineError
+from .errors import Message, PipelineError
 from .formats import Style
 
 
@@ -36,12 +36,10 @@ def default_format(*, report: bool = False) -> str:
 
 
 def resolve_lang(lang: str | None) -> str:
-    chosen = (lang or os.environ.get("PIPELINE_LANG") or "en").strip().lower()
-    if chosen not in ("en", "zh"):
-        from .errors import UsageError
+    """A command's --lang if given, else the invocation's language (i18n.resolve)."""
+    from . import i18n
 
-        raise UsageError(f"language '{chosen}' is not en or zh", "use --lang en or --lang zh (or PIPELINE_LANG)")
-    return chosen
+    return i18n.checked(lang) if lang is not None else i18n.resolve()
 
 
 def style(*, lang: str | None, header: bool = True) -> Style:
@@ -72,18 +70,26 @@ def confirm(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
+def say(key: str, /, **params: Any) -> str:
+    """The catalogue's message `key` in the invocation's language."""
+    from .i18n import text
+
+    return text(key, None, **params)
+
+
 def error(err: PipelineError) -> None:
-    """The message and hint of a refusal, on stderr."""
-    sys.stderr.write(f"error: {err.message}\n")
-    if err.hint:
-        sys.stderr.write(f"hint: {err.hint}\n")
+    """The message and hint of a refusal, on stderr, in the invocation's language."""
+    from .i18n import current, render
+
+    lang = current()
+    sys.stderr.write(render(Message("frame.error", {"text": err.msg}), lang) + "\n")
+    hint = err.hint_msg
+    if hint is not None:
+        sys.stderr.write(render(Message("frame.hint", {"text": hint}), lang) + "\n")
 
 
 def internal_error(exc: BaseException) -> None:
-    sys.stderr.write(
-        f"error: internal error: {type(exc).__name__}: {exc}\n"
-        "hint: this is a bug in pipeline; run again with --debug (pipeline --debug ...) for the traceback\n"
-    )
+    error(PipelineError("frame.internal", "frame.internal.hint", kind=type(exc).__name__, detail=str(exc)))
 
 
 def silence_stdout() -> None:

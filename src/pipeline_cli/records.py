@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .errors import BadData, PipelineError, UsageError
+from .errors import BadData, Message, PipelineError, UsageError
 from .fields import COMPUTED_NAMES, STORED_FIELDS, STORED_NAMES, TEXT_NAMES, import_names
 from .formats import unescape_cell
 from .model import (
@@ -462,7 +462,7 @@ def plan_import(
     cells. A moved project enters its new stage on the row's stage_since if
     the row changes it, else today.
     """
-    errors = list(parsed.errors)
+    errors: list[tuple[int, Message | str]] = list(parsed.errors)
     planned: list[Planned] = []
     first_row: dict[int, int] = {}
     for index, row in enumerate(parsed.rows):
@@ -471,7 +471,8 @@ def plan_import(
         try:
             item = _plan_row(row, existing, last_event, today, first_row, parsed.unit)
         except PipelineError as error:
-            reason = error.message + (f" ({error.hint})" if error.hint else "")
+            hint = error.hint_msg
+            reason = error.msg if hint is None else Message("import.reason_hint", {"text": error.msg, "hint": hint})
             errors.append((row.number, reason))
             continue
         planned.append(item)
@@ -484,22 +485,26 @@ def plan_import(
 
 
 class BadRows(BadData):
-    """Rows that failed validation: each with its number and reason."""
+    """Rows that failed validation: each with its number and reason (a Message)."""
 
-    def __init__(self, errors: Sequence[tuple[int, str]], unit: str = "row") -> None:
-        self.errors = list(errors)
+    def __init__(self, errors: Sequence[tuple[int, Message | str]], unit: str = "row") -> None:
+        self.errors = [(number, Message(r) if isinstance(r, str) else r) for number, r in errors]
         self.unit = unit
         count = len(self.errors)
-        lines = "\n".join(f"  {unit} {number}: {reason}" for number, reason in self.errors)
+        lines = [Message("import.bad_line", {"unit": unit, "number": n, "reason": r}) for n, r in self.errors]
         super().__init__(
-            f"{count} bad {unit}{'s' if count > 1 else ''}; nothing was imported\n{lines}",
-            "fix them and import again (--dry-run checks a file without writing anything)",
+            "import.bad_rows",
+            "import.bad_rows.hint",
+            count=count,
+            unit=unit if count == 1 else f"{unit}s",
+            lines=lines,
         )
 
     def named(self, name: str) -> BadRows:
         """The same errors, with the file's name in the first line."""
         renamed = BadRows(self.errors, self.unit)
-        renamed.message = f"{name}: {self.message}"
+        renamed.key = "import.in_file"
+        renamed.params = {"name": name, "text": self.msg}
         return renamed
 
 

@@ -1,0 +1,141 @@
+"""Sentences for people in the chosen language: the one renderer of the message catalogue.
+
+The catalogue (messages.py, plain dicts) is imported on the first message
+rendered, so a read command that prints only data never loads it. A text
+is a `str.format` template with named parameters; a parameter's format spec
+may name a vocabulary whose values are shown in the language:
+
+    {stage:stage}    slug in English, Chinese name in Chinese (sector likewise)
+    {kind:kind}      an event kind, looked up as "kind.<value>" (status, light likewise)
+
+A parameter that is a Message is rendered in the same language; a list is
+joined (", " in English, "、" in Chinese; one per line with the spec
+`lines`), each item formatted with the spec.
+
+How to add a message: one entry in messages.MESSAGES,
+`"area.what": {"en": "...{name}...", "zh": "...{name}..."}`, with the same
+parameters in both texts and Chinese punctuation in the Chinese one; raise
+`UsageError("area.what", "area.what.hint", name=...)` or call `i18n.text`.
+tests/test_messages.py checks every key.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import Message
+
+LANGS = ("en", "zh")
+# Vocabularies a format spec may name, and where their labels come from.
+MODEL_VOCABULARIES = ("stage", "sector")
+CATALOGUE_VOCABULARIES = ("kind", "status", "light", "field", "unit")
+JOINERS = {"en": ", ", "zh": "、"}
+
+_catalogue: Mapping[str, Mapping[str, str]] | None = None
+
+
+def catalogue() -> Mapping[str, Mapping[str, str]]:
+    global _catalogue
+    if _catalogue is None:
+        from .messages import MESSAGES
+
+        _catalogue = MESSAGES
+    return _catalogue
+
+
+def label(value: Any, vocabulary: str, lang: str) -> str:
+    """A slug of a vocabulary as people read it in `lang` (unknown values as they are)."""
+    if vocabulary in MODEL_VOCABULARIES:
+        if lang != "zh":
+            return str(value)
+        from .model import SECTOR_BY_SLUG, STAGE_BY_SLUG
+
+        table = STAGE_BY_SLUG if vocabulary == "stage" else SECTOR_BY_SLUG
+        entry = table.get(value)
+        return entry.name_zh if entry is not None else str(value)
+    texts = catalogue().get(f"{vocabulary}.{value}")
+    if texts is None:
+        return str(value)
+    return texts[lang if lang in texts else "en"]
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, Message):
+            return render(value, self.lang)
+        if isinstance(value, (list, tuple)) and format_spec == "lines":
+            return "\n".join(self.format_field(item, "") for item in value)
+        if isinstance(value, (list, tuple)):
+            return JOINERS.get(self.lang, ", ").join(self.format_field(item, format_spec) for item in value)
+        if format_spec in MODEL_VOCABULARIES or format_spec in CATALOGUE_VOCABULARIES:
+            return label(value, format_spec, self.lang)
+        return str(super().format_field(value, format_spec))
+
+
+def render(message: Message, lang: str = "en") -> str:
+    """The message's text in `lang` with its parameters filled in.
+
+    A key the catalogue does not hold is shown as it is (tests/test_messages.py
+    fails for every such key raised in the code).
+    """
+    texts = catalogue().get(message.key)
+    if texts is None:
+        return message.key
+    template = texts.get(lang) or texts["en"]
+    return _Formatter(lang).vformat(template, (), dict(message.params))
+
+
+def text(key: str, lang: str | None = None, /, **params: Any) -> str:
+    """The catalogue's `key` in `lang` (default: the invocation's language)."""
+    return render(Message(key, params), lang or current())
+
+
+# --- the invocation's language ---------------------------------------------------
+# Resolved here and nowhere else: --lang (before or after the command), else
+# $PIPELINE_LANG in any case, else the settings file's `lang`, else en.
+
+_chosen: str | None = None
+
+
+def choose(lang: str | None) -> None:
+    """Set (or, with None, forget) the --lang given on the command line; resolve() checks it."""
+    global _chosen
+    _chosen = lang
+
+
+def checked(lang: str) -> str:
+    """`lang` in any case and spacing, as en or zh; anything else is a usage error (exit 2)."""
+    value = lang.strip().lower()
+    if value not in LANGS:
+        from .errors import UsageError
+
+        raise UsageError("lang.bad", "lang.bad.hint", lang=lang.strip())
+    return value
+
+
+def resolve() -> str:
+    """The invocation's language; a bad $PIPELINE_LANG or settings value is a usage error."""
+    if _chosen is not None:
+        return checked(_chosen)
+    import os
+
+    env = os.environ.get("PIPELINE_LANG", "")
+    if env.strip():
+        return checked(env)
+    return "en"
+
+
+def current() -> str:
+    """The invocation's language for rendering a message: as resolve(), English when that fails."""
+    try:
+        return resolve()
+    except Exception:
+        if _chosen is not None and _chosen.strip().lower() in LANGS:
+            return _chosen.strip().lower()
+        return "en"

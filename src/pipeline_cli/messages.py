@@ -1,0 +1,60 @@
+"""The message catalogue: every sentence pipeline says to a person, in English and Chinese.
+
+Plain dicts, key → {"en": text, "zh": text}; the texts are str.format
+templates with named parameters (i18n.py says which format specs name a
+vocabulary). Both texts of a key take the same parameters; Chinese texts use
+Chinese punctuation (：，；（）). tests/test_messages.py checks both, and that
+every key the code raises is here. Imported only when a message is rendered.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # --- the frame of a refusal (output.error) ---
+    "frame.error": {"en": "error: {text}", "zh": "错误：{text}"},
+    "frame.hint": {"en": "hint: {text}", "zh": "提示：{text}"},
+    "frame.internal": {
+        "en": "internal error: {kind}: {detail}",
+        "zh": "内部错误：{kind}：{detail}",
+    },
+    "frame.internal.hint": {
+        "en": "this is a bug in pipeline; run again with --debug (pipeline --debug ...) for the traceback",
+        "zh": "这是 pipeline 的缺陷；加 --debug 重新运行（pipeline --debug ...）可看到调用栈",
+    },
+    "frame.saved": {"en": "saved: {line}", "zh": "已保存：{line}"},
+    "frame.saved.unprinted": {
+        "en": "pipeline: the change was saved, but its output could not be written",
+        "zh": "pipeline：修改已保存，但无法输出结果",
+    },
+    # --- language ---
+    "lang.bad": {"en": "language '{lang}' is not en or zh", "zh": "语言“{lang}”不是 en 或 zh"},
+    "lang.bad.hint": {
+        "en": "use --lang en or --lang zh (or PIPELINE_LANG)",
+        "zh": "请用 --lang en 或 --lang zh（或设置 PIPELINE_LANG）",
+    },
+    # --- projects ---
+    "project.not_found": {"en": "no project with id {id}", "zh": "没有编号为 {id} 的项目"},
+    "project.not_found.hint": {
+        "en": "`pipeline list --all` shows every id",
+        "zh": "`pipeline list --all` 可列出全部编号",
+    },
+    # --- import ---
+    "import.bad_rows": {
+        "en": "{count} bad {unit:unit}; nothing was imported\n{lines:lines}",
+        "zh": "{count} {unit:unit}有误，未导入任何内容：\n{lines:lines}",
+    },
+    "import.bad_rows.hint": {
+        "en": "fix them and import again (--dry-run checks a file without writing anything)",
+        "zh": "改正后重新导入（--dry-run 只检查文件，不写入任何内容）",
+    },
+    "import.bad_line": {"en": "  {unit:unit} {number}: {reason}", "zh": "  第 {number} {unit:unit}：{reason}"},
+    "import.reason_hint": {"en": "{text} ({hint})", "zh": "{text}（{hint}）"},
+    "import.in_file": {"en": "{name}: {text}", "zh": "{name}：{text}"},
+    # --- vocabularies (format specs of i18n.py) ---
+    "unit.row": {"en": "row", "zh": "行"},
+    "unit.rows": {"en": "rows", "zh": "行"},
+    "unit.line": {"en": "line", "zh": "行"},
+    "unit.lines": {"en": "lines", "zh": "行"},
+    "unit.item": {"en": "item", "zh": "项"},
+    "unit.items": {"en": "items", "zh": "项"},
+}
