@@ -50,10 +50,11 @@ def label(value: Any, vocabulary: str, lang: str) -> str:
     if vocabulary in MODEL_VOCABULARIES:
         if lang != "zh":
             return str(value)
-        from .model import SECTOR_BY_SLUG, STAGE_BY_SLUG
+        from .model import STAGE_BY_SLUG, sector_label
 
-        table = STAGE_BY_SLUG if vocabulary == "stage" else SECTOR_BY_SLUG
-        entry = table.get(value)
+        if vocabulary == "sector":
+            return sector_label(str(value)) or str(value)
+        entry = STAGE_BY_SLUG.get(value)
         return entry.name_zh if entry is not None else str(value)
     texts = catalogue().get(f"{vocabulary}.{value}")
     if texts is None:
