@@ -134,6 +134,11 @@ def summary_json(summary: Any) -> dict[str, Any]:
 
 def write_summary(out: TextIO, summary: Any, fmt: str, style: Style) -> None:
     """A reports.Summary: groups with a total; two --by fields as a matrix for people, long rows for machines."""
+    if fmt in ("html", "text"):
+        _write_page(
+            out, _words(style, "Pipeline summary", "招商项目汇总"), _summary_sections(summary, style), fmt, style
+        )
+        return
     if fmt == "json":
         _write_object_json(out, summary_json(summary))
         return
@@ -233,7 +238,12 @@ _BAR_WIDTH = 40
 def write_funnel(out: TextIO, funnel: Any, fmt: str, style: Style) -> None:
     """A reports.Funnel; the table draws a bar per stage so the drop from one to the next shows at a glance."""
     rows = funnel_json(funnel)["stages"]
-    if fmt == "json":
+    if fmt in ("html", "text"):
+        section = _Section(
+            _words(style, "Funnel", "转化漏斗"), _FUNNEL_COLUMNS, rows, False, note=_FUNNEL_NOTE[style.lang]
+        )
+        _write_page(out, _words(style, "Pipeline funnel", "招商项目转化漏斗"), [section], fmt, style)
+    elif fmt == "json":
         _write_object_json(out, {"stages": rows})
     elif fmt == "jsonl":
         _write_jsonl(out, rows)
@@ -351,8 +361,51 @@ def write_report(out: TextIO, report: Any, fmt: str, style: Style) -> None:
     elif fmt in ("csv", "tsv"):
         rows = (_report_csv_row(line) for line in _report_lines(body))
         _write_delimited(out, rows, REPORT_ROW_COLUMNS, "," if fmt == "csv" else "\t", style.header)
+    elif fmt in ("html", "text"):
+        since, until = body["period"]["from"], body["period"]["to"]
+        title = _words(style, f"Pipeline dispatch report, {since} to {until}", f"招商项目调度报告({since} 至 {until})")
+        _write_page(out, title, _report_sections(report, body, style), fmt, style)
     else:
         _write_report_document(out, report, body, fmt, style)
+
+
+_FUNNEL_NOTE = {
+    "en": "Reached: active projects at the stage or past it; conversion: reached ÷ reached of the stage before.",
+    "zh": "达到及以上:处于该阶段或更后阶段的在库项目;转化率:本阶段达到数 ÷ 上一阶段达到数。",
+}
+
+
+def _summary_sections(summary: Any, style: Style) -> list[_Section]:
+    body = summary_json(summary)
+    title = _words(style, "Summary", "汇总")
+    if not summary.by:
+        return [_Section(title, [_COUNT, _INVESTMENT], [body["total"]], False)]
+    columns = [*(_group_column(field) for field in summary.by), _COUNT, _INVESTMENT]
+    footer = {summary.by[0]: _TOTAL_LABEL[style.lang], **body["total"]}
+    by = " × ".join(_group_column(field).header(style.lang) for field in summary.by)
+    heading = _words(style, f"By {by}", f"按{by}")
+    return [_Section(heading, columns, body["groups"], not body["groups"], footer=footer)]
+
+
+def _write_page(out: TextIO, title: str, sections: list[_Section], fmt: str, style: Style) -> None:
+    """Sections as plain text (formats.text) or one self-contained HTML page (formats.html)."""
+    if fmt == "text":
+        from . import text
+
+        text.write_sections(out, title, sections, style)
+        return
+    from . import html
+
+    charts: dict[int, str] = {}
+    for index, section in enumerate(sections):
+        keys = [c.key for c in section.columns]
+        if section.empty or not isinstance(section.records, list):
+            continue
+        if "reached" in keys and "stage" in keys:
+            charts[index] = html.funnel_chart(section.records, style.lang, section.title)
+        elif keys[0] == "sector" and "investment" in keys:
+            charts[index] = html.sector_chart(section.records, style.lang, section.title)
+    html.write_sections(out, title, sections, style, charts)
 
 
 def _write_report_json(out: TextIO, body: dict[str, Any]) -> None:

@@ -1,0 +1,139 @@
+"""html and text reports: parsed with html5lib, checked for every section, escaping and no external reference."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import html5lib
+import pytest
+
+from conftest import run_cli, run_sh
+
+NS = {"h": "http://www.w3.org/1999/xhtml"}
+PERIOD = ("--since", "2020-08-01", "--until", "2020-08-18")
+SECTIONS_EN = ["Totals", "Stage moves", "New projects", "Dropped", "Warning lights today", "Funnel at", "By sector at"]
+SECTIONS_ZH = ["总体情况", "进度变动", "新增项目", "退出项目", "当前亮灯", "转化漏斗", "分产业领域"]
+
+
+def page(*args: str) -> tuple[str, object]:
+    result = run_cli(*args, "--format", "html")
+    assert result.exit_code == 0, result.stderr
+    return result.stdout, html5lib.parse(result.stdout, namespaceHTMLElements=True)
+
+
+def text_of(element: object) -> str:
+    return "".join(element.itertext())  # type: ignore[attr-defined]
+
+
+def assert_self_contained(source: str, document: object) -> None:
+    """No external URL of any kind: no src/href/url()/@import, no scheme or protocol-relative address."""
+    for element in document.iter():  # type: ignore[attr-defined]
+        for name, value in element.attrib.items():
+            assert name not in ("src", "href", "srcset", "action", "data", "poster"), (element.tag, name, value)
+            assert "//" not in value, (element.tag, name, value)
+    assert not document.findall(".//h:script", NS)  # type: ignore[attr-defined]
+    assert not document.findall(".//h:link", NS)  # type: ignore[attr-defined]
+    lowered = source.lower()
+    for marker in ("http:", "https:", "url(", "@import", "//fonts", "<img", "<iframe"):
+        assert marker not in lowered, marker
+
+
+def test_report_page_has_every_section_charts_and_print_styles(db: Path) -> None:
+    source, document = page("report", *PERIOD)
+    html = document
+    assert html.get("lang") == "en"
+    title = document.find(".//h:title", NS)  # type: ignore[attr-defined]
+    assert text_of(title) == "Pipeline dispatch report, 2020-08-01 to 2020-08-18"
+    headings = [text_of(h) for h in document.findall(".//h:section/h:h2", NS)]  # type: ignore[attr-defined]
+    assert len(headings) == len(SECTIONS_EN)
+    for heading, expected in zip(headings, SECTIONS_EN, strict=True):
+        assert heading.startswith(expected)
+    svgs = document.findall(".//{http://www.w3.org/2000/svg}svg")  # type: ignore[attr-defined]
+    assert len(svgs) == 2  # the funnel and the totals by sector
+    assert "@page" in source and "A4" in source and "@media print" in source
+    lights = document.findall(".//h:td[@class='light light-red']", NS)  # type: ignore[attr-defined]
+    assert len(lights) == 19
+    assert_self_contained(source, document)
+
+
+def test_chinese_page_is_lang_zh(db: Path) -> None:
+    source, document = page("report", *PERIOD, "--lang", "zh")
+    assert document.get("lang") == "zh-CN"  # type: ignore[attr-defined]
+    headings = [text_of(h) for h in document.findall(".//h:section/h:h2", NS)]  # type: ignore[attr-defined]
+    for heading, expected in zip(headings, SECTIONS_ZH, strict=True):
+        assert heading.startswith(expected)
+    assert "红灯" in source
+    assert_self_contained(source, document)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "<script>alert(1)</script>",
+        '"><img src=x onerror=alert(1)>',
+        "</style><style>body{background:url(http://evil.example/x)}</style>",
+        "A & B <b>bold</b>",
+    ],
+)
+def test_every_user_text_is_escaped(db: Path, name: str) -> None:
+    assert run_cli("add", name, "--sector", "it", "--investment", "1", "--date", "2020-08-10").exit_code == 0
+    _, document = page("report", *PERIOD)
+    cells = [text_of(td) for td in document.findall(".//h:td", NS)]  # type: ignore[attr-defined]
+    assert name in cells
+    assert not document.findall(".//h:script", NS)  # type: ignore[attr-defined]
+    assert not document.findall(".//h:img", NS)  # type: ignore[attr-defined]
+    assert not document.findall(".//h:b", NS)  # type: ignore[attr-defined]
+    assert len(document.findall(".//h:style", NS)) == 1  # type: ignore[attr-defined]
+
+
+def test_summary_and_funnel_pages(db: Path) -> None:
+    source, document = page("summary", "--by", "sector")
+    rows = document.findall(".//h:tbody/h:tr", NS)  # type: ignore[attr-defined]
+    assert len(rows) == 6
+    assert "871" in text_of(document.find(".//h:tfoot", NS))  # type: ignore[attr-defined]
+    assert len(document.findall(".//{http://www.w3.org/2000/svg}svg")) == 1  # type: ignore[attr-defined]
+    assert_self_contained(source, document)
+    source, document = page("funnel")
+    assert len(document.findall(".//h:tbody/h:tr", NS)) == 8  # type: ignore[attr-defined]
+    assert len(document.findall(".//{http://www.w3.org/2000/svg}svg")) == 1  # type: ignore[attr-defined]
+    assert_self_contained(source, document)
+
+
+def test_html_through_the_real_script_and_to_a_file(db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    result = run_sh("report", *PERIOD, "--format", "html", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+# --- text ---------------------------------------------------------------------
+
+
+def test_report_text_is_plain_lines(db: Path) -> None:
+    result = run_cli("report", *PERIOD, "--format", "text")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Pipeline dispatch report, 2020-08-01 to 2020-08-18"
+    for heading in SECTIONS_EN:
+        assert any(line.startswith(heading) for line in lines), heading
+    for mark in ("|", "**", "##", "```", "---"):
+        assert mark not in result.stdout, mark
+    assert not any(re.match(r"\s*([#>*]|- )", line) for line in lines)
+    assert "2020-08-03, 5, 5G通信模组研发生产项目, it 新一代信息技术, negotiating 在谈, 6.5 亿元" in lines
+
+
+def test_report_text_in_chinese(db: Path) -> None:
+    result = run_cli("report", *PERIOD, "--format", "text", "--lang", "zh")
+    assert result.exit_code == 0, result.stderr
+    assert "期末(2020-08-18)，47个项目，871亿元" in result.stdout.splitlines()
+    assert "|" not in result.stdout
+
+
+def test_summary_and_funnel_text(db: Path) -> None:
+    summary = run_cli("summary", "--by", "sector", "--format", "text").stdout.splitlines()
+    assert "textile 纺织服装, 1 project, 3.5 亿元" in summary
+    assert summary[-1] == "Total, 47 projects, 871 亿元"
+    funnel = run_cli("funnel", "--format", "text").stdout
+    assert "signed 签约, 26 projects, 389.7 亿元, 55.3%" in funnel.splitlines()
