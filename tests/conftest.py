@@ -53,7 +53,7 @@ class Result:
 @pytest.fixture(autouse=True)
 def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Point PIPELINE_DB at a temporary file and pin today; clear the user's settings."""
-    for name in ("PIPELINE_LANG", "PIPELINE_BUSY_TIMEOUT", "NO_COLOR", "PIPELINE_USER"):
+    for name in ("PIPELINE_LANG", "PIPELINE_BUSY_TIMEOUT", "NO_COLOR", "PIPELINE_USER", "PIPELINE_CONFIG"):
         monkeypatch.delenv(name, raising=False)
     db = tmp_path / "pipeline.db"
     monkeypatch.setenv("PIPELINE_DB", str(db))
@@ -62,6 +62,7 @@ def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     # The platformdirs default must never be the real user's folder.
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     yield db
 
 

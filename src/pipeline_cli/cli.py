@@ -51,6 +51,7 @@ COMMAND_MODULES: dict[str, str] = {
     "import": "transfer",
     "export": "transfer",
     "backup": "transfer",
+    "config": "config",
 }
 COMMAND_MODULE_NAMES = tuple(dict.fromkeys(COMMAND_MODULES.values()))
 
@@ -146,9 +147,10 @@ class PipelineGroup(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         # One invocation, one language: forget a --lang of an earlier run in this process.
-        from . import i18n
+        from . import i18n, settings
 
         i18n.choose(None)
+        settings.forget()
         return super().main(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:

@@ -121,7 +121,7 @@ def checked(lang: str) -> str:
 
 
 def resolve() -> str:
-    """The invocation's language; a bad $PIPELINE_LANG or settings value is a usage error."""
+    """--lang, else $PIPELINE_LANG (any case), else the settings' lang, else en; a bad value is a usage error."""
     if _chosen is not None:
         return checked(_chosen)
     import os
@@ -129,7 +129,10 @@ def resolve() -> str:
     env = os.environ.get("PIPELINE_LANG", "")
     if env.strip():
         return checked(env)
-    return "en"
+    from . import settings
+
+    configured = settings.get("lang")
+    return checked(configured) if configured else "en"
 
 
 def current() -> str:

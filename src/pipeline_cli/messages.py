@@ -57,4 +57,49 @@ MESSAGES: dict[str, dict[str, str]] = {
     "unit.lines": {"en": "lines", "zh": "行"},
     "unit.item": {"en": "item", "zh": "项"},
     "unit.items": {"en": "items", "zh": "项"},
+    # --- the settings file (config) ---
+    "config.file": {"en": "settings file: {path}", "zh": "设置文件：{path}"},
+    "config.saved": {"en": "{key} = {value} (in {path})", "zh": "{key} = {value}（已写入 {path}）"},
+    "config.removed": {"en": "{key} removed (from {path})", "zh": "已删除 {key}（{path}）"},
+    "config.was_not_set": {"en": "{key} was not set; nothing changed", "zh": "{key} 未设置，未做任何修改"},
+    "config.not_set": {"en": "{key} is not set", "zh": "{key} 未设置"},
+    "config.not_set.hint": {
+        "en": "`pipeline config set {key} VALUE` sets it",
+        "zh": "用 `pipeline config set {key} VALUE` 设置",
+    },
+    "config.unknown_key": {"en": "unknown setting '{key}'", "zh": "没有名为“{key}”的设置项"},
+    "config.unknown_key.hint": {"en": "the settings are: {keys}", "zh": "可用的设置项：{keys}"},
+    "config.bad_lang": {"en": "lang '{value}' is not en or zh", "zh": "lang 的值“{value}”不是 en 或 zh"},
+    "config.bad_timeout": {
+        "en": "busy_timeout '{value}' is not a number of seconds",
+        "zh": "busy_timeout 的值“{value}”不是秒数",
+    },
+    "config.bad_timeout.hint": {"en": "give seconds, e.g. 5 or 0.5", "zh": "请给出秒数，例如 5 或 0.5"},
+    "config.empty": {"en": "the value of {key} is empty", "zh": "{key} 的值为空"},
+    "config.empty.hint": {
+        "en": "give a value, or `pipeline config unset {key}`",
+        "zh": "请给出一个值，或用 `pipeline config unset {key}` 删除",
+    },
+    "config.unreadable": {
+        "en": "cannot read the settings file {path}: {reason}",
+        "zh": "无法读取设置文件 {path}：{reason}",
+    },
+    "config.unreadable.hint": {
+        "en": "fix or remove the file (PIPELINE_CONFIG names another one)",
+        "zh": "请修正或删除该文件（PIPELINE_CONFIG 可指定另一个文件）",
+    },
+    "config.not_utf8": {"en": "the settings file {path} is not UTF-8 text", "zh": "设置文件 {path} 不是 UTF-8 文本"},
+    "config.bad_toml": {
+        "en": "the settings file {path} is not valid TOML at line {line}",
+        "zh": "设置文件 {path} 第 {line} 行不是有效的 TOML",
+    },
+    "config.bad_entry": {
+        "en": "the settings file {path}, line {line}: bad setting '{key}'",
+        "zh": "设置文件 {path} 第 {line} 行：设置项“{key}”无效",
+    },
+    "config.bad_env_timeout": {
+        "en": "PIPELINE_BUSY_TIMEOUT '{value}' is not a number of seconds",
+        "zh": "PIPELINE_BUSY_TIMEOUT 的值“{value}”不是秒数",
+    },
+    "config.bad_env_timeout.hint": {"en": "set it to e.g. 5 or 0.5", "zh": "请设为例如 5 或 0.5"},
 }

@@ -98,7 +98,7 @@ WriteFormatOption = Annotated[
 
 
 def who(option: str | None) -> str:
-    """--by, else $PIPELINE_USER, else the login name, else 'unknown'."""
+    """--by, else $PIPELINE_USER, else the settings' user, else the login name, else 'unknown'."""
     if option is not None:
         text = option.strip()
         if not text:
@@ -107,6 +107,11 @@ def who(option: str | None) -> str:
     from_env = os.environ.get("PIPELINE_USER", "").strip()
     if from_env:
         return from_env
+    from ..settings import get
+
+    configured = get("user")
+    if configured:
+        return configured
     try:
         return getpass.getuser() or "unknown"
     except Exception:  # no login name on this system (e.g. a uid without a passwd entry)
@@ -514,7 +519,7 @@ def history(
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
     conn = ctx.obj.connect()
     if project_id is not None and store.project_state(conn, project_id) is None:
-        raise NotFound(f"no project with id {project_id}", "`pipeline list --all` shows every id")
+        raise NotFound("project.not_found", "project.not_found.hint", id=project_id)
     rows = store.iter_events(conn, project_id=project_id, since=start, until=end)
     write_records(
         output.stdout(),

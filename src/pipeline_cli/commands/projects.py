@@ -80,7 +80,7 @@ def show(
     conn = ctx.obj.connect()
     row = store.get_project(conn, project_id, today())
     if row is None:
-        raise NotFound(f"no project with id {project_id}", "`pipeline list --all` shows every id")
+        raise NotFound("project.not_found", "project.not_found.hint", id=project_id)
     project = project_record(row, FIELDS)
     history = [event_from_row(event) for event in store.iter_events(conn, project_id=project_id)]
     out = output.stdout()

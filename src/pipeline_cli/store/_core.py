@@ -32,8 +32,12 @@ class DbLocation:
 
 
 def locate(db_option: str | None) -> DbLocation:
-    """--db, else $PIPELINE_DB, else pipeline.db in the user data directory."""
+    """--db, else $PIPELINE_DB, else the settings' db, else pipeline.db in the user data directory."""
     named = db_option or os.environ.get("PIPELINE_DB")
+    if not named:
+        from ..settings import get
+
+        named = get("db")
     if named:
         return DbLocation(Path(named).expanduser(), explicit=True)
     import platformdirs
@@ -44,13 +48,16 @@ def locate(db_option: str | None) -> DbLocation:
 def busy_timeout() -> float:
     raw = os.environ.get("PIPELINE_BUSY_TIMEOUT")
     if raw is None or raw.strip() == "":
-        return DEFAULT_BUSY_TIMEOUT
+        from ..settings import get
+
+        configured = get("busy_timeout")
+        return float(configured) if configured is not None else DEFAULT_BUSY_TIMEOUT
     try:
         seconds = float(raw)
     except ValueError:
         seconds = -1.0
     if not seconds >= 0:
-        raise UsageError(f"PIPELINE_BUSY_TIMEOUT '{raw}' is not a number of seconds", "set it to e.g. 5 or 0.5")
+        raise UsageError("config.bad_env_timeout", "config.bad_env_timeout.hint", value=raw)
     return seconds
 
 

@@ -142,7 +142,7 @@ def update_fields(conn: sqlite3.Connection, project_id: int, values: dict[str, A
 def _existing(conn: sqlite3.Connection, project_id: int) -> sqlite3.Row:
     row = project_state(conn, project_id)
     if row is None:
-        raise NotFound(f"no project with id {project_id}", "`pipeline list --all` shows every id")
+        raise NotFound("project.not_found", "project.not_found.hint", id=project_id)
     return row
 
 
