@@ -116,3 +116,20 @@ def test_the_language_is_resolved_in_one_place(monkeypatch: pytest.MonkeyPatch) 
     assert i18n.current() == "en"
     i18n.choose("EN")
     assert i18n.resolve() == "en"  # the option beats the environment
+
+
+def test_refusals_speak_the_chosen_language_before_or_after_the_command(db: object) -> None:
+    from conftest import file_hash, run_cli, run_sh
+
+    path = __import__("pathlib").Path(__import__("os").environ["PIPELINE_DB"])
+    before = file_hash(path)
+    for args in (["--lang", "zh", "edit", "7"], ["edit", "7", "--lang", "ZH"]):
+        result = run_cli(*args)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr.startswith("错误：没有要修改的内容\n提示：请至少给出 --name、"), result.stderr
+    result = run_sh("show", "999", env={"PIPELINE_LANG": " Zh "})
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr == "错误：没有编号为 999 的项目\n提示：`pipeline list --all` 可列出全部编号\n"
+    result = run_sh("show", "999", "--lang", "fr")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert file_hash(path) == before

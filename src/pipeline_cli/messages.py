@@ -102,4 +102,51 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "PIPELINE_BUSY_TIMEOUT 的值“{value}”不是秒数",
     },
     "config.bad_env_timeout.hint": {"en": "set it to e.g. 5 or 0.5", "zh": "请设为例如 5 或 0.5"},
+    # --- changes ---
+    "change.by_empty": {"en": "--by is empty", "zh": "--by 为空"},
+    "change.by_empty.hint": {"en": "name who made the change, or leave --by out", "zh": "请写明修改人，或不加 --by"},
+    "change.name_empty": {"en": "the name is empty", "zh": "项目名称为空"},
+    "change.name_empty.hint": {"en": "every project needs a name", "zh": "每个项目都需要名称"},
+    "edit.nothing": {"en": "nothing to edit", "zh": "没有要修改的内容"},
+    "edit.nothing.hint": {
+        "en": "give at least one of --name, --sector, --investment, --key/--no-key, --district, --unit, --lead, --note",
+        "zh": "请至少给出 --name、--sector、--investment、--key/--no-key、--district、--unit、--lead、--note 之一",
+    },
+    "advance.repeated": {"en": "id {ids} given more than once", "zh": "编号 {ids} 重复给出"},
+    "advance.repeated.hint": {
+        "en": "each id moves one stage; give it once",
+        "zh": "每个编号只前进一个阶段，请只给一次",
+    },
+    "drop.reason_empty": {"en": "the reason is empty", "zh": "退单原因为空"},
+    "drop.reason_empty.hint": {
+        "en": "say why the project is dropped, e.g. --reason 'investor withdrew'",
+        "zh": "请说明退单原因，例如 --reason '投资方撤回'",
+    },
+    "undo.nothing": {"en": "nothing to undo", "zh": "没有可撤销的修改"},
+    "undo.nothing.hint": {
+        "en": "every change has been undone already (the seeded projects stay)",
+        "zh": "所有修改都已撤销（初始项目保留）",
+    },
+    "undo.nothing.meanwhile": {
+        "en": "another command undid the last change meanwhile",
+        "zh": "另一条命令刚刚撤销了最近的修改",
+    },
+    "undo.no_terminal": {
+        "en": "undo asks before it reverts change {change}, and there is no terminal to ask",
+        "zh": "撤销第 {change} 号修改前需要确认，但没有可询问的终端",
+    },
+    "undo.no_terminal.hint": {"en": "pass --yes to undo without asking", "zh": "加 --yes 可不经询问直接撤销"},
+    "undo.moved_on": {
+        "en": "the most recent change is now {current}, not {target}: another command wrote meanwhile",
+        "zh": "最近的修改现在是第 {current} 号而不是第 {target} 号：另一条命令刚刚写入",
+    },
+    "undo.moved_on.hint": {
+        "en": "nothing changed; run `pipeline undo` again to see what it would revert",
+        "zh": "未做任何修改；再次运行 `pipeline undo` 查看将撤销的内容",
+    },
+    "history.since_after_until": {
+        "en": "--since {since} is after --until {until}",
+        "zh": "--since {since} 晚于 --until {until}",
+    },
+    "history.since_after_until.hint": {"en": "give --since on or before --until", "zh": "--since 应不晚于 --until"},
 }

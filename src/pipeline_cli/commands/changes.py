@@ -102,7 +102,7 @@ def who(option: str | None) -> str:
     if option is not None:
         text = option.strip()
         if not text:
-            raise UsageError("--by is empty", "name who made the change, or leave --by out")
+            raise UsageError("change.by_empty", "change.by_empty.hint")
         return text
     from_env = os.environ.get("PIPELINE_USER", "").strip()
     if from_env:
@@ -137,7 +137,7 @@ def _text(value: str | None) -> str | None:
 def _name(value: str) -> str:
     text = value.strip()
     if not text:
-        raise UsageError("the name is empty", "every project needs a name")
+        raise UsageError("change.name_empty", "change.name_empty.hint")
     return text
 
 
@@ -280,10 +280,7 @@ def edit(
         if value is not None:
             values[field_name] = _text(value)
     if not values:
-        raise UsageError(
-            "nothing to edit",
-            "give at least one of --name, --sector, --investment, --key/--no-key, --district, --unit, --lead, --note",
-        )
+        raise UsageError("edit.nothing", "edit.nothing.hint")
     author = who(by)
     now = today()
 
@@ -324,10 +321,7 @@ def advance(
     """Move each project one stage up; several ids move together or not at all."""
     repeated = sorted({i for i in project_ids if project_ids.count(i) > 1})
     if repeated:
-        raise UsageError(
-            f"id {', '.join(map(str, repeated))} given more than once",
-            "each id moves one stage; give it once",
-        )
+        raise UsageError("advance.repeated", "advance.repeated.hint", ids=repeated)
     from_stage = _stage(from_)
     now = today()
     when = _date(date, now)
@@ -404,7 +398,7 @@ def drop(
     """Take a project out of the pipeline, with a reason; its stage is kept."""
     why = _text(reason)
     if why is None:
-        raise UsageError("the reason is empty", "say why the project is dropped, e.g. --reason 'investor withdrew'")
+        raise UsageError("drop.reason_empty", "drop.reason_empty.hint")
     now = today()
     when = _date(date, now)
     author = who(by)
@@ -459,13 +453,10 @@ def undo(
     # undone; after a question, it must still be the one shown.
     target = store.undo_target(conn)
     if target is None:
-        raise Conflict("nothing to undo", "every change has been undone already (the seeded projects stay)")
+        raise Conflict("undo.nothing", "undo.nothing.hint")
     if not yes:
         if not output.is_terminal(sys.stdin):
-            raise UsageError(
-                f"undo asks before it reverts change {target}, and there is no terminal to ask",
-                "pass --yes to undo without asking",
-            )
+            raise UsageError("undo.no_terminal", "undo.no_terminal.hint", change=target)
         output.notice(f"undo will revert change {target}:")
         for event in store.change_events(conn, target):
             what = describe_event(
@@ -482,12 +473,9 @@ def undo(
     def work(conn: sqlite3.Connection) -> list[store.Done]:
         current = store.undo_target(conn)
         if current is None:
-            raise Conflict("nothing to undo", "another command undid the last change meanwhile")
+            raise Conflict("undo.nothing", "undo.nothing.meanwhile")
         if current != target and not yes:
-            raise Conflict(
-                f"the most recent change is now {current}, not {target}: another command wrote meanwhile",
-                "nothing changed; run `pipeline undo` again to see what it would revert",
-            )
+            raise Conflict("undo.moved_on", "undo.moved_on.hint", current=current, target=target)
         return store.undo_change(conn, current, date=now, by=author)
 
     _write(ctx, work, format=format, no_header=no_header, lang=lang)
@@ -515,7 +503,7 @@ def history(
     start = parse_date(since, "--since") if since is not None else None
     end = parse_date(until, "--until") if until is not None else None
     if start is not None and end is not None and start > end:
-        raise UsageError(f"--since {start} is after --until {end}", "give --since on or before --until")
+        raise UsageError("history.since_after_until", "history.since_after_until.hint", since=start, until=end)
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
     conn = ctx.obj.connect()
     if project_id is not None and store.project_state(conn, project_id) is None:
