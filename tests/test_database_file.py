@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PIPELINE_BIN, Result, file_hash, run_cli
+from pipeline_cli import migrations
 
 Cli = Callable[..., Result]
 Sh = Callable[..., Result]
@@ -473,6 +474,11 @@ main()
 """
 
 
+# The schema the current code writes, and the names of its migrations.
+CURRENT = len(migrations.MIGRATIONS)
+APPLIED = [(index, migration.__name__) for index, migration in enumerate(migrations.MIGRATIONS, start=1)]
+
+
 def migrating(mode: str, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", MIGRATING_SCRIPT, mode, *args],
@@ -487,9 +493,9 @@ def test_an_old_file_is_migrated_on_open(db: Path) -> None:
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr
     assert len(json.loads(stdout)) == 47
-    assert pragma(db, "user_version") == 2
+    assert pragma(db, "user_version") == CURRENT + 1
     assert pragma(db, "application_id") == APPLICATION_ID
-    assert query(db, "SELECT id, name FROM migrations ORDER BY id") == [(1, "m001_initial"), (2, "m002_add_contacts")]
+    assert query(db, "SELECT id, name FROM migrations ORDER BY id") == [*APPLIED, (CURRENT + 1, "m002_add_contacts")]
     assert query(db, "SELECT count(*) FROM contacts") == [(0,)]
 
 
@@ -499,9 +505,9 @@ def test_concurrent_processes_opening_an_old_file_migrate_it_once(db: Path, roun
     outputs = [process.communicate(timeout=60) for process in processes]
     assert [process.returncode for process in processes] == [0, 0, 0, 0], [err for _, err in outputs]
     assert all(len(json.loads(stdout)) == 47 for stdout, _ in outputs)
-    assert query(db, "SELECT id, name FROM migrations ORDER BY id") == [(1, "m001_initial"), (2, "m002_add_contacts")]
-    assert pragma(db, "user_version") == 2
-    # The current code, which knows only schema 1, now refuses the migrated file.
+    assert query(db, "SELECT id, name FROM migrations ORDER BY id") == [*APPLIED, (CURRENT + 1, "m002_add_contacts")]
+    assert pragma(db, "user_version") == CURRENT + 1
+    # The current code, which does not know that schema, now refuses the migrated file.
     result = run_cli("list")
     assert result.exit_code == 6 and "newer version" in result.stderr
 
@@ -514,7 +520,7 @@ def test_a_failed_migration_leaves_the_file_as_it_was(db: Path) -> None:
     assert stdout == ""
     assert "migration failed half-way" in stderr and "Traceback" not in stderr
     assert listing(db.parent) == before
-    assert pragma(db, "user_version") == 1
+    assert pragma(db, "user_version") == CURRENT
 
 
 def test_migrating_a_copy_leaves_the_original(db: Path, tmp_path: Path) -> None:
@@ -529,5 +535,5 @@ def test_migrating_a_copy_leaves_the_original(db: Path, tmp_path: Path) -> None:
     )
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr
-    assert pragma(copy, "user_version") == 2
+    assert pragma(copy, "user_version") == CURRENT + 1
     assert file_hash(db) == original

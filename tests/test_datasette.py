@@ -7,6 +7,8 @@ Datasette is not installed (it is in the `test` extra).
 from __future__ import annotations
 
 import asyncio
+import json
+import sqlite3
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,14 +21,14 @@ datasette_app = pytest.importorskip("datasette.app")
 
 VIEW_FIELDS = [
     "id", "name", "sector", "sector_zh", "stage", "stage_zh", "stage_position", "status",
-    "investment_yi", "key", "district", "unit", "lead", "note", "source", "stage_since",
+    "investment_wan", "investment_yi", "key", "district", "unit", "lead", "note", "source", "stage_since",
     "days_in_stage", "light",
 ]  # fmt: skip
 
 
-def get(db: Path, *paths: str) -> list[Any]:
+def get(db: Path, *paths: str, metadata: dict[str, Any] | None = None) -> list[Any]:
     async def fetch() -> list[Any]:
-        ds = datasette_app.Datasette([str(db)])
+        ds = datasette_app.Datasette([str(db)], metadata=metadata)
         responses = []
         for path in paths:
             response = await ds.client.get(path)
@@ -51,7 +53,10 @@ def test_the_view_lists_the_47_projects_as_json(db) -> None:
         "签约",
         1,
     )
-    assert sum(Decimal(str(row["investment_yi"])) for row in rows) == 871
+    # Exact: 亿元 as decimal text, 万元 as integers whose sum is exact.
+    assert all(isinstance(row["investment_yi"], str) for row in rows if row["investment_yi"] is not None)
+    assert sum(Decimal(row["investment_yi"]) for row in rows if row["investment_yi"]) == 871
+    assert sum(row["investment_wan"] or 0 for row in rows) == 8_710_000
     assert {row["light"] for row in rows} <= {"green", "yellow", "red"}
     # Reading never changes the file.
     assert file_hash(db) == before
@@ -80,3 +85,63 @@ def test_foreign_keys_link_projects_to_sectors_stages_and_events(db) -> None:
     expandable = {pair[0]["other_table"] for pair in projects.json()["expandable_columns"]}
     assert expandable == {"sectors", "stages"}
     assert "projects" in {pair[0]["other_table"] for pair in events.json()["expandable_columns"]}
+
+
+def list_json(cli: Any) -> list[dict[str, Any]]:
+    result = cli("list", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_days_and_lights_count_from_pipeline_today_as_the_cli_does(db: Path, cli: Any) -> None:
+    expected = {p["id"]: (p["days_in_stage"], p["light"]) for p in list_json(cli)}
+    (response,) = get(db, "/pipeline/project_view.json?_shape=array&_size=max")
+    assert {row["id"]: (row["days_in_stage"], row["light"]) for row in response.json()} == expected
+
+
+def test_dropped_projects_are_out_of_the_view(db: Path, cli: Any) -> None:
+    assert cli("drop", "7", "--reason", "moved elsewhere").exit_code == 0
+    (view, table) = get(db, "/pipeline/project_view.json?_shape=array&_size=max", "/pipeline/projects.json?_size=0")
+    assert 7 not in {row["id"] for row in view.json()}
+    assert len(view.json()) == 46
+    assert table.json()["filtered_table_rows_count"] == 47
+
+
+def test_an_old_database_gets_the_exact_view_by_migration(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("DROP VIEW project_view")
+    conn.execute("CREATE VIEW project_view AS SELECT id, investment_wan / 10000.0 AS investment_yi FROM projects")
+    conn.execute("DELETE FROM migrations WHERE id > 1")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    from pipeline_cli import store
+
+    store.open_existing(db).close()
+    conn = sqlite3.connect(db)
+    try:
+        total = conn.execute("SELECT sum(investment_wan), group_concat(investment_yi) FROM project_view").fetchone()
+    finally:
+        conn.close()
+    assert total[0] == 8_710_000
+    assert sum(Decimal(text) for text in total[1].split(",")) == 871
+
+
+def test_web_metadata_gives_chinese_titles_ladder_order_and_saved_queries(db: Path, cli: Any) -> None:
+    result = cli("web", "--metadata")
+    assert result.exit_code == 0, result.stderr
+    metadata = json.loads(result.stdout)
+    page, rows, lights, funnel = get(
+        db,
+        "/pipeline/project_view",
+        "/pipeline/project_view.json?_shape=array&_size=max",
+        "/pipeline/lights.json?_shape=array",
+        "/pipeline/funnel.json?_shape=array",
+        metadata=metadata,
+    )
+    assert "项目一览" in page.text and "进度" in page.text
+    positions = [row["stage_position"] for row in rows.json()]
+    assert positions == sorted(positions)  # ladder order by default
+    expected = cli("lights", "--only", "yellow", "--format", "json")
+    assert [row["id"] for row in lights.json()] == [p["id"] for p in json.loads(expected.stdout)]
+    assert [row["达到及以上"] for row in funnel.json()] == [47, 26, 9, 2, 0, 0, 0, 0]

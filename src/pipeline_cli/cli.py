@@ -52,6 +52,7 @@ COMMAND_MODULES: dict[str, str] = {
     "export": "transfer",
     "backup": "transfer",
     "config": "config",
+    "web": "web",
 }
 COMMAND_MODULE_NAMES = tuple(dict.fromkeys(COMMAND_MODULES.values()))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from .fields import money_sql
 from .model import SECTORS, STAGES
 
 # PRAGMA application_id marks a file as a pipeline database ('PIPE').
@@ -186,8 +187,42 @@ def m001_initial(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+def project_view_sql(today: str = "date('now', 'localtime')") -> str:
+    """The SELECT of project_view (from m002 on), with `today` an SQL expression of the day to count from.
+
+    Active projects only (dropped ones are in `projects`); the amount twice,
+    exact: an integer of 万元 (whose sum is exact) and the decimal text of
+    亿元 (`12.5`, as JSON writes it). The Datasette plugin shipped with the
+    package re-creates it as a TEMP view against $PIPELINE_TODAY.
+    """
+    days = f"CAST(julianday({today}) - julianday(p.stage_since) AS INTEGER)"
+    return f"""
+        SELECT p.id, p.name, p.sector, sec.name_zh AS sector_zh, p.stage,
+               st.name_zh AS stage_zh, st.position AS stage_position, p.status,
+               p.investment_wan, {money_sql("p.investment_wan")} AS investment_yi, p.key, p.district,
+               p.unit, p.lead, p.note, p.source, p.stage_since,
+               {days} AS days_in_stage,
+               CASE
+                 WHEN st.red_days IS NULL THEN NULL
+                 WHEN {days} >= st.red_days THEN 'red'
+                 WHEN {days} >= st.yellow_days THEN 'yellow'
+                 ELSE 'green'
+               END AS light
+        FROM projects p
+        JOIN sectors sec ON sec.sector = p.sector
+        JOIN stages st ON st.stage = p.stage
+        WHERE p.status = 'active'
+        """
+
+
+def m002_project_view_exact(conn: sqlite3.Connection) -> None:
+    """project_view: exact amounts (万元 integer + 亿元 text, no float drift), active projects only."""
+    conn.execute("DROP VIEW IF EXISTS project_view")
+    conn.execute(f"CREATE VIEW project_view AS {project_view_sql()}")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial,)
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_project_view_exact)
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,62 @@
+"""web: the database in Datasette, with Chinese titles, saved queries and the view counted from PIPELINE_TODAY."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from typing import Annotated
+
+import typer
+
+from .. import output
+from ..errors import UsageError
+
+
+def web(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on.")] = 8001,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (0.0.0.0: the whole network).")
+    ] = "127.0.0.1",
+    metadata_only: Annotated[
+        bool, typer.Option("--metadata", help="Print the Datasette metadata as JSON instead of starting it.")
+    ] = False,
+) -> None:
+    """Browse the database in Datasette, read-only, ready for a leader: Chinese titles, saved queries.
+
+    Needs Datasette (pip install 'pipeline-cli[web]'). The same by hand:
+    `datasette serve --immutable pipeline.db --metadata <(pipeline web --metadata)`.
+    """
+    from ..web import metadata
+
+    conn = ctx.obj.connect()  # checked and migrated: the view is the current one
+    del conn
+    path = ctx.obj.location().path
+    body = metadata(path.stem)
+    if metadata_only:
+        output.stdout().write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+        return
+    try:
+        import datasette  # noqa: F401
+    except ImportError:
+        raise UsageError("pipeline web needs Datasette", "pip install 'pipeline-cli[web]'") from None
+    with tempfile.TemporaryDirectory() as folder:
+        meta = os.path.join(folder, "metadata.json")
+        with open(meta, "w", encoding="utf-8") as file:
+            json.dump(body, file, ensure_ascii=False)
+        command = [sys.executable, "-m", "datasette", "serve", "--immutable", str(path), "--metadata", meta]
+        command += ["--host", host, "--port", str(port), "--setting", "default_facet_size", "10"]
+        output.notice(f"pipeline: Datasette on http://{host}:{port}/ (Ctrl-C stops it)")
+        try:
+            completed = subprocess.run(command, check=False)
+        except KeyboardInterrupt:
+            return
+    if completed.returncode not in (0, -2, 130):
+        raise UsageError(f"Datasette stopped with exit code {completed.returncode}", "see its messages above")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(web)
