@@ -27,8 +27,8 @@ def web(
 ) -> None:
     """Browse the database in Datasette, read-only, ready for a leader: Chinese titles, saved queries.
 
-    Needs Datasette (pip install 'pipeline-cli[web]'). The same by hand:
-    `datasette serve --immutable pipeline.db --metadata <(pipeline web --metadata)`.
+    Needs Datasette (the package's web extra). The same by hand: save
+    `pipeline web --metadata` to a file and run `datasette serve --immutable DB --metadata FILE`.
     """
     from ..web import metadata
 
