@@ -334,14 +334,14 @@ def test_undo_walks_further_back_and_skips_what_is_undone(db: Path) -> None:
     assert project(db, 12)["status"] == "active"
 
 
-def test_undo_of_an_add_drops_the_project_with_reason_undo(db: Path) -> None:
+def test_undo_of_an_add_is_not_a_drop(db: Path) -> None:
     ok("add", "临时项目", "--sector", "it")
     result = ok("undo", "--yes")
-    assert result.stdout == "undid change 1: 48 临时项目: dropped (reason: undo)\n"
-    assert project(db, 48)["status"] == "dropped"
+    assert result.stdout == "undid change 1: 48 临时项目: add undone\n"
+    assert project(db, 48)["status"] == "undone"
     (undo,) = events(db, "kind = 'undo'")
-    assert undo["note"] == "reverts change 1: added (negotiating); dropped, reason: undo"
-    assert json.loads(undo["changes"]) == {"status": ["active", "dropped"]}
+    assert undo["note"] == "reverts change 1: added (negotiating)"
+    assert json.loads(undo["changes"]) == {"status": ["active", "undone"]}
     assert ok("check").stdout.startswith("ok")
 
 
@@ -361,16 +361,20 @@ def test_undo_of_restore_drops_again_and_undo_of_drop_restores(db: Path) -> None
     assert project(db, 7)["status"] == "active"
 
 
-def test_undo_of_a_move_after_a_restored_undone_add(db: Path) -> None:
-    # add (1), undo it (2), restore (3), move (4): undoing the move goes back
-    # to the created stage and date although the add itself was undone.
+def test_a_project_whose_add_was_undone_cannot_be_restored_nor_changed(db: Path) -> None:
     ok("add", "反复项目", "--sector", "it", "--stage", "signed", "--date", "2020-08-01")
     ok("undo", "--yes")
-    ok("restore", "48")
-    ok("move", "48", "landed")
-    ok("undo", "--yes")
-    row = project(db, 48)
-    assert (row["stage"], row["stage_since"], row["status"]) == ("signed", "2020-08-01", "active")
+    before = file_hash(db)
+    for args in (
+        ["restore", "48"],
+        ["move", "48", "landed"],
+        ["edit", "48", "--name", "x"],
+        ["drop", "48", "--reason", "r"],
+    ):
+        result = run_cli(*args)
+        assert (result.exit_code, result.stdout) == (3, ""), args
+        assert "its add was undone" in result.stderr
+    assert file_hash(db) == before
     assert ok("check").stdout.startswith("ok")
 
 
@@ -479,7 +483,7 @@ def test_check_is_clean_on_the_seed_and_after_changes(db: Path) -> None:
     ok("advance", "1", "2")
     ok("add", "新项目", "--sector", "it")
     ok("undo", "--yes")
-    assert ok("check").stdout == "ok: 48 projects and 51 events, every check passed\n"
+    assert ok("check").stdout == "ok: 47 projects and 51 events, every check passed\n"
     assert json.loads(ok("check", "--format", "json").stdout) == []
 
 

@@ -161,7 +161,7 @@ class ChangesMachine(RuleBasedStateMachine):
         if not changes:
             self.run(*args, expect=2)
             return
-        if project_id not in self.projects:
+        if self.gone(project_id):
             self.run(*args, expect=3)
             return
         old = self.projects[project_id]
@@ -173,7 +173,7 @@ class ChangesMachine(RuleBasedStateMachine):
     @rule(project_ids=st.lists(ids, min_size=1, max_size=3, unique=True), guard=guards)
     def advance(self, project_ids: list[int], guard: str | None) -> None:
         args = ["advance", *map(str, project_ids)] + (["--from", guard] if guard else [])
-        if any(i not in self.projects for i in project_ids):
+        if any(self.gone(i) for i in project_ids):
             self.run(*args, expect=3)
             return
         olds = {i: self.projects[i] for i in project_ids}
@@ -190,7 +190,7 @@ class ChangesMachine(RuleBasedStateMachine):
     @rule(project_id=ids, stage=st.sampled_from(STAGE_SLUGS), guard=guards)
     def move(self, project_id: int, stage: str, guard: str | None) -> None:
         args = ["move", str(project_id), stage] + (["--from", guard] if guard else [])
-        if project_id not in self.projects:
+        if self.gone(project_id):
             self.run(*args, expect=3)
             return
         old = self.projects[project_id]
@@ -204,7 +204,7 @@ class ChangesMachine(RuleBasedStateMachine):
     @rule(project_id=ids)
     def drop(self, project_id: int) -> None:
         args = ("drop", str(project_id), "--reason", "退单")
-        if project_id not in self.projects:
+        if self.gone(project_id):
             self.run(*args, expect=3)
         elif self.projects[project_id].status == "dropped":
             self.run(*args, expect=4)
@@ -216,7 +216,7 @@ class ChangesMachine(RuleBasedStateMachine):
     @rule(project_id=ids)
     def restore(self, project_id: int) -> None:
         args = ("restore", str(project_id))
-        if project_id not in self.projects:
+        if self.gone(project_id):
             self.run(*args, expect=3)
         elif self.projects[project_id].status == "active":
             self.run(*args, expect=4)
@@ -232,8 +232,8 @@ class ChangesMachine(RuleBasedStateMachine):
             return
         self.run("undo", "--yes", expect=0)
         for project_id, before in self.stack.pop().items():
-            if before is None:  # undoing an add drops the project
-                self.projects[project_id] = dataclasses.replace(self.projects[project_id], status="dropped")
+            if before is None:  # an undone add: as if never added, but the id stays taken
+                self.projects[project_id] = dataclasses.replace(self.projects[project_id], status="undone")
             else:
                 self.projects[project_id] = before
 
@@ -241,6 +241,10 @@ class ChangesMachine(RuleBasedStateMachine):
     def next_day(self, days: int) -> None:
         self.today += dt.timedelta(days=days)
         os.environ["PIPELINE_TODAY"] = self.today.isoformat()
+
+    def gone(self, project_id: int) -> bool:
+        """No such project, or its add was undone: commands say exit 3."""
+        return project_id not in self.projects or self.projects[project_id].status == "undone"
 
     # --- invariants
 
@@ -263,7 +267,7 @@ class ChangesMachine(RuleBasedStateMachine):
                 if project_id in self.start:
                     assert state == self.start[project_id], project_id
                 else:
-                    assert state.status == "dropped", project_id
+                    assert state.status == "undone", project_id
             assert self.run("check", expect=0).startswith("ok:")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)

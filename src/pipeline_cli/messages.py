@@ -34,6 +34,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # --- projects ---
     "project.not_found": {"en": "no project with id {id}", "zh": "没有编号为 {id} 的项目"},
+    "project.add_undone": {
+        "en": "no project with id {id}: its add was undone",
+        "zh": "没有编号为 {id} 的项目：该项目的新增已撤销",
+    },
+    "project.add_undone.hint": {
+        "en": "`pipeline history {id}` shows its events; an id is never reused",
+        "zh": "`pipeline history {id}` 可查看其事件；编号不会重复使用",
+    },
     "project.not_found.hint": {
         "en": "`pipeline list --all` shows every id",
         "zh": "`pipeline list --all` 可列出全部编号",

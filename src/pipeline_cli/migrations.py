@@ -221,8 +221,52 @@ def m002_project_view_exact(conn: sqlite3.Connection) -> None:
     conn.execute(f"CREATE VIEW project_view AS {project_view_sql()}")
 
 
+_OLD_STATUS_CHECK = "CHECK (status IN ('active', 'dropped'))"
+_NEW_STATUS_CHECK = "CHECK (status IN ('active', 'dropped', 'undone'))"
+
+
+def _undone_adds(conn: sqlite3.Connection) -> list[int]:
+    """Projects stored as dropped only because their add was undone (before m003).
+
+    Told from a real drop by the project's events: walking them newest
+    first, the undo of its `created` change comes before any `dropped` or
+    `restored` event still in force (one whose change was not undone).
+    """
+    found = []
+    candidates = conn.execute(
+        """
+        SELECT DISTINCT p.id, c.change FROM projects p
+        JOIN events c ON c.project_id = p.id AND c.kind = 'created' AND c.change IS NOT NULL
+        JOIN events u ON u.project_id = p.id AND u.kind = 'undo' AND u.undoes = c.change
+        WHERE p.status = 'dropped'
+        """
+    ).fetchall()
+    for project_id, created_change in candidates:
+        events = conn.execute(
+            "SELECT kind, change, undoes FROM events WHERE project_id = ? ORDER BY id", (project_id,)
+        ).fetchall()
+        undone = {undoes for kind, _, undoes in events if kind == "undo"}
+        for kind, change, undoes in reversed(events):
+            if kind == "undo" and undoes == created_change:
+                found.append(project_id)
+                break
+            if kind in ("dropped", "restored") and change not in undone:
+                break  # a real drop (or restore) came after
+    return found
+
+
+def m003_undone_adds(conn: sqlite3.Connection) -> None:
+    """An undone add is not a drop: status `undone`, which only `undo` sets (project_view shows active ones only)."""
+    (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'projects'").fetchone()
+    if _NEW_STATUS_CHECK not in sql:  # (a file whose migration record was reset may have it already)
+        assert _OLD_STATUS_CHECK in sql, "projects.status has an unexpected CHECK"
+        new_sql = sql.replace(_OLD_STATUS_CHECK, _NEW_STATUS_CHECK)
+        rebuild_table(conn, "projects", new_sql[new_sql.index("(") :])
+    conn.executemany("UPDATE projects SET status = 'undone' WHERE id = ?", [(i,) for i in _undone_adds(conn)])
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_project_view_exact)
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_project_view_exact, m003_undone_adds)
 
 SCHEMA_VERSION = len(MIGRATIONS)

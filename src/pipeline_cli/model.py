@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .errors import Conflict, UsageError
+from .errors import Conflict, NotFound, UsageError
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,9 @@ SECTORS: tuple[Sector, ...] = (
 
 STAGE_BY_SLUG = {s.slug: s for s in STAGES}
 STATUSES = ("active", "dropped")
+# The stored status of a project whose add was undone: as if never added, out
+# of every list and count (not a drop). Only `undo` sets it; no option takes it.
+UNDONE = "undone"
 SOURCES = ("report", "illustrative", "user")
 LIGHTS = ("green", "yellow", "red")
 
@@ -144,6 +147,13 @@ def resolve_stage(value: str) -> str:
 def resolve_sector(value: str, sectors: Sequence[Sector] | None = None) -> str:
     """A sector of the database in use (or of `sectors`), by slug, Chinese name or a prefix of either."""
     return _resolve(value, "sector", [(s.slug, s.name_zh) for s in (sectors or sectors_in_use())])
+
+
+def no_project(project_id: int, *, undone: bool = False) -> NotFound:
+    """The refusal for an id that names no project (or one whose add was undone)."""
+    if undone:
+        return NotFound("project.add_undone", "project.add_undone.hint", id=project_id)
+    return NotFound("project.not_found", "project.not_found.hint", id=project_id)
 
 
 def resolve_light(value: str) -> str:

@@ -32,6 +32,7 @@ from .fields import COMPUTED_NAMES, STORED_FIELDS, STORED_NAMES, TEXT_NAMES, imp
 from .formats import unescape_cell
 from .model import (
     EDIT_COLUMNS,
+    UNDONE,
     ProjectRecord,
     change_value,
     changes_text,
@@ -523,6 +524,11 @@ def _plan_row(
             raise UsageError(f"id {project_id} is also on {unit} {first_row[project_id]}")
         first_row[project_id] = row.number
     before = existing.get(project_id) if project_id is not None else None
+    if before is not None and before.status == UNDONE:
+        raise UsageError(
+            f"id {project_id} belonged to a project whose add was undone, and an id is never reused",
+            "leave id empty to add it under a new id",
+        )
     if before is None:
         record = record_from_mapping(values, default_date=today)
         return Planned(row.number, _exact(record, row), date=today.isoformat())

@@ -174,8 +174,8 @@ def _write(
         if format is not None:
             for project_id in dict.fromkeys(d.project_id for d in done):
                 row = store.get_project(conn, project_id, now)
-                assert row is not None
-                projects.append(row)
+                if row is not None:  # None: its add was just undone
+                    projects.append(row)
     ctx.obj.saved.extend(d.line for d in done)
     if not done and nothing:
         output.notice(nothing)
@@ -444,8 +444,9 @@ def undo(
 ) -> None:
     """Revert the most recent change not yet undone; repeated, it walks further back.
 
-    The reverting is itself recorded, as `undo` events. Undoing an add drops
-    the project with reason `undo`.
+    The reverting is itself recorded, as `undo` events. Undoing an add is
+    not a drop: the project leaves every list and count, as if never added;
+    `history ID` still shows its events and its id is never reused.
     """
     author = who(by)
     conn = ctx.obj.connect()

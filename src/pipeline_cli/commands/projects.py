@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from .. import output, store
-from ..errors import NotFound, UsageError
+from ..errors import UsageError
 from ..fields import FIELDS, LIST_BRIEF
 from ..formats import (
     EVENT_BRIEF_COLUMNS,
@@ -18,7 +18,7 @@ from ..formats import (
     write_projects,
     write_records,
 )
-from ..model import MAX_INTEGER, Filters, event_from_row, today
+from ..model import MAX_INTEGER, Filters, event_from_row, no_project, today
 from ..options import FormatOption, LangOption, NoHeaderOption, OutputFileOption, ProjectIdArgument, with_filters
 
 SORT_FIELDS = tuple(store.SORT_EXPRESSIONS)
@@ -80,7 +80,7 @@ def show(
     conn = ctx.obj.connect()
     row = store.get_project(conn, project_id, today())
     if row is None:
-        raise NotFound("project.not_found", "project.not_found.hint", id=project_id)
+        raise no_project(project_id, undone=store.add_undone(conn, project_id))
     project = project_record(row, FIELDS)
     history = [event_from_row(event) for event in store.iter_events(conn, project_id=project_id)]
     out = output.stdout()

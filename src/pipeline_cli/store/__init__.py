@@ -24,7 +24,7 @@ from .changes import (
     undo_change,
     undo_target,
 )
-from .reads import SORT_EXPRESSIONS, get_project, iter_events, iter_projects, sectors, stages
+from .reads import SORT_EXPRESSIONS, add_undone, get_project, iter_events, iter_projects, sectors, stages
 from .reports import (
     iter_lights,
     iter_report_events,
@@ -42,6 +42,7 @@ __all__ = [
     "Done",
     "add_project",
     "add_sector",
+    "add_undone",
     "advance_projects",
     "apply_import",
     "backup",

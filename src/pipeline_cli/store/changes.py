@@ -10,15 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import Conflict, DatabaseUnusable, NotFound
+from ..errors import Conflict, DatabaseUnusable
 from ..model import (
     EDIT_COLUMNS,
+    UNDONE,
     ProjectRecord,
     change_value,
     changes_text,
     check_date,
     describe_event,
     next_stage,
+    no_project,
     stored_value,
 )
 from ._core import STORED_COLUMNS, _rollback, _utc_now, insert_project, translate_error
@@ -140,9 +142,10 @@ def update_fields(conn: sqlite3.Connection, project_id: int, values: dict[str, A
 
 
 def _existing(conn: sqlite3.Connection, project_id: int) -> sqlite3.Row:
+    """A project that can be changed: it exists and its add was not undone."""
     row = project_state(conn, project_id)
-    if row is None:
-        raise NotFound("project.not_found", "project.not_found.hint", id=project_id)
+    if row is None or row["status"] == UNDONE:
+        raise no_project(project_id, undone=row is not None)
     return row
 
 
@@ -342,10 +345,10 @@ def undo_change(conn: sqlite3.Connection, change: int, *, date: dt.date, by: str
         from_ = to = None
         changes: dict[str, list[Any]] = {}
         if kind == "created":
-            effect = "dropped (reason: undo)"
-            if row["status"] != "dropped":
-                set_status(conn, project_id, "dropped")
-                changes["status"] = [row["status"], "dropped"]
+            # Not a drop: as if never added (out of every list and count); the id stays taken.
+            effect = "add undone"
+            set_status(conn, project_id, UNDONE)
+            changes["status"] = [row["status"], UNDONE]
         elif kind == "stage":
             before = _stage_before(conn, project_id, event["id"], change)
             set_stage(conn, project_id, before["to"], before["date"])
@@ -380,7 +383,7 @@ def undo_change(conn: sqlite3.Connection, change: int, *, date: dt.date, by: str
             by=by,
             from_=from_,
             to=to,
-            note=f"reverts change {change}: {what}" + ("; dropped, reason: undo" if kind == "created" else ""),
+            note=f"reverts change {change}: {what}",
             changes=changes or None,
             undoes=change,
         )
@@ -470,7 +473,7 @@ _CHECK_QUERIES: tuple[tuple[str, str], ...] = (
         """
         SELECT id AS project_id, NULL AS event_id,
                'project ' || id || ' has status ' || quote(status) || ' (should be active or dropped)' AS message
-        FROM projects WHERE status IS NULL OR status NOT IN ('active', 'dropped')
+        FROM projects WHERE status IS NULL OR status NOT IN ('active', 'dropped', 'undone')
         ORDER BY id
         """,
     ),
@@ -500,7 +503,7 @@ _CHECK_QUERIES: tuple[tuple[str, str], ...] = (
 
 def table_counts(conn: sqlite3.Connection) -> tuple[int, int]:
     """How many projects and events there are."""
-    projects = conn.execute("SELECT count(*) FROM projects").fetchone()[0]
+    projects = conn.execute("SELECT count(*) FROM projects WHERE status <> 'undone'").fetchone()[0]
     events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
     return int(projects), int(events)
 

@@ -35,7 +35,7 @@ def completion_projects(path: Path, prefix: str, limit: int = 200) -> list[tuple
     try:
         rows = conn.execute(
             "SELECT id, name, status FROM projects"
-            " WHERE substr(CAST(id AS TEXT), 1, length(?)) = ? ORDER BY id LIMIT ?",
+            " WHERE substr(CAST(id AS TEXT), 1, length(?)) = ? AND status <> 'undone' ORDER BY id LIMIT ?",
             (prefix, prefix, limit),
         ).fetchall()
     finally:

@@ -73,6 +73,8 @@ def filter_clause(filters: Filters, today: dt.date) -> tuple[str, dict[str, Any]
         params["status"] = filters.status
     elif not filters.include_dropped:
         conditions.append("p.status = 'active'")
+    else:
+        conditions.append("p.status <> 'undone'")  # an undone add is not a drop
     if filters.district:
         # A prefix, taken literally: 城阳 finds 城阳区.
         conditions.append("substr(p.district, 1, length(:district)) = :district")
@@ -128,9 +130,15 @@ def _tuples(conn: sqlite3.Connection, sql: str, params: dict[str, Any] | Sequenc
 def get_project(
     conn: sqlite3.Connection, project_id: int, today: dt.date, fields: Sequence[Field] = FIELDS
 ) -> tuple[Any, ...] | None:
-    """One project as a tuple of `fields`, or None."""
-    sql = f"{cutoffs()}SELECT {select_list(fields)}{_PROJECTS_FROM} WHERE p.id = :id"
+    """One project as a tuple of `fields`; None if there is none or its add was undone."""
+    sql = f"{cutoffs()}SELECT {select_list(fields)}{_PROJECTS_FROM} WHERE p.id = :id AND p.status <> 'undone'"
     return next(_tuples(conn, sql, {"id": project_id, "today": today.isoformat()}), None)
+
+
+def add_undone(conn: sqlite3.Connection, project_id: int) -> bool:
+    """Whether `project_id` names a project whose add was undone."""
+    row = conn.execute("SELECT status FROM projects WHERE id = ?", (project_id,)).fetchone()
+    return row is not None and row[0] == "undone"
 
 
 EVENT_SELECT = """

@@ -34,10 +34,11 @@ if TYPE_CHECKING:
 
 
 def iter_export_rows(conn: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
-    """Every project, dropped ones too, as tuples of fields.STORED_FIELDS (the read path's values), by id."""
+    """Every project, dropped ones too (not those whose add was undone), as tuples of fields.STORED_FIELDS, by id."""
     cursor = conn.cursor()
     cursor.row_factory = None
-    return iter(cursor.execute(f"SELECT {select_list(STORED_FIELDS)} FROM projects p ORDER BY p.id"))
+    sql = f"SELECT {select_list(STORED_FIELDS)} FROM projects p WHERE p.status <> 'undone' ORDER BY p.id"
+    return iter(cursor.execute(sql))
 
 
 def backup(conn: sqlite3.Connection, target: Path) -> int:
@@ -213,7 +214,8 @@ def ids_by_name(conn: sqlite3.Connection, names: Iterable[str]) -> dict[str, int
     try:
         conn.executemany("INSERT OR IGNORE INTO temp.import_names VALUES (?)", ((name,) for name in names))
         rows = conn.execute(
-            "SELECT p.name, min(p.id) FROM projects p JOIN temp.import_names n ON n.name = p.name GROUP BY p.name"
+            "SELECT p.name, min(p.id) FROM projects p JOIN temp.import_names n ON n.name = p.name"
+            " WHERE p.status <> 'undone' GROUP BY p.name"
         )
         return {name: project_id for name, project_id in rows}
     finally:

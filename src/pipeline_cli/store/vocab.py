@@ -79,10 +79,13 @@ def edit_sector(
 def remove_sector(conn: sqlite3.Connection, slug: str) -> dict[str, Any]:
     """Remove a sector no project has (dropped and undone ones count); the rest close ranks."""
     old = dict(_sector(conn, slug))
-    count = int(conn.execute("SELECT count(*) FROM projects WHERE sector = ?", (slug,)).fetchone()[0])
+    count, undone = conn.execute(
+        "SELECT count(*), coalesce(sum(status = 'undone'), 0) FROM projects WHERE sector = ?", (slug,)
+    ).fetchone()
     if count:
+        also = f" ({undone} of them added and undone, which keep their sector)" if undone else ""
         raise Conflict(
-            f"sector '{slug}' still has {count} project{'s' if count != 1 else ''}",
+            f"sector '{slug}' still has {count} project{'s' if count != 1 else ''}{also}",
             f"move them to another sector first (pipeline list --all --sector {slug}; pipeline edit ID --sector …)",
         )
     conn.execute("DELETE FROM sectors WHERE sector = ?", (slug,))
