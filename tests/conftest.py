@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -66,18 +67,29 @@ def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     yield db
 
 
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The seeded and the empty database, built once (as `pipeline init` builds them) and copied per test."""
+    from pipeline_cli import store
+    from pipeline_cli.seed import projects_2020
+
+    folder = tmp_path_factory.mktemp("templates")
+    built = {"seeded": folder / "seeded.db", "empty": folder / "empty.db"}
+    store.create(built["seeded"], projects_2020())
+    store.create(built["empty"], [])
+    return built
+
+
 @pytest.fixture
-def db(environment: Path) -> Path:
-    """A database seeded with the report's 47 projects."""
-    result = run_cli("init")
-    assert result.exit_code == 0, result.stderr
+def db(environment: Path, templates: dict[str, Path]) -> Path:
+    """A database seeded with the report's 47 projects (a copy of the session's template)."""
+    shutil.copyfile(templates["seeded"], environment)
     return environment
 
 
 @pytest.fixture
-def empty_db(environment: Path) -> Path:
-    result = run_cli("init", "--empty")
-    assert result.exit_code == 0, result.stderr
+def empty_db(environment: Path, templates: dict[str, Path]) -> Path:
+    shutil.copyfile(templates["empty"], environment)
     return environment
 
 

@@ -14,6 +14,8 @@ import subprocess
 import threading
 from pathlib import Path
 
+import pytest
+
 from conftest import PIPELINE_BIN
 
 WORKERS = 6
@@ -42,6 +44,7 @@ def run_all(scripts: list[list[list[str]]]) -> list[list[tuple[list[str], int, s
     return results
 
 
+@pytest.mark.slow
 def test_six_writers_times_ten_on_the_same_projects_all_succeed_and_every_event_is_there(db: Path) -> None:
     # Projects 1, 2 and 3 start at negotiating; 6 advances take them to production.
     scripts = []
@@ -109,6 +112,7 @@ def test_from_guard_lets_exactly_one_of_six_racing_retries_move_the_project(db: 
     assert [(e["kind"], e["to"]) for e in events] == [("created", "negotiating"), ("stage", "signed")]
 
 
+@pytest.mark.slow
 def test_undo_racing_with_writers_reverts_each_change_once(db: Path) -> None:
     # 3 writers make 5 changes each while 3 others undo 3 times each; every
     # undo must revert a different change, and check must stay clean.

@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import run_cli
 from pipeline_cli import store
 from pipeline_cli.model import ProjectRecord
@@ -136,6 +138,7 @@ def assert_whole(db: Path) -> None:
             assert len(projects) == 1, change
 
 
+@pytest.mark.slow
 def test_writers_killed_at_random_moments_never_leave_a_half_written_change(tmp_path: Path) -> None:
     db = Path(os.environ["PIPELINE_DB"])
     seed_database(db)

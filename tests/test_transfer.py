@@ -564,6 +564,7 @@ def test_backup_into_a_missing_folder_cannot_write(db, tmp_path) -> None:
     assert not (tmp_path / "nope").exists()
 
 
+@pytest.mark.slow
 def test_backup_while_others_write_passes_check(db, tmp_path, sh) -> None:
     import subprocess
     import sys

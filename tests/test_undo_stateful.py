@@ -281,6 +281,7 @@ def fast_cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
+@pytest.mark.slow
 def test_random_changes_keep_check_clean_and_undo_all_restores_the_start(
     db: Path, fast_cli: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
