@@ -71,7 +71,7 @@ def test_json_is_an_array_of_contract_objects(mixed: Path, cli: Cli) -> None:
     by_name = {p["name"]: p for p in projects}
     # Exact amounts in the JSON text: the smallest (1 万元) and a long one.
     assert by_name["Alpha_Beta Lab项目"]["investment"] == Decimal("0.0001")
-    assert by_name['青岛"蓝谷",海洋|装备项目']["investment"] == Decimal("12345.6789")
+    assert by_name['青岛"蓝谷",海洋|装备项目']["investment"] == Decimal("1234.5678")
     assert by_name["降解率100%新材料项目"]["investment"] is None
 
 

@@ -270,7 +270,7 @@ def test_stages_still_lists_without_a_subcommand(db: Path) -> None:
         (["达产", "--red", "20"], "capacity is the last stage"),
         (["signed"], "nothing to set"),
         (["nowhere", "--red", "20"], "unknown stage 'nowhere'"),
-        (["signed", "--yellow", "ten"], "'ten' is not a valid int"),
+        (["signed", "--yellow", "ten"], "'ten' is not a whole number"),
     ],
 )
 def test_stages_set_refusals(db: Path, args: list[str], message: str) -> None:

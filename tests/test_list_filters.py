@@ -440,12 +440,18 @@ def test_limit(everything: list[Project], cli: Cli, limit: int) -> None:
     assert ids(json_out(cli, "list", "--limit", str(limit))) == active[:limit]
 
 
-def test_a_limit_beyond_sqlite_integers_is_no_limit(everything: list[Project], cli: Cli) -> None:
-    assert len(json_out(cli, "list", "--limit", "99999999999999999999")) == 50
+def test_a_limit_beyond_sqlite_integers_is_a_usage_error(everything: list[Project], cli: Cli) -> None:
+    result = cli("list", "--limit", "99999999999999999999")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "beyond the largest whole number" in " ".join(result.stderr.replace("│", " ").split())
 
 
-def test_the_largest_storable_amount_is_accepted(everything: list[Project], cli: Cli) -> None:
-    assert json_out(cli, "list", "--min-investment", "922337203685477.5807") == []
+def test_the_largest_amount_is_accepted_and_one_more_is_refused(everything: list[Project], cli: Cli) -> None:
+    assert json_out(cli, "list", "--min-investment", "10000") == []
+    assert len(json_out(cli, "list", "--max-investment", "10000")) == 49
+    result = cli("list", "--min-investment", "10000.0001")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "implausible" in result.stderr
 
 
 def test_limit_zero_is_an_empty_array_in_every_format(everything: list[Project], cli: Cli) -> None:

@@ -32,7 +32,7 @@ CASES = {
     "history unknown id": Refusal(("history", "999"), 3, "no project with id 999"),
     # usage: 2
     "advance an id beyond SQLite's integers": Refusal(
-        ("advance", "7", "99999999999999999999999"), 2, "not in the range"
+        ("advance", "7", "99999999999999999999999"), 2, "beyond the largest"
     ),
     # conflicts: 4
     "advance --from mismatch": Refusal(("advance", "7", "--from", "negotiating"), 4, "is at signed, not negotiating"),

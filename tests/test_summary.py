@@ -183,13 +183,13 @@ def test_an_unknown_amount_counts_but_adds_nothing(environment: Path) -> None:
 
 
 def test_sums_are_exact_to_the_last_wan(empty_db: Path) -> None:
-    for sector, amount in (("food", "0.1"), ("food", "0.2"), ("it", "1234567.9999"), ("it", "0.0001")):
+    for sector, amount in (("food", "0.1"), ("food", "0.2"), ("it", "1234.9999"), ("it", "0.0001")):
         ok("add", f"项目{amount}", "--sector", sector, "--investment", amount)
     text = ok("summary", "--by", "sector", "--format", "json").stdout
     assert '"investment": 0.3}' in text.replace("\n", "").replace("  ", "")  # not 0.30000000000000004
     data = summary("--by", "sector")
-    assert [(g["sector"], g["investment"]) for g in data["groups"]] == [("it", 1234568), ("food", Decimal("0.3"))]
-    assert data["total"] == {"count": 4, "investment": Decimal("1234568.3")}
+    assert [(g["sector"], g["investment"]) for g in data["groups"]] == [("it", 1235), ("food", Decimal("0.3"))]
+    assert data["total"] == {"count": 4, "investment": Decimal("1235.3")}
 
 
 def test_an_empty_database_sums_to_zero(empty_db: Path) -> None:

@@ -90,7 +90,7 @@ def test_export_csv_columns_and_exact_values(environment) -> None:
     # Dropped projects too; amounts exact; key true/false; a missing amount empty.
     assert "49,旧厂改造项目,food,negotiating,dropped,7,true,城阳区,,,退单: 客户悔单,user,2019-06-01" in lines
     assert "48,降解率100%新材料项目,textile,signed,active,,false,黄岛区,,,a_b 备注,user,2020-08-01" in lines
-    assert '51,"青岛""蓝谷"",海洋|装备项目",transport,construction,active,12345.6789,true' in result.stdout
+    assert '51,"青岛""蓝谷"",海洋|装备项目",transport,construction,active,1234.5678,true' in result.stdout
 
 
 def test_export_json_is_the_contract_values(db) -> None:
@@ -357,7 +357,8 @@ def test_every_bad_row_is_listed_with_its_spreadsheet_row_number(db, tmp_path) -
         "  row 4: unknown stage 'started' (did you mean 'signed'? valid stages: negotiating, signed, preliminary, "
         "landed, construction, completed, production, capacity)",
         "  row 5: investment '-5' is negative (give a planned amount of 0 or more 亿元)",
-        "  row 6: investment '十亿' is not a number (give 亿元 as a decimal, e.g. 12.5)",
+        "  row 6: investment '十亿' is not a number (give 亿元 as a decimal (12.5, 1,200.5) "
+        "or with a unit (8亿, 8000万, 1,200万元))",
         "  row 8: id 300 is also on row 7",
         "  row 9: name is missing (every project needs a name)",
         "  row 10: investment '1.23456' has more than 4 decimals (amounts are exact to 0.0001 亿元 (1 万元))",

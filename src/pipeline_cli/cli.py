@@ -5,12 +5,15 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator, MutableMapping
 from typing import Annotated, Any, Optional
 
 import typer
+import typer.main
+import typer.models
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
@@ -18,6 +21,35 @@ from . import __version__, output, store
 from .context import AppState
 from .errors import PipelineError
 from .options import RootLangOption
+from .model import MAX_INTEGER, echo
+
+# --- whole numbers ---------------------------------------------------------------
+# Every integer option and argument of every command goes through Click's
+# IntParamType, which takes whatever Python's int() takes: `١٢` (other scripts'
+# digits), `1_0`, and numbers no SQLite column can hold. One conversion for
+# them all, so no command can forget: ASCII digits with an optional sign,
+# within SQLite's integers; anything else is a usage error (exit 2).
+
+
+def _whole_number(self: Any, value: Any, param: Any, ctx: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        text = str(value).strip()
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
+            self.fail(f"'{echo(str(value))}' is not a whole number (write it with the digits 0-9)", param, ctx)
+        # More digits than any 64-bit integer: refused before int() reads them.
+        number = MAX_INTEGER + 1 if len(text.lstrip("+-").lstrip("0")) > 19 else int(text)
+    if abs(number) > MAX_INTEGER:
+        shown = echo(str(value))
+        self.fail(f"'{shown}' is beyond the largest whole number pipeline stores ({MAX_INTEGER})", param, ctx)
+    return number
+
+
+# The class Typer builds integer parameters from (Typer carries its own copy of Click).
+_INT_TYPE = type(typer.main.get_click_type(annotation=int, parameter_info=typer.models.OptionInfo()))
+_INT_TYPE.convert = _whole_number  # type: ignore[method-assign]
+
 
 # --- commands, loaded when needed -------------------------------------------------
 # Each command and the module of commands/ that registers it, in the order

@@ -106,10 +106,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "设置文件 {path} 第 {line} 行：设置项“{key}”无效",
     },
     "config.bad_env_timeout": {
-        "en": "PIPELINE_BUSY_TIMEOUT '{value}' is not a number of seconds",
-        "zh": "PIPELINE_BUSY_TIMEOUT 的值“{value}”不是秒数",
+        "en": "PIPELINE_BUSY_TIMEOUT '{value}' is not a number of seconds from 0 to 3600",
+        "zh": "PIPELINE_BUSY_TIMEOUT 的值“{value}”不是 0 到 3600 之间的秒数",
     },
-    "config.bad_env_timeout.hint": {"en": "set it to e.g. 5 or 0.5", "zh": "请设为例如 5 或 0.5"},
+    "config.bad_env_timeout.hint": {
+        "en": "set it to e.g. 5 or 0.5, or unset it for the default of 5 s",
+        "zh": "请设为例如 5 或 0.5，或取消设置以使用默认的 5 秒",
+    },
     # --- changes ---
     "change.by_empty": {"en": "--by is empty", "zh": "--by 为空"},
     "change.by_empty.hint": {"en": "name who made the change, or leave --by out", "zh": "请写明修改人，或不加 --by"},

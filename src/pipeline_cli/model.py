@@ -169,28 +169,78 @@ def resolve_status(value: str) -> str:
 # sums are exact integer arithmetic and 871 never comes out as 870.9999.
 
 WAN_PER_YI = 10_000
-# The largest integer SQLite stores: no id, count or amount in 万元 can exceed it.
+# The largest integer SQLite stores.
 MAX_INTEGER = 2**63 - 1
-_AMOUNT = re.compile(r"^\+?(\d+)(?:\.(\d{1,4}))?$")
+# The largest id a project may have: every JSON reader (JavaScript's numbers
+# included) reads it exactly, and far below MAX_INTEGER, so an imported high id
+# always leaves room for the ids `add` hands out after it.
+MAX_ID = 2**53 - 1
+# The contract's bound on one project's planned investment: 10,000 亿元. With
+# it no total of any number of projects comes near MAX_INTEGER 万元.
+MAX_INVESTMENT_WAN = 10_000 * WAN_PER_YI
+
+# A number of 亿元 or 万元: ASCII digits, thousands separators only in groups of
+# three (1,200.5), an optional fraction, an optional unit.
+_AMOUNT = re.compile(
+    r"\+?(?P<number>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<fraction>[0-9]+))?[ ]*(?P<unit>亿元|亿|万元|万)?"
+)
+_UNIT_WAN = {None: WAN_PER_YI, "亿": WAN_PER_YI, "亿元": WAN_PER_YI, "万": 1, "万元": 1}
+_AMOUNT_HINT = "give 亿元 as a decimal (12.5, 1,200.5) or with a unit (8亿, 8000万, 1,200万元)"
+
+
+def echo(text: str, limit: int = 40) -> str:
+    """A value quoted back in a message: cut to `limit` characters, control characters shown as escapes."""
+    cut = text if len(text) <= limit else text[: limit - 1] + "…"
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in cut)
 
 
 def parse_investment(text: str) -> int:
-    """Parse a decimal amount of 亿元 into 万元; at most 4 decimals, not negative."""
-    cleaned = text.strip().replace(",", "")
-    match = _AMOUNT.match(cleaned)
+    """An amount as the contract's Amounts section defines it, in 万元.
+
+    A decimal number of 亿元 (`12.5`), thousands separators only in groups of
+    three (`1,200.5`), or such a number with a unit: `8亿`, `8亿元`, `8000万`,
+    `8000万元`. Exact to 1 万元 (at most 4 decimals of 亿元, whole 万元), not
+    negative, at most 10,000 亿元. Anything else is a UsageError with a hint
+    (an import reports it as a bad row).
+    """
+    cleaned = text.strip()
+    match = _AMOUNT.fullmatch(cleaned)
     if not match:
-        if cleaned.startswith("-"):
-            raise UsageError(f"investment '{text}' is negative", "give a planned amount of 0 or more 亿元")
-        if re.match(r"^\+?\d+\.\d{5,}$", cleaned):
+        if cleaned.startswith("-") and _AMOUNT.fullmatch(cleaned[1:]):
+            raise UsageError(f"investment '{echo(text)}' is negative", "give a planned amount of 0 or more 亿元")
+        if "," in cleaned and _AMOUNT.fullmatch(cleaned.replace(",", ".", 1) if cleaned.count(",") == 1 else ""):
             raise UsageError(
-                f"investment '{text}' has more than 4 decimals",
-                "amounts are exact to 0.0001 亿元 (1 万元)",
+                f"investment '{echo(text)}' has a comma where the decimal point goes",
+                "write the decimal point as a dot (12.5); a comma only separates thousands (1,200.5)",
             )
-        raise UsageError(f"investment '{text}' is not a number", "give 亿元 as a decimal, e.g. 12.5")
-    whole, fraction = match.group(1), (match.group(2) or "")
-    wan = int(whole) * WAN_PER_YI + int(fraction.ljust(4, "0") or 0)
-    if wan > MAX_INTEGER:
-        raise UsageError(f"investment '{text}' is too large", "amounts are stored as whole 万元 up to 2^63-1")
+        if "," in cleaned:
+            raise UsageError(
+                f"investment '{echo(text)}' has a comma outside a group of three digits",
+                "a comma only separates thousands (1,200.5); write the decimal point as a dot (12.5)",
+            )
+        raise UsageError(f"investment '{echo(text)}' is not a number", _AMOUNT_HINT)
+    number = match.group("number").replace(",", "").lstrip("0") or "0"
+    # Trailing zeros of the fraction change nothing (12.50 is 12.5).
+    fraction = (match.group("fraction") or "").rstrip("0")
+    scale = _UNIT_WAN[match.group("unit")]
+    places = 4 if scale == WAN_PER_YI else 0
+    if len(fraction) > places:
+        if scale == 1:
+            raise UsageError(
+                f"investment '{echo(text)}' is not a whole number of 万元",
+                "amounts are exact to 1 万元: give whole 万 (8000万), or 亿元 with at most 4 decimals",
+            )
+        raise UsageError(
+            f"investment '{echo(text)}' has more than 4 decimals",
+            "amounts are exact to 0.0001 亿元 (1 万元)",
+        )
+    # Digits beyond any plausible amount are refused before int() sees them.
+    wan = int(number) * scale + int(fraction.ljust(places, "0") or 0) if len(number) <= 15 else MAX_INTEGER
+    if wan > MAX_INVESTMENT_WAN:
+        raise UsageError(
+            f"investment '{echo(text)}' is more than 10,000 亿元, implausible for one project",
+            "amounts are in 亿元 (100 million yuan): 12.5 means 12.5 亿元; give 万元 with a unit, e.g. 8000万",
+        )
     return wan
 
 
@@ -211,13 +261,26 @@ def format_yi(wan: int | None) -> str:
 # --- dates ---------------------------------------------------------------
 
 
+# Days a command takes: no project predates 1900, and a report's period plus
+# the days after it stays far from the end of the calendar (9999-12-31).
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2999, 12, 31)
+
+
 def parse_date(text: str, what: str = "date") -> dt.date:
+    """YYYY-MM-DD (ASCII digits) from 1900-01-01 to 2999-12-31, else a UsageError."""
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()):
             raise ValueError
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(f"{what} '{text}' is not a date", "write dates as YYYY-MM-DD, e.g. 2020-08-18") from None
+        raise UsageError(f"{what} '{echo(text)}' is not a date", "write dates as YYYY-MM-DD, e.g. 2020-08-18") from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise UsageError(
+            f"{what} {day} is outside the dates pipeline takes",
+            f"give a day from {MIN_DATE} to {MAX_DATE}",
+        )
+    return day
 
 
 def today() -> dt.date:
@@ -318,6 +381,24 @@ def _text_or_none(value: Any) -> str | None:
     return text or None
 
 
+def parse_project_id(value: Any) -> int | None:
+    """An id cell of an import: empty is None; else ASCII digits from 1 to MAX_ID."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or not re.fullmatch(r"\+?[0-9]+", str(text)):
+        raise UsageError(f"id '{echo(str(value))}' is not a whole number", "leave id empty to get a new one")
+    digits = str(text).lstrip("+").lstrip("0")
+    if not digits:
+        raise UsageError(f"id '{echo(str(value))}' is not a positive number", "ids are 1 or more")
+    if len(digits) > 16 or int(digits) > MAX_ID:
+        raise UsageError(
+            f"id '{echo(str(value))}' is too large: ids go up to {MAX_ID:,}",
+            "leave id empty to get a new one, so later additions keep room for theirs",
+        )
+    return int(digits)
+
+
 def record_from_mapping(
     values: dict[str, Any], *, default_date: dt.date, sectors: Sequence[Sector] | None = None
 ) -> ProjectRecord:
@@ -347,15 +428,7 @@ def record_from_mapping(
     since = parse_date(since_text, "stage_since") if since_text else default_date
     if since > default_date:
         raise UsageError(f"stage_since {since} is in the future", "dates may not be later than today")
-    raw_id = values.get("id")
-    project_id: int | None = None
-    if _text_or_none(raw_id) is not None:
-        try:
-            project_id = int(str(raw_id).strip())
-        except ValueError:
-            raise UsageError(f"id '{raw_id}' is not a whole number", "leave id empty to get a new one") from None
-        if project_id <= 0:
-            raise UsageError(f"id '{raw_id}' is not a positive number", "ids are 1 or more")
+    project_id = parse_project_id(values.get("id"))
     source = _text_or_none(values.get("source")) or "user"
     if source not in SOURCES:
         raise UsageError(f"unknown source '{source}'", "valid sources: " + ", ".join(SOURCES))
@@ -427,7 +500,9 @@ def change_value(field_name: str, stored: Any) -> Any:
 def stored_value(field_name: str, recorded: Any) -> Any:
     """The column value for a value recorded in an event's `changes` (for undo)."""
     if field_name == "investment":
-        return None if recorded is None else parse_investment(str(recorded))
+        # Recorded by this program as exact 亿元 text; taken back as it was,
+        # even from before amounts were bounded.
+        return None if recorded is None else int(Decimal(str(recorded)) * WAN_PER_YI)
     if field_name == "key":
         return int(bool(recorded))
     return recorded

@@ -37,6 +37,7 @@ from .model import (
     change_value,
     changes_text,
     format_yi,
+    parse_project_id,
     record_from_mapping,
 )
 
@@ -574,14 +575,7 @@ def _plan_row(
 
 
 def _parse_id(value: Any) -> int | None:
-    if _blank(value):
-        return None
-    if isinstance(value, bool) or not re.fullmatch(r"\s*\+?\d+\s*", str(value)):
-        raise UsageError(f"id '{value}' is not a whole number", "leave id empty to get a new one")
-    project_id = int(str(value))
-    if project_id <= 0:
-        raise UsageError(f"id '{value}' is not a positive number", "ids are 1 or more")
-    return project_id
+    return parse_project_id(value)
 
 
 def _exact(record: ProjectRecord, row: RawRow) -> ProjectRecord:

@@ -237,6 +237,10 @@ def resolve_level(value: str, option: str) -> str:
     raise UsageError(f"{option} '{value}' is not yellow or red", f"use {option} yellow or {option} red")
 
 
+# A light threshold beyond a century is a typo, not a policy.
+MAX_THRESHOLD_DAYS = 36_500
+
+
 def check_thresholds(stage: str, yellow: int | None, red: int | None, *, last: bool) -> None:
     """Refuse thresholds a stage cannot have: on the last rung, not positive, yellow not below red."""
     if last:
@@ -250,6 +254,11 @@ def check_thresholds(stage: str, yellow: int | None, red: int | None, *, last: b
         if days <= 0:
             raise UsageError(
                 f"{option} {days} is not a positive number of days", "give a whole number of days, 1 or more"
+            )
+        if days > MAX_THRESHOLD_DAYS:
+            raise UsageError(
+                f"{option} {days} is more than {MAX_THRESHOLD_DAYS:,} days (100 years)",
+                "give a whole number of days a project may plausibly stay in a stage",
             )
     if yellow >= red:
         raise UsageError(

@@ -18,7 +18,7 @@ from ..formats import (
     write_projects,
     write_records,
 )
-from ..model import MAX_INTEGER, Filters, event_from_row, no_project, today
+from ..model import Filters, event_from_row, no_project, today
 from ..options import FormatOption, LangOption, NoHeaderOption, OutputFileOption, ProjectIdArgument, with_filters
 
 SORT_FIELDS = tuple(store.SORT_EXPRESSIONS)
@@ -52,8 +52,6 @@ def list_(
 ) -> None:
     """List projects; dropped ones only with --all or --status dropped."""
     field = _sort_field(sort)
-    if limit is not None and limit > MAX_INTEGER:
-        limit = None  # more than SQLite can count: no limit
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
     rows = store.iter_projects(ctx.obj.connect(), filters, today(), sort=field, reverse=reverse, limit=limit)
     database = ctx.obj.location().path

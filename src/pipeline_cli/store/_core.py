@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from urllib.parse import quote
 from ..errors import Busy, CannotWrite, DatabaseUnusable, PipelineError, UsageError
 from ..fields import STORED_FIELDS
 from ..migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
-from ..model import ProjectRecord
+from ..model import ProjectRecord, echo
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT = 5.0
@@ -45,20 +46,23 @@ def locate(db_option: str | None) -> DbLocation:
     return DbLocation(Path(platformdirs.user_data_dir("pipeline", appauthor=False)) / "pipeline.db", explicit=False)
 
 
+# More than an hour of waiting is a hung script, not patience.
+MAX_BUSY_TIMEOUT = 3600.0
+
+
 def busy_timeout() -> float:
+    """$PIPELINE_BUSY_TIMEOUT seconds (a finite number from 0 to an hour), else 5."""
     raw = os.environ.get("PIPELINE_BUSY_TIMEOUT")
     if raw is None or raw.strip() == "":
         from ..settings import get
 
         configured = get("busy_timeout")
         return float(configured) if configured is not None else DEFAULT_BUSY_TIMEOUT
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = -1.0
-    if not seconds >= 0:
-        raise UsageError("config.bad_env_timeout", "config.bad_env_timeout.hint", value=raw)
-    return seconds
+    text = raw.strip()
+    # ASCII decimals only: float() would also take inf, nan, 1_0 and other scripts' digits.
+    if not re.fullmatch(r"\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)", text) or float(text) > MAX_BUSY_TIMEOUT:
+        raise UsageError("config.bad_env_timeout", "config.bad_env_timeout.hint", value=echo(raw))
+    return float(text)
 
 
 # --- errors ----------------------------------------------------------------
