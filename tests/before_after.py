@@ -53,10 +53,10 @@ SETUP: tuple[tuple[str, ...], ...] = (
 AWKWARD: tuple[tuple[str, ...], ...] = (
     ("add", "tab\there", "--sector", "it", "--investment", "0.0001"),
     ("add", 'quote " and, comma', "--sector", "food", "--investment", "0"),
-    ("add", "line\nbreak", "--sector", "biomed", "--investment", "123456.7891", "--key", "--note", "="),
+    ("add", "line\nbreak", "--sector", "biomed", "--investment", "1234.5678", "--key", "--note", "="),
     ("add", "back\\slash", "--sector", "biomed", "--note", "tab\tand\nlines"),
     ("add", "=1+2", "--sector", "textile", "--district", "@cmd", "--lead", "-x", "--unit", "+x"),
-    ("add", "big", "--sector", "transport", "--investment", "99999999.9999", "--stage", "capacity"),
+    ("add", "big", "--sector", "transport", "--investment", "9999.9999", "--stage", "capacity"),
 )
 
 

@@ -20,8 +20,8 @@ from typer.exceptions import TyperException
 from . import __version__, output, store
 from .context import AppState
 from .errors import PipelineError
-from .options import RootLangOption
 from .model import MAX_INTEGER, echo
+from .options import RootLangOption
 
 # --- whole numbers ---------------------------------------------------------------
 # Every integer option and argument of every command goes through Click's
