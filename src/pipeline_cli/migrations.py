@@ -265,8 +265,80 @@ def m003_undone_adds(conn: sqlite3.Connection) -> None:
     conn.executemany("UPDATE projects SET status = 'undone' WHERE id = ?", [(i,) for i in _undone_adds(conn)])
 
 
+# The plan-light thresholds every stage but the first starts with: yellow
+# from 1 day past a planned date, red from 90 days (three months) past it.
+# They follow published local rules: 银川 (2025) lights yellow a milestone due
+# and not started, red one three months overdue; 邯郸 (2024) lights a
+# negotiation without progress yellow at two months and red at three.
+PLAN_YELLOW_DAYS = 1
+PLAN_RED_DAYS = 90
+
+_EVENTS_V4 = """(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    kind TEXT NOT NULL CHECK (kind IN ('created', 'stage', 'edited', 'dropped', 'restored', 'undo', 'planned',
+        'problem_opened', 'problem_closed', 'problem_reopened', 'problem_edited')),
+    "from" TEXT REFERENCES stages(stage),
+    "to" TEXT REFERENCES stages(stage),
+    date TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    note TEXT,
+    by TEXT,
+    changes TEXT,
+    change INTEGER,
+    undoes INTEGER,
+    plan_from TEXT,
+    plan_to TEXT,
+    problem_id INTEGER,
+    db_user TEXT
+)"""
+
+
+def m004_plans_and_problems(conn: sqlite3.Connection) -> None:
+    """Plans, the problem ledger, plan-light thresholds, and the events that record them.
+
+    events is rebuilt for the new kinds in its CHECK and the columns
+    plan_from, plan_to, problem_id and db_user; every row is copied as it
+    was, ids included (db_user stays null on events written before it was
+    recorded).
+    """
+    rebuild_table(conn, "events", _EVENTS_V4)
+    _execute_all(
+        conn,
+        f"""
+        CREATE INDEX IF NOT EXISTS events_problem ON events(problem_id) WHERE problem_id IS NOT NULL;
+        ALTER TABLE stages ADD COLUMN plan_yellow_days INTEGER CHECK (plan_yellow_days > 0);
+        ALTER TABLE stages ADD COLUMN plan_red_days INTEGER CHECK (plan_red_days > plan_yellow_days);
+        UPDATE stages SET plan_yellow_days = {PLAN_YELLOW_DAYS}, plan_red_days = {PLAN_RED_DAYS}
+            WHERE position > (SELECT min(position) FROM stages);
+        -- The date each project is planned to reach each stage (计划签约/开工/…):
+        -- the plan_to of its newest effective `planned` event, kept for queries.
+        CREATE TABLE plans (
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            stage TEXT NOT NULL REFERENCES stages(stage),
+            date TEXT NOT NULL CHECK (date = date(date)),
+            PRIMARY KEY (project_id, stage)
+        );
+        CREATE INDEX plans_date ON plans(date);
+        -- The problem ledger (问题清单): each blocking problem, its unit and
+        -- deadline, and the day it was closed (销号).
+        CREATE TABLE problems (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            text TEXT NOT NULL CHECK (text <> ''),
+            unit TEXT,
+            opened TEXT NOT NULL CHECK (opened = date(opened)),
+            due TEXT CHECK (due IS NULL OR due = date(due)),
+            closed TEXT CHECK (closed IS NULL OR closed = date(closed)),
+            note TEXT
+        );
+        CREATE INDEX problems_project ON problems(project_id, id)
+        """,
+    )
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_project_view_exact, m003_undone_adds)
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_project_view_exact, m003_undone_adds, m004_plans_and_problems)
 
 SCHEMA_VERSION = len(MIGRATIONS)

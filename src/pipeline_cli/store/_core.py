@@ -174,6 +174,16 @@ def _rollback(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
 
 
+def db_user() -> str | None:
+    """Who the database says writes: on SQLite, the OS login name (no option sets it)."""
+    import getpass
+
+    try:
+        return getpass.getuser() or None
+    except Exception:  # a uid without a passwd entry and no LOGNAME/USER
+        return None
+
+
 def _utc_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -331,9 +341,9 @@ def insert_project(
     # so a project's stage always equals the `to` of its last stage event.
     conn.execute(
         """
-        INSERT INTO events (project_id, kind, "to", date, recorded_at, note, by, change)
-        VALUES (?, 'created', ?, ?, ?, ?, ?, ?)
+        INSERT INTO events (project_id, kind, "to", date, recorded_at, note, by, change, db_user)
+        VALUES (?, 'created', ?, ?, ?, ?, ?, ?, ?)
         """,
-        (project_id, record.stage, record.stage_since, _utc_now(), note, by, change),
+        (project_id, record.stage, record.stage_since, _utc_now(), note, by, change, db_user()),
     )
     return project_id

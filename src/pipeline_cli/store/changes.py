@@ -23,7 +23,7 @@ from ..model import (
     no_project,
     stored_value,
 )
-from ._core import STORED_COLUMNS, _rollback, _utc_now, insert_project, translate_error
+from ._core import STORED_COLUMNS, _rollback, _utc_now, db_user, insert_project, translate_error
 from .reads import EVENT_SELECT
 
 # --- changes -------------------------------------------------------------------
@@ -61,8 +61,9 @@ def next_change(conn: sqlite3.Connection) -> int:
 
 # One event's columns, in order (add_event; import writes many at once with executemany).
 EVENT_INSERT = """
-INSERT INTO events (project_id, kind, "from", "to", date, recorded_at, note, by, changes, change, undoes)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO events (project_id, kind, "from", "to", date, recorded_at, note, by, changes, change, undoes,
+                    plan_from, plan_to, problem_id, db_user)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 
@@ -79,6 +80,9 @@ def add_event(
     note: str | None = None,
     changes: dict[str, Any] | None = None,
     undoes: int | None = None,
+    plan_from: str | None = None,
+    plan_to: str | None = None,
+    problem_id: int | None = None,
 ) -> int:
     """Append one event; `changes` is stored as JSON text. Returns the event id."""
     cursor = conn.execute(
@@ -95,6 +99,10 @@ def add_event(
             json.dumps(changes, ensure_ascii=False) if changes is not None else None,
             change,
             undoes,
+            plan_from,
+            plan_to,
+            problem_id,
+            db_user(),
         ),
     )
     event_id = cursor.lastrowid

@@ -143,7 +143,8 @@ def add_undone(conn: sqlite3.Connection, project_id: int) -> bool:
 
 EVENT_SELECT = """
 SELECT e.id, e.project_id, p.name AS project_name, e.kind, e."from", e."to", e.date,
-       e.recorded_at, e.note, e.by, e.changes, e.change, e.undoes
+       e.recorded_at, e.note, e.by, e.db_user, e.plan_from, e.plan_to, e.problem_id,
+       e.changes, e.change, e.undoes
 FROM events e JOIN projects p ON p.id = e.project_id
 """
 

@@ -20,6 +20,7 @@ from ._core import (
     _fsync,
     _fsync_dir,
     _utc_now,
+    db_user,
     record_from_row,
     translate_error,
 )
@@ -155,6 +156,7 @@ def apply_import(
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     events: list[tuple[Any, ...]] = []
+    user = db_user()
 
     def event(project_id: int, kind: str, date: str, **values: Any) -> None:
         changes = values.get("changes")
@@ -171,6 +173,10 @@ def apply_import(
                 json.dumps(changes, ensure_ascii=False) if changes is not None else None,
                 change,
                 None,
+                None,
+                None,
+                None,
+                user,
             )
         )
 
