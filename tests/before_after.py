@@ -126,7 +126,10 @@ def capture() -> dict[str, dict[str, str]]:
         for scenario, writes in (("fixture", SETUP), ("awkward", SETUP + AWKWARD)):
             with tempfile.TemporaryDirectory() as folder:
                 os.environ.update(
-                    PIPELINE_DB=str(Path(folder) / "pipeline.db"), PIPELINE_TODAY=TODAY, PIPELINE_USER="tester", LOGNAME="tester"
+                    PIPELINE_DB=str(Path(folder) / "pipeline.db"),
+                    PIPELINE_TODAY=TODAY,
+                    PIPELINE_USER="tester",
+                    LOGNAME="tester",
                 )
                 for name in ("PIPELINE_LANG", "NO_COLOR", "PIPELINE_BUSY_TIMEOUT"):
                     os.environ.pop(name, None)
