@@ -60,6 +60,8 @@ def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     monkeypatch.setenv("PIPELINE_DB", str(db))
     monkeypatch.setenv("PIPELINE_TODAY", REPORT_DATE)
     monkeypatch.setenv("PIPELINE_USER", "tester")
+    # The login name events record as db_user (getpass reads LOGNAME first).
+    monkeypatch.setenv("LOGNAME", "tester")
     # The platformdirs default must never be the real user's folder.
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))

@@ -464,13 +464,13 @@ def event_from_row(row: Any) -> dict[str, Any]:
         "recorded_at": row["recorded_at"],
         "note": row["note"],
         "by": row["by"],
+        "changes": json.loads(row["changes"]) if row["changes"] else None,
+        "change": row["change"],
+        "undoes": row["undoes"],
         "db_user": row["db_user"],
         "plan_from": row["plan_from"],
         "plan_to": row["plan_to"],
         "problem_id": row["problem_id"],
-        "changes": json.loads(row["changes"]) if row["changes"] else None,
-        "change": row["change"],
-        "undoes": row["undoes"],
     }
 
 

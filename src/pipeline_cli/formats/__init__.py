@@ -472,13 +472,13 @@ EVENT_COLUMNS = (
     Column("recorded_at", "Recorded (UTC)", "记录时间(UTC)"),
     Column("note", "Note", "说明"),
     Column("by", "By", "操作人"),
+    Column("changes", "Changes", "修改内容"),
+    Column("change", "Change", "变更号", "number"),
+    Column("undoes", "Undoes", "撤销", "number"),
     Column("db_user", "DB user", "数据库用户"),
     Column("plan_from", "Plan from", "原计划日期"),
     Column("plan_to", "Plan to", "新计划日期"),
     Column("problem_id", "Problem", "问题编号", "number"),
-    Column("changes", "Changes", "修改内容"),
-    Column("change", "Change", "变更号", "number"),
-    Column("undoes", "Undoes", "撤销", "number"),
 )
 _BRIEF_EVENT_KEYS = ("id", "project_id", "project", "kind", "from", "to", "date", "note", "by", "changes")
 EVENT_BRIEF_COLUMNS = tuple(c for c in EVENT_COLUMNS if c.key in _BRIEF_EVENT_KEYS)
