@@ -303,26 +303,34 @@ def m004_plans_and_problems(conn: sqlite3.Connection) -> None:
     recorded).
     """
     rebuild_table(conn, "events", _EVENTS_V4)
+    # (A file whose migration record was reset may have the columns already.)
+    stage_columns = {row[1] for row in conn.execute("PRAGMA table_info(stages)")}
+    if "plan_yellow_days" not in stage_columns:
+        _execute_all(
+            conn,
+            f"""
+            ALTER TABLE stages ADD COLUMN plan_yellow_days INTEGER CHECK (plan_yellow_days > 0);
+            ALTER TABLE stages ADD COLUMN plan_red_days INTEGER CHECK (plan_red_days > plan_yellow_days);
+            UPDATE stages SET plan_yellow_days = {PLAN_YELLOW_DAYS}, plan_red_days = {PLAN_RED_DAYS}
+                WHERE position > (SELECT min(position) FROM stages)
+            """,
+        )
     _execute_all(
         conn,
-        f"""
+        """
         CREATE INDEX IF NOT EXISTS events_problem ON events(problem_id) WHERE problem_id IS NOT NULL;
-        ALTER TABLE stages ADD COLUMN plan_yellow_days INTEGER CHECK (plan_yellow_days > 0);
-        ALTER TABLE stages ADD COLUMN plan_red_days INTEGER CHECK (plan_red_days > plan_yellow_days);
-        UPDATE stages SET plan_yellow_days = {PLAN_YELLOW_DAYS}, plan_red_days = {PLAN_RED_DAYS}
-            WHERE position > (SELECT min(position) FROM stages);
         -- The date each project is planned to reach each stage (计划签约/开工/…):
         -- the plan_to of its newest effective `planned` event, kept for queries.
-        CREATE TABLE plans (
+        CREATE TABLE IF NOT EXISTS plans (
             project_id INTEGER NOT NULL REFERENCES projects(id),
             stage TEXT NOT NULL REFERENCES stages(stage),
             date TEXT NOT NULL CHECK (date = date(date)),
             PRIMARY KEY (project_id, stage)
         );
-        CREATE INDEX plans_date ON plans(date);
+        CREATE INDEX IF NOT EXISTS plans_date ON plans(date);
         -- The problem ledger (问题清单): each blocking problem, its unit and
         -- deadline, and the day it was closed (销号).
-        CREATE TABLE problems (
+        CREATE TABLE IF NOT EXISTS problems (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             project_id INTEGER NOT NULL REFERENCES projects(id),
             text TEXT NOT NULL CHECK (text <> ''),
@@ -332,7 +340,7 @@ def m004_plans_and_problems(conn: sqlite3.Connection) -> None:
             closed TEXT CHECK (closed IS NULL OR closed = date(closed)),
             note TEXT
         );
-        CREATE INDEX problems_project ON problems(project_id, id)
+        CREATE INDEX IF NOT EXISTS problems_project ON problems(project_id, id)
         """,
     )
 
