@@ -25,7 +25,11 @@ EVENTS = """(
     by TEXT,
     changes TEXT,
     change INTEGER,
-    undoes INTEGER
+    undoes INTEGER,
+    plan_from TEXT,
+    plan_to TEXT,
+    problem_id INTEGER,
+    db_user TEXT
 )"""
 
 
