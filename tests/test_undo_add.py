@@ -186,6 +186,14 @@ def _old_undo_of_add(path: Path, project_id: int) -> None:
         conn.close()
 
 
+def _m001_with_event_columns(conn: sqlite3.Connection) -> None:
+    from pipeline_cli import migrations
+
+    migrations.m001_initial(conn)
+    for column in ("plan_from TEXT", "plan_to TEXT", "problem_id INTEGER", "db_user TEXT"):
+        conn.execute(f"ALTER TABLE events ADD COLUMN {column}")
+
+
 @pytest.fixture
 def old_file(environment: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A database at schema 1 (before `undone`), with undone adds as the old code stored them.
@@ -196,6 +204,9 @@ def old_file(environment: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """
     with monkeypatch.context() as patch:
         patch.setattr(_core, "SCHEMA_VERSION", 1)
+        # Today's writes name the events columns of m004 (db_user, ...): the
+        # schema-1 file has them as plain columns, which m004 keeps.
+        patch.setattr(_core, "MIGRATIONS", (_m001_with_event_columns,))
         assert run_cli("init").exit_code == 0
         for name in ("甲", "乙", "丙", "丁", "戊"):
             assert run_cli("add", f"{name}项目", "--sector", "it", "--investment", "2").exit_code == 0
