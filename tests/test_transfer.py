@@ -697,3 +697,12 @@ def test_a_large_file_shows_a_progress_bar_on_a_terminal_only(empty_db, tmp_path
     small = write(tmp_path / "small.csv", "name,sector\n甲,it\n")
     code, _, terminal = _import_with_stderr_on_a_terminal(small)
     assert code == 0 and terminal == ""
+
+
+def test_export_refuses_to_write_over_the_database_in_use(db: Path) -> None:
+    before = file_hash(db)
+    result = run_sh("export", "-o", str(db))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "database in use" in result.stderr
+    assert file_hash(db) == before

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import sqlite3
 import sys
-from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional, TextIO
+from typing import Annotated, Optional, TextIO, cast
 
 import typer
 
 from .. import output, records, store
-from ..errors import CannotWrite, UsageError
+from ..errors import UsageError
 from .changes import who
 
 
@@ -33,24 +30,6 @@ def _chosen_format(fmt: DataFormat | None, path: Path | None) -> str | None:
 
 
 # --- export ----------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _atomic_text(path: Path) -> Iterator[TextIO]:
-    """A text file written under a temporary name and renamed over `path` when complete."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("w", encoding="utf-8", newline="") as file:
-            yield file
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except OSError as error:
-        raise CannotWrite(
-            f"cannot write {path}: {error.strerror or error}", "check the folder exists and you can write to it"
-        ) from None
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def export(
@@ -101,8 +80,9 @@ def export(
     if output_file is None:
         write_export(output.stdout(), rows, fmt, bom=bom)
         return
-    with _atomic_text(output_file) as file:
-        count = write_export(file, rows, fmt, bom=bom)
+    # Written under a temporary name, never over the database in use.
+    with output.atomic_file(output_file, binary=False, database=ctx.obj.location().path) as file:
+        count = write_export(cast(TextIO, file), rows, fmt, bom=bom)
     output.notice(f"exported {count} project{'s' if count != 1 else ''} to {output_file}")
 
 
