@@ -76,10 +76,10 @@ COMMAND_MODULES: dict[str, str] = {
     "restore": "changes",
     "undo": "changes",
     "history": "changes",
-    "summary": "reports",
-    "funnel": "reports",
-    "lights": "reports",
-    "report": "reports",
+    "summary": "overview",
+    "funnel": "overview",
+    "lights": "overview",
+    "report": "overview",
     "import": "transfer",
     "export": "transfer",
     "backup": "transfer",
@@ -264,7 +264,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        output.message(f"pipeline {__version__}")
+        output.line(f"pipeline {__version__}")
         raise typer.Exit()
 
 

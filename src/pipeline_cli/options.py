@@ -26,11 +26,6 @@ class Format(StrEnum):
     text = "text"
 
 
-class Lang(StrEnum):
-    en = "en"
-    zh = "zh"
-
-
 FormatOption = Annotated[
     Optional[Format],
     typer.Option(
@@ -79,30 +74,19 @@ def choose_root_lang(value: Optional[str]) -> Optional[str]:
     return value
 
 
-LangOption = Annotated[
-    Optional[str],
-    typer.Option(
+def _lang_option(callback: Callable[[Optional[str]], Optional[str]]) -> Any:
+    return typer.Option(
         "--lang",
         metavar="en|zh",
         help="Language of labels and messages: en or zh (default: $PIPELINE_LANG, else config lang, else en).",
         show_default=False,
         is_eager=True,
-        callback=choose_lang,
-    ),
-]
+        callback=callback,
+    )
 
 
-RootLangOption = Annotated[
-    Optional[str],
-    typer.Option(
-        "--lang",
-        metavar="en|zh",
-        help="Language of labels and messages: en or zh (default: $PIPELINE_LANG, else config lang, else en).",
-        show_default=False,
-        is_eager=True,
-        callback=choose_root_lang,
-    ),
-]
+LangOption = Annotated[Optional[str], _lang_option(choose_lang)]
+RootLangOption = Annotated[Optional[str], _lang_option(choose_root_lang)]
 
 
 # --- shell completion --------------------------------------------------------
@@ -171,21 +155,6 @@ ProjectIdArgument = Annotated[
         show_default=False,
         max=MAX_INTEGER,
         autocompletion=complete_project_id,
-    ),
-]
-ProjectIdsArgument = Annotated[
-    list[int],
-    typer.Argument(
-        metavar="ID...", help="Project ids.", show_default=False, max=MAX_INTEGER, autocompletion=complete_project_id
-    ),
-]
-StageArgument = Annotated[
-    str,
-    typer.Argument(
-        metavar="STAGE",
-        help="Stage slug, Chinese name or slug prefix.",
-        show_default=False,
-        autocompletion=complete_stage,
     ),
 ]
 

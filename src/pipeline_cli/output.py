@@ -53,8 +53,10 @@ def notice(text: str) -> None:
     sys.stderr.write(f"{text}\n")
 
 
-def message(text: str) -> None:
-    """What a write command did, one line on stdout."""
+def line(text: str) -> None:
+    """One line of a command's output on stdout: what a write command did, a path, a setting's value.
+
+    Data, as the contract has it; notices and errors go to stderr (notice, error)."""
     sys.stdout.write(f"{text}\n")
 
 

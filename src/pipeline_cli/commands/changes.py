@@ -50,7 +50,6 @@ from ..options import (
 
 _STAGE_LIST = ", ".join(stage.slug for stage in STAGES)
 
-IdArgument = ProjectIdArgument
 DateOption = Annotated[
     Optional[str],
     typer.Option(
@@ -181,7 +180,7 @@ def _write(
         output.notice(nothing)
     if format is None:
         for d in done:
-            output.message(d.line)
+            output.line(d.line)
     else:
         assert style is not None
         write_projects(output.stdout(), projects, FIELDS, fmt, style, brief=LIST_BRIEF)
@@ -245,7 +244,7 @@ def add(
 
 def edit(
     ctx: typer.Context,
-    project_id: IdArgument,
+    project_id: ProjectIdArgument,
     name: Annotated[Optional[str], typer.Option("--name", help="New name.")] = None,
     sector: Annotated[
         Optional[str], typer.Option("--sector", help="New sector.", autocompletion=complete_sector)
@@ -339,7 +338,7 @@ def advance(
 
 def move(
     ctx: typer.Context,
-    project_id: IdArgument,
+    project_id: ProjectIdArgument,
     stage: Annotated[
         str,
         typer.Argument(
@@ -382,7 +381,7 @@ def move(
 
 def drop(
     ctx: typer.Context,
-    project_id: IdArgument,
+    project_id: ProjectIdArgument,
     reason: Annotated[
         str,
         typer.Option(
@@ -413,7 +412,7 @@ def drop(
 
 def restore(
     ctx: typer.Context,
-    project_id: IdArgument,
+    project_id: ProjectIdArgument,
     note: NoteOption = None,
     date: DateOption = None,
     by: ByOption = None,

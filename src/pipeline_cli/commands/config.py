@@ -29,7 +29,7 @@ def list_() -> None:
     output.notice(output.say("config.file", path=str(settings.path())))
     for key in settings.KEYS:
         if key in values:
-            output.message(f"{key} = {values[key]}")
+            output.line(f"{key} = {values[key]}")
 
 
 @config_app.command("get")
@@ -38,7 +38,7 @@ def get(key: KeyArgument) -> None:
     value = settings.load().get(_known(key))
     if value is None:
         raise NotFound("config.not_set", "config.not_set.hint", key=key)
-    output.message(value)
+    output.line(value)
 
 
 @config_app.command("set")

@@ -37,13 +37,13 @@ def init(
     except FileExistsError:
         raise Conflict(f"{location.path} appeared while it was being created", "run the command again") from None
     if backup is not None:
-        output.message(f"kept the old database as {backup}")
-    output.message(f"created {location.path} with {len(records)} projects")
+        output.line(f"kept the old database as {backup}")
+    output.line(f"created {location.path} with {len(records)} projects")
 
 
 def where(ctx: typer.Context) -> None:
     """Print the database path in use."""
-    output.message(str(ctx.obj.location().path))
+    output.line(str(ctx.obj.location().path))
 
 
 def check(
@@ -64,9 +64,9 @@ def check(
     if format is None:
         if not violations:
             projects, events = store.table_counts(conn)
-            output.message(f"ok: {projects} projects and {events} events, every check passed")
+            output.line(f"ok: {projects} projects and {events} events, every check passed")
         for violation in violations:
-            output.message(f"{violation.check}: {violation.message}")
+            output.line(f"{violation.check}: {violation.message}")
     else:
         fmt, style = output.formatting(format, lang=lang, no_header=no_header)
         records = [

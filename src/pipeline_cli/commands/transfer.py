@@ -100,7 +100,7 @@ def backup(
     """
     conn = ctx.obj.connect()
     count = store.backup(conn, path)
-    output.message(f"backed up {count} project{'s' if count != 1 else ''} to {path}")
+    output.line(f"backed up {count} project{'s' if count != 1 else ''} to {path}")
 
 
 def register(app: typer.Typer) -> None:
@@ -179,8 +179,8 @@ def import_(
     if dry_run:
         plan = _plan(conn, parsed, name, day)
         for item in plan.changes:
-            output.message(records.describe(item, item.record.id))
-        output.message(_summary(plan, dry_run=True))
+            output.line(records.describe(item, item.record.id))
+        output.line(_summary(plan, dry_run=True))
         return
     # Checked and written in one transaction: nobody can change a project
     # between the check and the write.
@@ -190,13 +190,13 @@ def import_(
             with output.progress(len(plan.changes), "writing") as advance:
                 assigned = store.apply_import(conn, plan, by=who(None), note=f"import {name}", progress=advance)
     if not plan.changes:
-        output.message(f"nothing to import: all {len(plan.rows)} rows match the database")
+        output.line(f"nothing to import: all {len(plan.rows)} rows match the database")
         return
     summary = _summary(plan, dry_run=False)
     ctx.obj.saved.append(summary)
     for item, project_id in zip(plan.changes, assigned, strict=True):
-        output.message(records.describe(item, project_id))
-    output.message(summary)
+        output.line(records.describe(item, project_id))
+    output.line(summary)
 
 
 # More than a screenful of the same warning hides the point.

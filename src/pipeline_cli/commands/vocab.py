@@ -12,7 +12,7 @@ from ..errors import UsageError
 from ..formats import SECTOR_COLUMNS, STAGE_COLUMNS, write_object, write_records
 from ..model import resolve_sector, resolve_stage
 from ..options import FormatOption, LangOption, NoHeaderOption, complete_sector
-from ..reports import check_thresholds
+from ..tallies import check_thresholds
 
 # `stages` lists the ladder; `stages set` changes a stage's thresholds.
 stages_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
@@ -88,7 +88,7 @@ def set_thresholds(
         record = {**_stage_record(row), "yellow_days": new[0], "red_days": new[1]}
         write_object(output.stdout(), record, STAGE_COLUMNS, fmt, style)
     else:
-        output.message(line)
+        output.line(line)
 
 
 # `sectors` lists the bureau's sectors; `sectors add|edit|remove` change them.
@@ -127,7 +127,7 @@ def _sector_written(ctx: typer.Context, record: dict[str, Any], line: str, forma
     if fmt in ("json", "jsonl"):
         write_object(output.stdout(), record, SECTOR_COLUMNS, fmt, style)
     else:
-        output.message(line)
+        output.line(line)
 
 
 SectorArgument = Annotated[

@@ -141,7 +141,7 @@ def sector_chart(groups: Sequence[dict[str, Any]], lang: str, title: str) -> str
 
 
 def write_sections(out: TextIO, title: str, sections: Sequence[Any], style: Style, charts: dict[int, str]) -> None:
-    """A report (reports._Section list) as a page; `charts` maps a section's index to SVG shown above its table."""
+    """A report (summaries._Section list) as a page; `charts` maps a section's index to SVG shown above its table."""
     lang = style.lang
     none = "无。" if lang == "zh" else "None."
     body = []

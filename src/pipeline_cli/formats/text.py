@@ -39,7 +39,7 @@ def item_line(record: dict[str, Any], columns: Sequence[Column], lang: str) -> s
 
 
 def write_sections(out: TextIO, title: str, sections: Sequence[Any], style: Style) -> None:
-    """A title, then each section (reports._Section) as a heading line and one line per item."""
+    """A title, then each section (summaries._Section) as a heading line and one line per item."""
     lang = style.lang
     none = "无。" if lang == "zh" else "None."
     out.write(f"{title}\n")

@@ -9,23 +9,7 @@ One module per job; callers use the names gathered here (`store.advance_projects
 """
 
 from ._core import DbLocation, create, locate, open_existing, transaction, translate_error
-from .changes import (
-    Done,
-    add_project,
-    advance_projects,
-    change_events,
-    check_database,
-    drop_project,
-    edit_project,
-    move_project,
-    project_state,
-    restore_project,
-    table_counts,
-    undo_change,
-    undo_target,
-)
-from .reads import SORT_EXPRESSIONS, add_undone, get_project, iter_events, iter_projects, sectors, stages
-from .reports import (
+from .aggregates import (
     iter_lights,
     iter_report_events,
     light_counts,
@@ -33,6 +17,21 @@ from .reports import (
     stage_thresholds,
     summary_rows,
 )
+from .changes import (
+    Done,
+    add_project,
+    advance_projects,
+    change_events,
+    drop_project,
+    edit_project,
+    move_project,
+    project_state,
+    restore_project,
+    undo_change,
+    undo_target,
+)
+from .check import check_database, table_counts
+from .reads import SORT_EXPRESSIONS, add_undone, get_project, iter_events, iter_projects, sectors, stages
 from .transfer import apply_import, backup, ids_by_name, iter_export_rows, last_event_dates, projects_by_id
 from .vocab import add_sector, edit_sector, remove_sector
 

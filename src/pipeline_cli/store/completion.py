@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from ..migrations import APPLICATION_ID
-
-if TYPE_CHECKING:
-    pass
-
 
 # --- shell completion ------------------------------------------------------------
 # Read-only and quick: never creates, migrates or waits long for the file.

@@ -12,10 +12,10 @@ from ..fields import CUTOFFS_SQL, FIELDS, LIGHT_RANK_SQL, Field
 from ..model import Filters
 from .reads import cutoffs, filter_clause, select_list
 
-# --- reports -------------------------------------------------------------------
+# --- aggregates -------------------------------------------------------------------
 # The SQL of summary, funnel, lights, report and `stages set`. Aggregates are
 # grouped in SQL, one pass over the projects, so a million projects come back
-# as a handful of rows; reports.py shapes them.
+# as a handful of rows; tallies.py shapes them.
 
 # --by FIELD -> (the grouped column, its order key over the grouped value g.v).
 # Ladder and sector order, not alphabetical; active before dropped; key

@@ -8,11 +8,11 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from .. import output, reports, store
+from .. import output, store, tallies
 from ..errors import LightsFound
 from ..fields import FIELD_NAMES, FIELDS, LIGHTS_BRIEF
 from ..formats import write_projects
-from ..formats.reports import write_funnel, write_report, write_summary
+from ..formats.summaries import write_funnel, write_report, write_summary
 from ..model import Filters, parse_date, today
 from ..options import Format, FormatOption, LangOption, NoHeaderOption, OutputFileOption, with_filters
 
@@ -26,7 +26,7 @@ def summary(
         typer.Option(
             "--by",
             metavar="FIELD",
-            help="Group by " + ", ".join(reports.SUMMARY_FIELDS) + "; twice for a cross-table.",
+            help="Group by " + ", ".join(tallies.SUMMARY_FIELDS) + "; twice for a cross-table.",
             show_default=False,
         ),
     ] = None,
@@ -40,14 +40,14 @@ def summary(
     Groups come in ladder and sector order. --by status counts dropped
     projects too, unless --status is given.
     """
-    fields = reports.resolve_by(by or [])
+    fields = tallies.resolve_by(by or [])
     if "status" in fields and filters.status is None:
         filters = replace(filters, include_dropped=True)
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
     rows = store.summary_rows(ctx.obj.connect(), fields, filters, today())
-    result = reports.summarize(fields, rows)
+    result = tallies.summarize(fields, rows)
     if fmt == "xlsx":
-        from ..formats.reports import summary_sheets
+        from ..formats.summaries import summary_sheets
 
         output.write_workbook(output_file, summary_sheets(result, style), style, database=ctx.obj.location().path)
         return
@@ -68,7 +68,7 @@ def funnel(
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
     result = _funnel(ctx.obj.connect(), filters)
     if fmt == "xlsx":
-        from ..formats.reports import funnel_sheets
+        from ..formats.summaries import funnel_sheets
 
         output.write_workbook(output_file, funnel_sheets(result, style), style, database=ctx.obj.location().path)
         return
@@ -76,13 +76,13 @@ def funnel(
         write_funnel(out, result, fmt, style)
 
 
-def _funnel(conn: Any, filters: Filters) -> reports.Funnel:
+def _funnel(conn: Any, filters: Filters) -> tallies.Funnel:
     ladder = [row["stage"] for row in store.stages(conn)]
     at_stage = {
-        row["v0"]: reports.Total(row["count"], row["wan"] or 0)
+        row["v0"]: tallies.Total(row["count"], row["wan"] or 0)
         for row in store.summary_rows(conn, ("stage",), filters, today())
     }
-    return reports.funnel(ladder, at_stage)
+    return tallies.funnel(ladder, at_stage)
 
 
 @with_filters
@@ -118,8 +118,8 @@ def lights(
     stage's yellow_days or red_days (`pipeline stages`; change them with
     `pipeline stages set`).
     """
-    at_least = reports.resolve_level(only, "--only") if only is not None else None
-    level = reports.resolve_level(fail_on, "--fail-on") if fail_on is not None else None
+    at_least = tallies.resolve_level(only, "--only") if only is not None else None
+    level = tallies.resolve_level(fail_on, "--fail-on") if fail_on is not None else None
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
     rows = store.iter_lights(ctx.obj.connect(), filters, today(), at_least=at_least)
     counted = [0]
@@ -151,7 +151,7 @@ def _counting(rows: Iterator[Any], level: str, light: int, counted: list[int]) -
     the first one below the level.
     """
     for row in rows:
-        if not reports.at_or_above(row[light], level):
+        if not tallies.at_or_above(row[light], level):
             yield row
             yield from rows
             return
@@ -192,7 +192,7 @@ def report(
     out, as if never made.
     """
     now = today()
-    period = reports.period(
+    period = tallies.period(
         now,
         week=week,
         month=month,
@@ -205,10 +205,10 @@ def report(
     conn = ctx.obj.connect()
     conn_path = ctx.obj.location().path
     tally = {
-        (row["v0"], row["v1"]): reports.Total(row["count"], row["wan"] or 0)
+        (row["v0"], row["v1"]): tallies.Total(row["count"], row["wan"] or 0)
         for row in store.summary_rows(conn, ("stage", "sector"), filters, now, active_only=True)
     }
-    result = reports.dispatch_report(
+    result = tallies.dispatch_report(
         period,
         ladder=[row["stage"] for row in store.stages(conn)],
         sectors=[row["sector"] for row in store.sectors(conn)],
@@ -218,7 +218,7 @@ def report(
         light_counts=store.light_counts(conn, filters, now),
     )
     if fmt == "xlsx":
-        from ..formats.reports import report_sheets
+        from ..formats.summaries import report_sheets
 
         output.write_workbook(output_file, report_sheets(result, style), style, database=conn_path)
         return

@@ -32,7 +32,7 @@ from . import (
 )
 
 # --- reports: summary, funnel, lights, the dispatch report --------------------------
-# Each report is a reports.* dataclass, drawn here in every format: json with
+# Each report is a tallies.* dataclass, drawn here in every format: json with
 # the contract's keys; jsonl, csv and tsv as long rows (one per group, stage,
 # project or report line); table (rich) and markdown for people, markdown
 # written to be pasted into the meeting's minutes.
@@ -133,7 +133,7 @@ def summary_json(summary: Any) -> dict[str, Any]:
 
 
 def write_summary(out: TextIO, summary: Any, fmt: str, style: Style) -> None:
-    """A reports.Summary: groups with a total; two --by fields as a matrix for people, long rows for machines."""
+    """A tallies.Summary: groups with a total; two --by fields as a matrix for people, long rows for machines."""
     if fmt in ("html", "text"):
         _write_page(
             out, _words(style, "Pipeline summary", "招商项目汇总"), _summary_sections(summary, style), fmt, style
@@ -184,7 +184,7 @@ def write_summary(out: TextIO, summary: Any, fmt: str, style: Style) -> None:
 
 def _write_cross_table(out: TextIO, summary: Any, fmt: str, style: Style) -> None:
     """Rows of the first --by, columns of the second, each cell 'projects / 亿元', totals on both edges."""
-    from ..reports import cross_table
+    from ..tallies import cross_table
 
     matrix = cross_table(summary)
     lang = style.lang
@@ -236,7 +236,7 @@ _BAR_WIDTH = 40
 
 
 def write_funnel(out: TextIO, funnel: Any, fmt: str, style: Style) -> None:
-    """A reports.Funnel; the table draws a bar per stage so the drop from one to the next shows at a glance."""
+    """A tallies.Funnel; the table draws a bar per stage so the drop from one to the next shows at a glance."""
     rows = funnel_json(funnel)["stages"]
     if fmt in ("html", "text"):
         section = _Section(
@@ -352,7 +352,7 @@ def _report_csv_row(line: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_report(out: TextIO, report: Any, fmt: str, style: Style) -> None:
-    """A reports.DispatchReport: markdown for the minutes, a table on a terminal, json with the contract's keys."""
+    """A tallies.DispatchReport: markdown for the minutes, a table on a terminal, json with the contract's keys."""
     body = report_json(report)
     if fmt == "json":
         _write_report_json(out, body)
