@@ -32,6 +32,8 @@ LANGS = ("en", "zh")
 MODEL_VOCABULARIES = ("stage", "sector")
 CATALOGUE_VOCABULARIES = ("kind", "status", "light", "field", "unit")
 JOINERS = {"en": ", ", "zh": "、"}
+# The spec `clauses` joins the parts of one sentence (an edit's fields).
+CLAUSE_JOINERS = {"en": "; ", "zh": "；"}
 
 _catalogue: Mapping[str, Mapping[str, str]] | None = None
 
@@ -56,6 +58,12 @@ def label(value: Any, vocabulary: str, lang: str) -> str:
             return sector_label(str(value)) or str(value)
         entry = STAGE_BY_SLUG.get(value)
         return entry.name_zh if entry is not None else str(value)
+    if vocabulary == "field":
+        # A project field: its contract name in English, its label (fields.FIELDS) in Chinese.
+        from .fields import FIELD_BY_NAME
+
+        field = FIELD_BY_NAME.get(str(value))
+        return field.zh if lang == "zh" and field is not None else str(value)
     texts = catalogue().get(f"{vocabulary}.{value}")
     if texts is None:
         return str(value)
@@ -72,6 +80,8 @@ class _Formatter(string.Formatter):
             return render(value, self.lang)
         if isinstance(value, (list, tuple)) and format_spec == "lines":
             return "\n".join(self.format_field(item, "") for item in value)
+        if isinstance(value, (list, tuple)) and format_spec == "clauses":
+            return CLAUSE_JOINERS.get(self.lang, "; ").join(self.format_field(item, "") for item in value)
         if isinstance(value, (list, tuple)):
             return JOINERS.get(self.lang, ", ").join(self.format_field(item, format_spec) for item in value)
         if format_spec in MODEL_VOCABULARIES or format_spec in CATALOGUE_VOCABULARIES:

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from .. import output, store
+from .. import output, sentences, store
 from ..errors import Conflict, NotFound, UsageError
 from ..fields import FIELDS, LIST_BRIEF
 from ..formats import EVENT_BRIEF_COLUMNS, EVENT_COLUMNS, write_projects, write_records
@@ -29,7 +29,6 @@ from ..model import (
     STAGES,
     ProjectRecord,
     check_date,
-    describe_event,
     event_from_row,
     parse_date,
     parse_investment,
@@ -175,12 +174,13 @@ def _write(
                 row = store.get_project(conn, project_id, now)
                 if row is not None:  # None: its add was just undone
                     projects.append(row)
-    ctx.obj.saved.extend(d.line for d in done)
+    lines = [output.say("frame.line", line=sentences.done(d)) for d in done]
+    ctx.obj.saved.extend(lines)
     if not done and nothing:
         output.notice(nothing)
     if format is None:
-        for d in done:
-            output.line(d.line)
+        for line in lines:
+            output.line(line)
     else:
         assert style is not None
         write_projects(output.stdout(), projects, FIELDS, fmt, style, brief=LIST_BRIEF)
@@ -293,7 +293,7 @@ def edit(
         format=format,
         no_header=no_header,
         lang=lang,
-        nothing=f"project {project_id} already has those values; nothing changed",
+        nothing=output.say("edit.same", id=project_id),
     )
 
 
@@ -375,7 +375,7 @@ def move(
         format=format,
         no_header=no_header,
         lang=lang,
-        nothing=f"project {project_id} is already at {target}; nothing changed",
+        nothing=output.say("move.same", id=project_id, stage=target),
     )
 
 
@@ -457,16 +457,23 @@ def undo(
     if not yes:
         if not output.is_terminal(sys.stdin):
             raise UsageError("undo.no_terminal", "undo.no_terminal.hint", change=target)
-        output.notice(f"undo will revert change {target}:")
+        output.notice(output.say("undo.preview", change=target))
         for event in store.change_events(conn, target):
-            what = describe_event(
+            what = sentences.event(
                 event["kind"], event["from"], event["to"], event["note"], event_from_row(event)["changes"]
             )
             output.notice(
-                f"  {event['project_id']} {event['project_name']}: {what} (on {event['date']} by {event['by']})"
+                output.say(
+                    "undo.preview.line",
+                    id=event["project_id"],
+                    name=event["project_name"],
+                    what=what,
+                    date=event["date"],
+                    by=event["by"],
+                )
             )
-        if not output.confirm("Undo it?"):
-            output.notice("nothing changed")
+        if not output.confirm(output.say("undo.ask")):
+            output.notice(output.say("undo.declined"))
             return
     now = today()
 

@@ -15,7 +15,6 @@ from ..model import (
     UNDONE,
     ProjectRecord,
     change_value,
-    changes_text,
     check_date,
     describe_event,
     next_stage,
@@ -46,10 +45,25 @@ _STATE_SELECT = f"SELECT {STORED_COLUMNS} FROM projects WHERE id = ?"
 
 @dataclass(frozen=True)
 class Done:
-    """One project a command changed, and the line that says how."""
+    """One project a command changed, and how: data, never a sentence.
+
+    action: what happened to the project: `added`, `stage`, `edited`,
+      `dropped`, `restored`, or (only by an undo) `add_undone`.
+    stage: its stage after an add or a restore; from_/to: the stages of a
+      move; changes: field name → [old, new] as an event records them;
+      reason: a drop's reason; undoes: the change an undo reverted.
+    The output layer (sentences.py) says it in the invocation's language.
+    """
 
     project_id: int
-    line: str
+    name: str
+    action: str
+    stage: str | None = None
+    from_: str | None = None
+    to: str | None = None
+    changes: dict[str, list[Any]] | None = None
+    reason: str | None = None
+    undoes: int | None = None
 
 
 def next_change(conn: sqlite3.Connection) -> int:
@@ -173,7 +187,7 @@ def _movable(row: sqlite3.Row, from_stage: str | None) -> None:
 def add_project(conn: sqlite3.Connection, record: ProjectRecord, *, by: str) -> Done:
     """`add`: a new project with its `created` event, under a new change."""
     project_id = insert_project(conn, record, change=next_change(conn), by=by)
-    return Done(project_id, f"added {project_id} {record.name} ({record.stage})")
+    return Done(project_id, record.name, "added", stage=record.stage)
 
 
 def edit_project(
@@ -195,7 +209,7 @@ def edit_project(
     update_fields(conn, project_id, columns)
     add_event(conn, project_id, "edited", date=date, change=next_change(conn), by=by, changes=changes)
     name = columns.get("name", row["name"])
-    return Done(project_id, f"{project_id} {name}: {changes_text(changes)}")
+    return Done(project_id, name, "edited", changes=changes)
 
 
 def advance_projects(
@@ -226,7 +240,7 @@ def advance_projects(
     for row, target in targets:
         set_stage(conn, row["id"], target, date)
         add_event(conn, row["id"], "stage", date=date, change=change, by=by, from_=row["stage"], to=target, note=note)
-        done.append(Done(row["id"], f"{row['id']} {row['name']}: {row['stage']} → {target}"))
+        done.append(Done(row["id"], row["name"], "stage", from_=row["stage"], to=target))
     return done
 
 
@@ -251,7 +265,7 @@ def move_project(
     add_event(
         conn, project_id, "stage", date=date, change=next_change(conn), by=by, from_=row["stage"], to=stage, note=note
     )
-    return Done(project_id, f"{project_id} {row['name']}: {row['stage']} → {stage}")
+    return Done(project_id, row["name"], "stage", from_=row["stage"], to=stage)
 
 
 def drop_project(
@@ -264,7 +278,7 @@ def drop_project(
     check_date(date, today, last_event_date(conn, project_id))
     set_status(conn, project_id, "dropped")
     add_event(conn, project_id, "dropped", date=date, change=next_change(conn), by=by, note=reason)
-    return Done(project_id, f"{project_id} {row['name']}: dropped (reason: {reason})")
+    return Done(project_id, row["name"], "dropped", reason=reason)
 
 
 def restore_project(
@@ -277,7 +291,7 @@ def restore_project(
     check_date(date, today, last_event_date(conn, project_id))
     set_status(conn, project_id, "active")
     add_event(conn, project_id, "restored", date=date, change=next_change(conn), by=by, note=note)
-    return Done(project_id, f"{project_id} {row['name']}: restored ({row['stage']})")
+    return Done(project_id, row["name"], "restored", stage=row["stage"])
 
 
 # --- undo
@@ -353,7 +367,7 @@ def undo_change(conn: sqlite3.Connection, change: int, *, date: dt.date, by: str
         changes: dict[str, list[Any]] = {}
         if kind == "created":
             # Not a drop: as if never added (out of every list and count); the id stays taken.
-            effect = "add undone"
+            action = "add_undone"
             set_status(conn, project_id, UNDONE)
             changes["status"] = [row["status"], UNDONE]
         elif kind == "stage":
@@ -361,7 +375,7 @@ def undo_change(conn: sqlite3.Connection, change: int, *, date: dt.date, by: str
             set_stage(conn, project_id, before["to"], before["date"])
             from_, to = row["stage"], before["to"]
             changes["stage_since"] = [row["stage_since"], before["date"]]
-            effect = f"{from_} → {to}"
+            action = "stage"
         elif kind == "edited":
             recorded: dict[str, list[Any]] = _loads(event["changes"]) or {}
             columns: dict[str, Any] = {}
@@ -370,15 +384,15 @@ def undo_change(conn: sqlite3.Connection, change: int, *, date: dt.date, by: str
                 columns[column] = stored_value(field_name, old)
                 changes[field_name] = [change_value(field_name, row[column]), old]
             update_fields(conn, project_id, columns)
-            effect = changes_text(changes)
+            action = "edited"
         elif kind == "dropped":
             set_status(conn, project_id, "active")
             changes["status"] = [row["status"], "active"]
-            effect = "restored"
+            action = "restored"
         elif kind == "restored":
             set_status(conn, project_id, "dropped")
             changes["status"] = [row["status"], "dropped"]
-            effect = "dropped"
+            action = "dropped"
         else:
             raise DatabaseUnusable(f"change {change} holds a {kind} event, which cannot be undone")
         add_event(
@@ -395,7 +409,17 @@ def undo_change(conn: sqlite3.Connection, change: int, *, date: dt.date, by: str
             undoes=change,
         )
         name = conn.execute("SELECT name FROM projects WHERE id = ?", (project_id,)).fetchone()[0]
-        done.append(Done(project_id, f"undid change {change}: {project_id} {name}: {effect}"))
+        done.append(
+            Done(
+                project_id,
+                name,
+                action,
+                from_=from_,
+                to=to,
+                changes=changes if action == "edited" else None,
+                undoes=change,
+            )
+        )
     # By project, each project's lines in the order they were applied, so the
     # last line of a project says where it ends up.
     done.sort(key=lambda d: d.project_id)
