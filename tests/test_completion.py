@@ -179,3 +179,14 @@ def test_sectors_complete_from_the_database_in_use(db) -> None:
     ]
     assert offered("pipeline add x --sector n") == ["new-materials"]
     assert offered("pipeline sectors edit n") == ["new-materials"]
+
+
+def test_district_unit_lead_by_and_sort_complete_from_the_database(empty_db) -> None:
+    for name, district, unit, lead in (("甲", "城阳区", "市发改委", "王明"), ("乙", "黄岛区", "区商务局", "王刚")):
+        args = ("add", name, "--sector", "it", "--district", district, "--unit", unit, "--lead", lead)
+        assert run_cli(*args).exit_code == 0
+    assert "城阳区" in offered("pipeline list --district 城")
+    assert offered("pipeline list --unit 市") == ["市发改委"]
+    assert offered("pipeline summary --lead 王") == ["王刚", "王明"]
+    assert offered("pipeline summary --by di") == ["district"]
+    assert "days_in_stage" in offered("pipeline list --sort d")

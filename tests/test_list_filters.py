@@ -66,7 +66,11 @@ def at_most(amount: str) -> Predicate:
 
 def contains(text: str) -> Predicate:
     needle = text.lower()
-    return lambda p: needle in p["name"].lower() or needle in (p["note"] or "").lower()
+    return lambda p: any(needle in (p[f] or "").lower() for f in ("name", "note", "district", "unit", "lead"))
+
+
+def starts(field: str, *prefixes: str) -> Predicate:
+    return lambda p: p[field] is not None and any(p[field].startswith(prefix) for prefix in prefixes)
 
 
 def in_district(prefix: str) -> Predicate:
@@ -134,6 +138,11 @@ CASES: list[tuple[list[str], Predicate, bool]] = [
     (["--district", "城_"], in_district("城_"), False),
     (["--district", "%"], in_district("%"), False),
     (["--district", "城阳", "--all"], in_district("城阳"), True),
+    (["--district", "城阳", "--district", "黄岛"], starts("district", "城阳", "黄岛"), False),
+    (["--district", "城阳", "--district", "城阳区"], starts("district", "城阳"), False),
+    (["--unit", "蓝谷"], starts("unit", "蓝谷"), False),
+    (["--search", "城阳"], contains("城阳"), False),
+    (["--search", "蓝谷管理"], contains("蓝谷管理"), False),
     (["--min-investment", "50"], at_least("50"), False),
     (["--min-investment", "50.0001"], at_least("50.0001"), False),
     (["--min-investment", "0"], at_least("0"), False),
@@ -464,3 +473,15 @@ def test_limit_zero_is_an_empty_array_in_every_format(everything: list[Project],
 def test_no_match_is_not_an_error(everything: list[Project], cli: Cli) -> None:
     result = cli("list", "--search", "不存在的项目名", "--format", "json")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "[]\n", "")
+
+
+def test_unit_and_lead_filters_take_prefixes_any_of_them(empty_db: Path, cli: Cli) -> None:
+    for name, unit, lead in (("甲", "市发改委", "王明"), ("乙", "区商务局", "李华"), ("丙", "市商务局", "王刚")):
+        assert cli("add", name, "--sector", "it", "--unit", unit, "--lead", lead).exit_code == 0
+    assert [p["name"] for p in json_out(cli, "list", "--unit", "市")] == ["甲", "丙"]
+    assert [p["name"] for p in json_out(cli, "list", "--unit", "区", "--unit", "市发")] == ["甲", "乙"]
+    assert [p["name"] for p in json_out(cli, "list", "--lead", "王")] == ["甲", "丙"]
+    assert [p["name"] for p in json_out(cli, "list", "--lead", "王", "--unit", "市商")] == ["丙"]
+    assert [p["name"] for p in json_out(cli, "list", "--search", "李华")] == ["乙"]
+    assert json_out(cli, "list", "--lead", "%") == []
+    assert json_out(cli, "summary", "--lead", "王")["total"]["count"] == 2

@@ -303,11 +303,18 @@ class Filters:
     key: bool = False
     status: str | None = None
     include_dropped: bool = False
-    district: str | None = None
+    districts: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    leads: tuple[str, ...] = ()
     min_wan: int | None = None
     max_wan: int | None = None
     search: str | None = None
     lights: tuple[str, ...] = field(default=())
+
+
+def _prefixes(values: list[str] | None) -> tuple[str, ...]:
+    """A repeatable text filter's values, trimmed, empty ones and repeats dropped."""
+    return tuple(dict.fromkeys(text for text in (v.strip() for v in values or ()) if text))
 
 
 def make_filters(
@@ -317,7 +324,9 @@ def make_filters(
     key: bool = False,
     status: str | None = None,
     include_dropped: bool = False,
-    district: str | None = None,
+    districts: list[str] | None = None,
+    units: list[str] | None = None,
+    leads: list[str] | None = None,
     min_investment: str | None = None,
     max_investment: str | None = None,
     search: str | None = None,
@@ -330,10 +339,12 @@ def make_filters(
         key=key,
         status=resolve_status(status) if status else None,
         include_dropped=include_dropped,
-        district=district,
+        districts=_prefixes(districts),
+        units=_prefixes(units),
+        leads=_prefixes(leads),
         min_wan=parse_investment(min_investment) if min_investment is not None else None,
         max_wan=parse_investment(max_investment) if max_investment is not None else None,
-        search=search,
+        search=search if search else None,
         lights=tuple(dict.fromkeys(resolve_light(x) for x in lights or ())),
     )
 

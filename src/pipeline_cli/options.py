@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Optional, TypeVar
@@ -145,6 +145,42 @@ def complete_stage(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]
         return []
 
 
+def _complete_values(ctx: typer.Context, incomplete: str, column: str) -> list[str]:
+    try:
+        from .store.completion import completion_values
+
+        return completion_values(_completion_db(ctx), column, incomplete.strip())
+    except Exception:
+        return []
+
+
+def complete_district(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The districts projects have, starting with what was typed."""
+    return _complete_values(ctx, incomplete, "district")
+
+
+def complete_unit(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The responsible units projects have."""
+    return _complete_values(ctx, incomplete, "unit")
+
+
+def complete_lead(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The lead officials projects have."""
+    return _complete_values(ctx, incomplete, "lead")
+
+
+def completer(choices: Callable[[], Sequence[str]]) -> Callable[[typer.Context, str], list[str]]:
+    """Completion from a fixed list of names (--by, --sort)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        try:
+            return [name for name in choices() if name.startswith(incomplete.strip())]
+        except Exception:
+            return []
+
+    return complete
+
+
 # Shared arguments and options that complete from the database.
 # max: an id beyond SQLite's integers is a usage error, not an overflow.
 ProjectIdArgument = Annotated[
@@ -217,8 +253,42 @@ _FILTER_PARAMETERS: list[tuple[str, Any, Any]] = [
     (
         "district",
         Annotated[
-            Optional[str],
-            typer.Option("--district", help="District (区市), or the start of its name.", rich_help_panel=_PANEL),
+            Optional[list[str]],
+            typer.Option(
+                "--district",
+                help="District (区市), or the start of its name (repeatable: any of them).",
+                rich_help_panel=_PANEL,
+                show_default=False,
+                autocompletion=complete_district,
+            ),
+        ],
+        None,
+    ),
+    (
+        "unit",
+        Annotated[
+            Optional[list[str]],
+            typer.Option(
+                "--unit",
+                help="Responsible unit (责任单位), or the start of its name (repeatable: any of them).",
+                rich_help_panel=_PANEL,
+                show_default=False,
+                autocompletion=complete_unit,
+            ),
+        ],
+        None,
+    ),
+    (
+        "lead",
+        Annotated[
+            Optional[list[str]],
+            typer.Option(
+                "--lead",
+                help="Lead official (包联领导), or the start of the name (repeatable: any of them).",
+                rich_help_panel=_PANEL,
+                show_default=False,
+                autocompletion=complete_lead,
+            ),
         ],
         None,
     ),
@@ -243,7 +313,10 @@ _FILTER_PARAMETERS: list[tuple[str, Any, Any]] = [
         Annotated[
             Optional[str],
             typer.Option(
-                "--search", metavar="TEXT", help="Text in the name or note, taken literally.", rich_help_panel=_PANEL
+                "--search",
+                metavar="TEXT",
+                help="Text in the name, note, district, unit or lead, taken literally.",
+                rich_help_panel=_PANEL,
             ),
         ],
         None,
@@ -280,7 +353,9 @@ def with_filters(func: F) -> F:
             key=raw["key"],
             status=raw["status"],
             include_dropped=raw["all_"],
-            district=raw["district"],
+            districts=raw["district"],
+            units=raw["unit"],
+            leads=raw["lead"],
             min_investment=raw["min_investment"],
             max_investment=raw["max_investment"],
             search=raw["search"],

@@ -14,7 +14,7 @@ from ..fields import FIELD_NAMES, FIELDS, LIGHTS_BRIEF
 from ..formats import write_projects
 from ..formats.summaries import write_funnel, write_report, write_summary
 from ..model import Filters, parse_date, today
-from ..options import Format, FormatOption, LangOption, NoHeaderOption, OutputFileOption, with_filters
+from ..options import Format, FormatOption, LangOption, NoHeaderOption, OutputFileOption, completer, with_filters
 
 
 @with_filters
@@ -28,6 +28,7 @@ def summary(
             metavar="FIELD",
             help="Group by " + ", ".join(tallies.SUMMARY_FIELDS) + "; twice for a cross-table.",
             show_default=False,
+            autocompletion=completer(lambda: tallies.SUMMARY_FIELDS),
         ),
     ] = None,
     format: FormatOption = None,

@@ -19,7 +19,15 @@ from ..formats import (
     write_records,
 )
 from ..model import Filters, event_from_row, no_project, today
-from ..options import FormatOption, LangOption, NoHeaderOption, OutputFileOption, ProjectIdArgument, with_filters
+from ..options import (
+    FormatOption,
+    LangOption,
+    NoHeaderOption,
+    OutputFileOption,
+    ProjectIdArgument,
+    completer,
+    with_filters,
+)
 
 SORT_FIELDS = tuple(store.SORT_EXPRESSIONS)
 
@@ -41,7 +49,13 @@ def list_(
     ctx: typer.Context,
     filters: Filters,
     sort: Annotated[
-        str, typer.Option("--sort", metavar="FIELD", help="Order by this field: " + ", ".join(SORT_FIELDS) + ".")
+        str,
+        typer.Option(
+            "--sort",
+            metavar="FIELD",
+            help="Order by this field: " + ", ".join(SORT_FIELDS) + ".",
+            autocompletion=completer(lambda: SORT_FIELDS),
+        ),
     ] = "id",
     reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
     limit: Annotated[Optional[int], typer.Option("--limit", min=0, metavar="N", help="At most N projects.")] = None,

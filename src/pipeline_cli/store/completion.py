@@ -48,3 +48,25 @@ def completion_vocabulary(path: Path, kind: str) -> list[tuple[str, str]]:
         return [(slug, zh) for slug, zh in conn.execute(f"SELECT {kind}, name_zh FROM {table} ORDER BY position")]
     finally:
         conn.close()
+
+
+_VALUE_COLUMNS = ("district", "unit", "lead")
+
+
+def completion_values(path: Path, column: str, prefix: str, limit: int = 200) -> list[str]:
+    """The distinct values of a project text column starting with `prefix`, most used first."""
+    if column not in _VALUE_COLUMNS:
+        return []
+    conn = _completion_connect(path)
+    if conn is None:
+        return []
+    try:
+        rows = conn.execute(
+            f"SELECT {column} FROM projects WHERE {column} IS NOT NULL AND {column} <> ''"
+            f" AND substr({column}, 1, length(?)) = ? AND status <> 'undone'"
+            f" GROUP BY {column} ORDER BY count(*) DESC, {column} LIMIT ?",
+            (prefix, prefix, limit),
+        ).fetchall()
+    finally:
+        conn.close()
+    return [str(value) for (value,) in rows]

@@ -75,10 +75,14 @@ def filter_clause(filters: Filters, today: dt.date) -> tuple[str, dict[str, Any]
         conditions.append("p.status = 'active'")
     else:
         conditions.append("p.status <> 'undone'")  # an undone add is not a drop
-    if filters.district:
-        # A prefix, taken literally: 城阳 finds 城阳区.
-        conditions.append("substr(p.district, 1, length(:district)) = :district")
-        params["district"] = filters.district
+    for column, values in (("district", filters.districts), ("unit", filters.units), ("lead", filters.leads)):
+        if values:
+            # Each a prefix, taken literally (城阳 finds 城阳区); any of them.
+            keys = []
+            for index, value in enumerate(values):
+                params[f"{column}{index}"] = value
+                keys.append(f"substr(p.{column}, 1, length(:{column}{index})) = :{column}{index}")
+            conditions.append(f"({' OR '.join(keys)})")
     if filters.min_wan is not None:
         conditions.append("p.investment_wan >= :min_wan")
         params["min_wan"] = filters.min_wan
@@ -87,8 +91,9 @@ def filter_clause(filters: Filters, today: dt.date) -> tuple[str, dict[str, Any]
         params["max_wan"] = filters.max_wan
     if filters.search:
         # instr(), not LIKE: % and _ in the search text are plain characters.
+        searched = ("name", "note", "district", "unit", "lead")
         conditions.append(
-            "(instr(lower(p.name), lower(:search)) > 0 OR instr(lower(coalesce(p.note, '')), lower(:search)) > 0)"
+            "(" + " OR ".join(f"instr(lower(coalesce(p.{c}, '')), lower(:search)) > 0" for c in searched) + ")"
         )
         params["search"] = filters.search
     if filters.lights:
