@@ -254,6 +254,23 @@ def test_a_dropped_project_moves_only_when_the_row_restores_it(environment, tmp_
     assert check.exit_code == 0, check.stdout + check.stderr
 
 
+def test_a_restore_with_a_dated_move_is_not_dated_after_the_move(environment, tmp_path) -> None:
+    # The row restores project 49 and moves it on a past day: the restore is
+    # dated that day too, so history never shows a move of a dropped project.
+    build_mixed(environment)
+    path = write(tmp_path / "q.csv", "id,stage,status,stage_since\n49,signed,active,2020-08-03\n")
+    result = run_cli("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    mine = [(e["kind"], e["date"]) for e in events(environment) if e["change"] == 1]
+    assert mine == [("restored", "2020-08-03"), ("stage", "2020-08-03")]
+    history = json.loads(run_cli("history", "49", "-f", "json").stdout)
+    kinds = [(e["kind"], e["date"]) for e in history]
+    assert kinds[-2:] == [("restored", "2020-08-03"), ("stage", "2020-08-03")]
+    assert [d for _, d in kinds] == sorted(d for _, d in kinds)
+    check = run_cli("check")
+    assert check.exit_code == 0, check.stdout + check.stderr
+
+
 def test_new_ids_are_used_and_fresh_ones_come_after_every_id(db, tmp_path) -> None:
     path = write(tmp_path / "p.csv", "name,sector,id\n甲,it,\n乙,it,200\n丙,it,\n")
     result = run_cli("import", str(path))

@@ -28,7 +28,7 @@ from .changes import EVENT_INSERT, next_change
 from .reads import select_list
 
 if TYPE_CHECKING:
-    from ..records import Plan
+    from ..importing.plan import Plan
 
 
 # --- import and backup ---------------------------------------------------------
@@ -135,13 +135,14 @@ def apply_import(
     note: str,
     progress: Callable[[int], None] | None = None,
 ) -> list[int]:
-    """Write a checked import plan (records.Plan) as one change; call inside `transaction()`.
+    """Write a checked import plan (importing.plan.Plan) as one change; call inside `transaction()`.
 
     New projects are inserted under their own id or a fresh one above every
     id ever used; updated ones get one UPDATE each. Events, all under one
     change number: `created` (and `dropped` for a project that arrives
     dropped) for new ones; `restored`, `stage`, `edited`, `dropped` for
-    updated ones, in that order. All with executemany: 100,000 rows are a
+    updated ones, in that order, each dated no earlier than the one before
+    (a restore with a move is dated on the move's day). All with executemany: 100,000 rows are a
     few statements, not 100,000 round trips. Returns each changed row's id.
     """
     change = next_change(conn)
@@ -196,7 +197,10 @@ def apply_import(
             project_id = before.id
             updates.append({**record.__dict__, "id": project_id, "key": int(record.key)})
             if before.status == "dropped" and record.status == "active":
-                event(project_id, "restored", item.date)
+                # A restore that comes with a move happens on the move's day at
+                # the latest: the project is never moved while still dropped.
+                moved = before.stage != record.stage
+                event(project_id, "restored", min(item.date, record.stage_since) if moved else item.date)
             if before.stage != record.stage:
                 event(project_id, "stage", record.stage_since, from_=before.stage, to=record.stage)
             if item.edits:
