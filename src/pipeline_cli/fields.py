@@ -5,7 +5,7 @@ SQL expression for a computed field), what kind of value it is, its labels in
 English and Chinese, and the names `import` accepts for it. From this table
 come the SELECT of every command that prints projects (store/reads.py), the
 INSERT and UPDATE of projects (store), the header and the cells of every
-format (formats), and the columns import takes (records.py).
+format (formats), and the columns import takes (importing/).
 
 A kind decides how a value reads from SQL and how each format writes it:
 

@@ -11,8 +11,13 @@ from typing import Annotated, Optional, TextIO, cast
 
 import typer
 
-from .. import output, records, store
+from .. import output, store
 from ..errors import UsageError
+from ..importing.describe import describe, name_warnings
+from ..importing.file_text import decode, format_from_name
+from ..importing.plan import BadRows, Plan, ids_in, plan_import
+from ..importing.rows import ParsedFile, parse
+from ..importing.workbook import parse_workbook
 from .changes import who
 
 
@@ -26,7 +31,7 @@ class DataFormat(StrEnum):
 def _chosen_format(fmt: DataFormat | None, path: Path | None) -> str | None:
     if fmt is not None:
         return fmt.value
-    return records.format_from_name(path.name) if path is not None else None
+    return format_from_name(path.name) if path is not None else None
 
 
 # --- export ----------------------------------------------------------------------
@@ -170,16 +175,16 @@ def import_(
     name = "stdin" if path is None else path.name
     data = _read_bytes(path)
     if fmt == "xlsx":
-        parsed = records.parse_workbook(data, name, sheet)
+        parsed = parse_workbook(data, name, sheet)
     else:
-        text = records.decode(data, encoding, name)
-        parsed = records.parse(text, fmt, name)
+        text = decode(data, encoding, name)
+        parsed = parse(text, fmt, name)
     conn = ctx.obj.connect()
     day = today()
     if dry_run:
         plan = _plan(conn, parsed, name, day)
         for item in plan.changes:
-            output.line(records.describe(item, item.record.id))
+            output.line(describe(item, item.record.id))
         output.line(_summary(plan, dry_run=True))
         return
     # Checked and written in one transaction: nobody can change a project
@@ -195,7 +200,7 @@ def import_(
     summary = _summary(plan, dry_run=False)
     ctx.obj.saved.append(summary)
     for item, project_id in zip(plan.changes, assigned, strict=True):
-        output.line(records.describe(item, project_id))
+        output.line(describe(item, project_id))
     output.line(summary)
 
 
@@ -203,17 +208,17 @@ def import_(
 _WARNINGS_SHOWN = 20
 
 
-def _plan(conn: sqlite3.Connection, parsed: records.ParsedFile, name: str, day: dt.date) -> records.Plan:
-    existing = store.projects_by_id(conn, records.ids_in(parsed))
+def _plan(conn: sqlite3.Connection, parsed: ParsedFile, name: str, day: dt.date) -> Plan:
+    existing = store.projects_by_id(conn, ids_in(parsed))
     last_event = store.last_event_dates(conn, list(existing))
     with output.progress(len(parsed.rows), "checking") as advance:
         try:
-            plan = records.plan_import(parsed, existing, last_event, day, progress=advance)
-        except records.BadRows as error:
+            plan = plan_import(parsed, existing, last_event, day, progress=advance)
+        except BadRows as error:
             raise error.named(name) from None
     added = [item.record.name for item in plan.rows if item.before is None]
     if added:
-        warnings = records.name_warnings(plan, store.ids_by_name(conn, added), parsed.unit)
+        warnings = name_warnings(plan, store.ids_by_name(conn, added), parsed.unit)
         for warning in warnings[:_WARNINGS_SHOWN]:
             output.notice(f"warning: {name}: {warning}")
         if len(warnings) > _WARNINGS_SHOWN:
@@ -238,7 +243,7 @@ def _read_bytes(path: Path | None) -> bytes:
         raise UsageError(f"cannot read {path}: permission denied", "check the file's permissions") from None
 
 
-def _summary(plan: records.Plan, *, dry_run: bool) -> str:
+def _summary(plan: Plan, *, dry_run: bool) -> str:
     counts = ", ".join(f"{plan.count(action)} {action}" for action in ("added", "updated", "moved", "unchanged"))
     if dry_run:
         return f"dry run: {counts}; nothing was written"

@@ -1,0 +1,75 @@
+"""An import file's format from its name, and its bytes as text: encodings that can refuse bad bytes, never mojibake."""
+
+from __future__ import annotations
+
+import codecs
+
+from ..errors import BadData, UsageError
+
+_EXTENSIONS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
+
+
+def format_from_name(name: str) -> str | None:
+    """csv, json, jsonl or xlsx from a file name's extension, else None."""
+    lowered = name.lower()
+    for extension, fmt in _EXTENSIONS.items():
+        if lowered.endswith(extension):
+            return fmt
+    return None
+
+
+# --- decoding ------------------------------------------------------------------
+
+_GB_ENCODINGS = {"gbk", "gb2312", "gb18030", "cp936", "hz"}
+
+
+def decode(data: bytes, encoding: str | None, name: str) -> str:
+    """The file's text; a UTF-8 BOM is dropped; bytes invalid in the encoding are an error.
+
+    Never guesses silently: a UTF-8 file read with --encoding gbk would come
+    out as plausible-looking nonsense (mojibake), so that is refused too.
+    """
+    chosen = (encoding or "utf-8").strip()
+    try:
+        canonical = codecs.lookup(chosen).name
+    except LookupError:
+        raise UsageError(f"unknown encoding '{chosen}'", "use utf-8 (the default), gb18030 or gbk") from None
+    if data.startswith(b"PK\x03\x04"):
+        raise BadData(
+            f"{name} is a workbook (.xlsx), not a CSV or JSON file",
+            "import reads workbooks: add --format xlsx (or name the file .xlsx)",
+        )
+    is_utf8 = canonical in ("utf-8", "utf-8-sig")
+    if not is_utf8 and _looks_like_utf8(data) and canonical.replace("-", "") in _GB_ENCODINGS | {"big5"}:
+        raise BadData(
+            f"{name} is UTF-8 text, not {chosen}: reading it as {chosen} would garble its Chinese",
+            "leave out --encoding (UTF-8 is the default)",
+        )
+    try:
+        text = data.decode("utf-8-sig" if is_utf8 else canonical)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        bad = data[error.start : error.start + 2].hex(" ")
+        if is_utf8:
+            hint = "a file saved by Excel or WPS in Chinese is often GBK: try --encoding gb18030"
+        else:
+            hint = "try --encoding gb18030 (a superset of gbk), or --encoding utf-8"
+        raise BadData(
+            f"{name} is not valid {'UTF-8' if is_utf8 else chosen}: bytes {bad} at byte offset {error.start} "
+            f"(line {line})",
+            hint,
+        ) from None
+    return text
+
+
+def _looks_like_utf8(data: bytes) -> bool:
+    """Non-ASCII text that decodes as UTF-8 (a GBK file almost never does)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return True
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

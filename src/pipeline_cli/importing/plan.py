@@ -1,0 +1,224 @@
+"""Each parsed row checked against the stored projects, and what importing it does."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import BadData, Message, PipelineError, UsageError
+from ..fields import STORED_FIELDS, STORED_NAMES
+from ..model import (
+    EDIT_COLUMNS,
+    UNDONE,
+    ProjectRecord,
+    change_value,
+    format_yi,
+    parse_project_id,
+    record_from_mapping,
+)
+from .rows import ParsedFile, RawRow
+
+# For an existing project an empty cell in these keeps the stored value (they
+# cannot be null); for a new project it means the default.
+KEEP_IF_EMPTY = ("stage", "status", "source", "stage_since")
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What importing one row does."""
+
+    number: int
+    record: ProjectRecord  # the project as it will be stored (id None: a fresh one)
+    before: ProjectRecord | None = None  # the stored project, for an update
+    # Field changes for the `edited` event, contract names and values: {"field": [old, new]}.
+    edits: dict[str, list[Any]] = field(default_factory=dict)
+    date: str = ""  # the day of the edited and status events (a move's is the new stage_since)
+
+    @property
+    def action(self) -> str:
+        """added, moved (stage changed), updated (other fields or status), unchanged."""
+        if self.before is None:
+            return "added"
+        if self.before.stage != self.record.stage:
+            return "moved"
+        if self.edits or self.before.status != self.record.status:
+            return "updated"
+        return "unchanged"
+
+
+@dataclass
+class Plan:
+    rows: list[Planned]
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def changes(self) -> list[Planned]:
+        return [row for row in self.rows if row.action != "unchanged"]
+
+
+def edit_value(record: ProjectRecord, name: str) -> Any:
+    """A field as `edited` events record it: investment a decimal string of 亿元, key a bool."""
+    return change_value(name, getattr(record, EDIT_COLUMNS[name]))
+
+
+def record_mapping(record: ProjectRecord) -> dict[str, Any]:
+    """A record as the raw values record_from_mapping takes back."""
+    values = {f.name: getattr(record, f.column) for f in STORED_FIELDS if f.column is not None}
+    return {**values, "investment": format_yi(record.investment_wan)}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _raw_id(row: RawRow) -> int | None:
+    try:
+        return _parse_id(row.values.get("id"))
+    except UsageError:
+        return None
+
+
+def ids_in(parsed: ParsedFile) -> list[int]:
+    """The ids the file names (well-formed ones), to look up before validating."""
+    return [project_id for row in parsed.rows if (project_id := _raw_id(row)) is not None]
+
+
+def plan_import(
+    parsed: ParsedFile,
+    existing: Mapping[int, ProjectRecord],
+    last_event: Mapping[int, str],
+    today: dt.date,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> Plan:
+    """Validate every row against the stored projects; BadData listing every bad row.
+
+    A row whose id is stored updates that project: columns the file lacks keep
+    their stored values, and so do empty stage, status, source and stage_since
+    cells. A moved project enters its new stage on the row's stage_since if
+    the row changes it, else today.
+    """
+    errors: list[tuple[int, Message | str]] = list(parsed.errors)
+    planned: list[Planned] = []
+    first_row: dict[int, int] = {}
+    for index, row in enumerate(parsed.rows):
+        if progress is not None and index % 1000 == 999:
+            progress(1000)
+        try:
+            item = _plan_row(row, existing, last_event, today, first_row, parsed.unit)
+        except PipelineError as error:
+            hint = error.hint_msg
+            reason = error.msg if hint is None else Message("import.reason_hint", {"text": error.msg, "hint": hint})
+            errors.append((row.number, reason))
+            continue
+        planned.append(item)
+    if progress is not None:
+        progress(len(parsed.rows) % 1000)
+    if errors:
+        errors.sort(key=lambda pair: pair[0])
+        raise BadRows(errors, parsed.unit)
+    return Plan(planned)
+
+
+class BadRows(BadData):
+    """Rows that failed validation: each with its number and reason (a Message)."""
+
+    def __init__(self, errors: Sequence[tuple[int, Message | str]], unit: str = "row") -> None:
+        self.errors = [(number, Message(r) if isinstance(r, str) else r) for number, r in errors]
+        self.unit = unit
+        count = len(self.errors)
+        lines = [Message("import.bad_line", {"unit": unit, "number": n, "reason": r}) for n, r in self.errors]
+        super().__init__(
+            "import.bad_rows",
+            "import.bad_rows.hint",
+            count=count,
+            unit=unit if count == 1 else f"{unit}s",
+            lines=lines,
+        )
+
+    def named(self, name: str) -> BadRows:
+        """The same errors, with the file's name in the first line."""
+        renamed = BadRows(self.errors, self.unit)
+        renamed.key = "import.in_file"
+        renamed.params = {"name": name, "text": self.msg}
+        return renamed
+
+
+def _plan_row(
+    row: RawRow,
+    existing: Mapping[int, ProjectRecord],
+    last_event: Mapping[int, str],
+    today: dt.date,
+    first_row: dict[int, int],
+    unit: str,
+) -> Planned:
+    values = row.values
+    project_id = _parse_id(values.get("id"))
+    if project_id is not None:
+        if project_id in first_row:
+            raise UsageError(f"id {project_id} is also on {unit} {first_row[project_id]}")
+        first_row[project_id] = row.number
+    before = existing.get(project_id) if project_id is not None else None
+    if before is not None and before.status == UNDONE:
+        raise UsageError(
+            f"id {project_id} belonged to a project whose add was undone, and an id is never reused",
+            "leave id empty to add it under a new id",
+        )
+    if before is None:
+        record = record_from_mapping(values, default_date=today)
+        return Planned(row.number, _exact(record, row), date=today.isoformat())
+    assert project_id is not None
+    merged = record_mapping(before)
+    for column, value in values.items():
+        if column in STORED_NAMES and not (column in KEEP_IF_EMPTY and _blank(value)):
+            merged[column] = value
+    record = _exact(record_from_mapping(merged, default_date=today), row)
+    if record.source != before.source:
+        raise UsageError(
+            f"source '{record.source}' differs from project {project_id}'s '{before.source}', "
+            "and where a record came from does not change",
+            "leave the source column as exported, or remove the column",
+        )
+    if record.stage != before.stage:
+        if before.status == "dropped" and record.status == "dropped":
+            raise UsageError(
+                f"project {project_id} is dropped, so its stage cannot change",
+                "set its status to active in the same row to restore and move it",
+            )
+        # Entered on the row's stage_since if the row changes it, else today.
+        since = record.stage_since if record.stage_since != before.stage_since else today.isoformat()
+        last = last_event.get(project_id)
+        if last is not None and since < last:
+            raise UsageError(
+                f"stage_since {since} is before project {project_id}'s last recorded event ({last})",
+                "a move is dated on or after the last event; leave stage_since as stored to move it today",
+            )
+        record = dataclasses.replace(record, stage_since=since)
+    elif record.stage_since != before.stage_since:
+        raise UsageError(
+            f"stage_since {record.stage_since} differs from the stored {before.stage_since}, "
+            f"but the stage stays {record.stage}",
+            "stage_since changes only with the stage: leave it as stored, or remove the column",
+        )
+    edits = {
+        name: [edit_value(before, name), edit_value(record, name)]
+        for name in EDIT_COLUMNS
+        if edit_value(before, name) != edit_value(record, name)
+    }
+    return Planned(row.number, record, before, edits, today.isoformat())
+
+
+def _parse_id(value: Any) -> int | None:
+    return parse_project_id(value)
+
+
+def _exact(record: ProjectRecord, row: RawRow) -> ProjectRecord:
+    """Escaped text cells back exactly as exported (record_from_mapping trims)."""
+    if not row.exact:
+        return record
+    return dataclasses.replace(record, **{name: row.values[name] for name in row.exact})

@@ -1,0 +1,68 @@
+"""An .xlsx workbook's sheet as the numbered rows a CSV file gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from ..errors import BadData, UsageError
+from .rows import ParsedFile, parse_table
+
+
+def parse_workbook(data: bytes, name: str, sheet: str | None = None) -> ParsedFile:
+    """The first sheet of an .xlsx workbook (or the one named `sheet`), read as CSV is.
+
+    Rows keep the numbers the spreadsheet shows (the header is the first
+    non-empty row, usually row 1). Cells become the text a CSV of them would
+    hold: numbers as their shortest exact digits, dates as YYYY-MM-DD,
+    TRUE/FALSE as true/false; formulas give the value Excel last computed.
+    """
+    import zipfile
+
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise BadData(
+            f"{name} is not a readable .xlsx workbook: {error}",
+            "open it in Excel or WPS and save it again as .xlsx (Excel 2007 or later)",
+        ) from None
+    try:
+        names = workbook.sheetnames
+        if sheet is None:
+            worksheet = workbook.worksheets[0]
+        elif sheet in names:
+            worksheet = workbook[sheet]
+        else:
+            raise UsageError(
+                f"{name} has no sheet named '{sheet}'",
+                "its sheets are: " + ", ".join(f"'{n}'" for n in names),
+            )
+        numbered = (
+            (number, [_sheet_cell(value) for value in values])
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
+        )
+        for number, cells in numbered:
+            if any(cell.strip() for cell in cells):
+                return parse_table(number, cells, numbered, name, unescape=False)
+        raise BadData(f"{name} is empty", "export a file with `pipeline export` to see the columns import takes")
+    finally:
+        workbook.close()
+
+
+def _sheet_cell(value: Any) -> str:
+    """A cell's value as CSV text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        # repr is the shortest text that reads back as the same float: what was typed.
+        return repr(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
