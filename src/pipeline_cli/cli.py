@@ -76,6 +76,7 @@ COMMAND_MODULES: dict[str, str] = {
     "restore": "changes",
     "undo": "changes",
     "history": "changes",
+    "problem": "problems",
     "summary": "overview",
     "funnel": "overview",
     "lights": "overview",

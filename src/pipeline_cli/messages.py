@@ -215,4 +215,91 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "undo.ask": {"en": "Undo it?", "zh": "确定撤销？"},
     "undo.declined": {"en": "nothing changed", "zh": "未做任何修改"},
+    # --- the problem ledger (问题清单) ---
+    "problem.not_found": {"en": "no problem with id {id}", "zh": "没有编号为 {id} 的问题"},
+    "problem.not_found.hint": {
+        "en": "`pipeline problem list --all` shows every problem",
+        "zh": "`pipeline problem list --all` 可列出全部问题",
+    },
+    "problem.undone": {
+        "en": "no problem with id {id}: its opening was undone",
+        "zh": "没有编号为 {id} 的问题：该问题的登记已撤销",
+    },
+    "problem.undone.hint": {
+        "en": "`pipeline history` shows its events; a problem id is never reused",
+        "zh": "`pipeline history` 可查看其事件；问题编号不会重复使用",
+    },
+    "problem.project_dropped": {
+        "en": "project {id} {name} is dropped; no new problem can be opened on it",
+        "zh": "项目 {id} {name} 已退单，不能再登记新问题",
+    },
+    "problem.project_dropped.hint": {
+        "en": "restore it first: pipeline restore {id}",
+        "zh": "请先恢复：`pipeline restore {id}`",
+    },
+    "problem.already_closed": {
+        "en": "problem {id} is already closed (on {closed})",
+        "zh": "问题 {id} 已于 {closed} 销号",
+    },
+    "problem.already_closed.hint": {
+        "en": "nothing changed; `pipeline problem reopen {id}` opens it again",
+        "zh": "未做任何修改；`pipeline problem reopen {id}` 可重新打开",
+    },
+    "problem.not_closed": {"en": "problem {id} is open, not closed", "zh": "问题 {id} 尚未销号"},
+    "problem.not_closed.hint": {
+        "en": "only a closed problem can be reopened; nothing changed",
+        "zh": "只有已销号的问题才能重新打开；未做任何修改",
+    },
+    "problem.close_before_open": {
+        "en": "problem {id} was opened on {opened}; it cannot be closed before that",
+        "zh": "问题 {id} 于 {opened} 登记，不能早于该日销号",
+    },
+    "problem.close_before_open.hint": {
+        "en": "give --date {opened} or later",
+        "zh": "请给出 --date {opened} 或更晚的日期",
+    },
+    "problem.text_empty": {"en": "the problem's text is empty", "zh": "问题描述为空"},
+    "problem.text_empty.hint": {
+        "en": "say what blocks the project, e.g. '用地指标未落实'",
+        "zh": "请写明阻碍项目的问题，例如“用地指标未落实”",
+    },
+    "problem.edit_nothing": {"en": "nothing to edit", "zh": "没有要修改的内容"},
+    "problem.edit_nothing.hint": {
+        "en": "give at least one of --text, --unit, --due",
+        "zh": "请至少给出 --text、--unit、--due 之一",
+    },
+    "problem.unchanged": {
+        "en": "problem {id} already has those values; nothing changed",
+        "zh": "问题 {id} 已是这些值，未做任何修改",
+    },
+    "problem.exclusive": {
+        "en": "--open, --closed and --overdue exclude each other",
+        "zh": "--open、--closed 与 --overdue 不能同时使用",
+    },
+    "problem.exclusive.hint": {
+        "en": "give one of them (--overdue: open and past due)",
+        "zh": "请只给出其中之一（--overdue：未销号且已过期限）",
+    },
+    "problem.done.opened": {
+        "en": "opened problem {id} on {project_id} {name}: {text}",
+        "zh": "已登记问题 {id}（项目 {project_id} {name}）：{text}",
+    },
+    "problem.done.closed": {
+        "en": "closed problem {id} on {project_id} {name}: {text}",
+        "zh": "已销号问题 {id}（项目 {project_id} {name}）：{text}",
+    },
+    "problem.done.reopened": {
+        "en": "reopened problem {id} on {project_id} {name}: {text}",
+        "zh": "已重新打开问题 {id}（项目 {project_id} {name}）：{text}",
+    },
+    "problem.done.edited": {
+        "en": "edited problem {id} on {project_id} {name}: {changes}",
+        "zh": "已修改问题 {id}（项目 {project_id} {name}）：{changes}",
+    },
+    "problem.title": {"en": "Problems", "zh": "问题清单"},
+    "effect.problem_removed": {"en": "problem {problem} removed", "zh": "问题 {problem} 的登记已撤销"},
+    "effect.problem_reopened": {"en": "problem {problem} open again", "zh": "问题 {problem} 已恢复为未销号"},
+    "effect.problem_closed": {"en": "problem {problem} closed again", "zh": "问题 {problem} 已恢复为已销号"},
+    "effect.problem_restored": {"en": "problem {problem} as it was", "zh": "问题 {problem} 已恢复原样"},
+    "event.problem": {"en": "{kind:kind}: {changes}", "zh": "{kind:kind}：{changes}"},
 }

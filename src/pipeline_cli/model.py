@@ -559,4 +559,9 @@ def describe_event(kind: str, from_: str | None, to: str | None, note: str | Non
         return f"dropped (reason: {note})" if note else "dropped"
     if kind == "restored":
         return "restored"
+    if kind.startswith("problem_"):
+        # problem_opened → "problem opened: text …"
+        action = kind.removeprefix("problem_")
+        details = changes_text(changes or {})
+        return f"problem {action}: {details}" if details else f"problem {action}"
     return note or kind

@@ -45,6 +45,8 @@ def _effect(done: Done) -> Message:
         return Message("effect.stage", {"from": done.from_, "to": done.to})
     if done.action == "edited":
         return changes(done.changes or {})
+    if done.action.startswith("problem_"):
+        return Message(f"effect.{done.action}", {"problem": done.problem_id})
     return Message(f"effect.{done.action}")
 
 
@@ -76,4 +78,6 @@ def event(kind: str, from_: str | None, to: str | None, note: str | None, record
         return Message("event.dropped", {"reason": note}) if note else Message("effect.dropped")
     if kind == "restored":
         return Message("effect.restored")
+    if kind.startswith("problem_"):
+        return Message("event.problem", {"kind": kind, "changes": changes(recorded or {})})
     return note or Message("value.kind", {"value": kind})

@@ -95,14 +95,30 @@ def show(
         raise no_project(project_id, undone=store.add_undone(conn, project_id))
     project = project_record(row, FIELDS)
     history = [event_from_row(event) for event in store.iter_events(conn, project_id=project_id)]
+    from ..store import problems as ledger
+
+    problems = [ledger.problem_record(row) for row in ledger.iter_problems(conn, today(), project_id=project_id)]
     out = output.stdout()
     if fmt in ("json", "jsonl"):
-        write_object(out, {**project, "history": history}, PROJECT_COLUMNS, fmt, style)
+        write_object(out, {**project, "history": history, "problems": problems}, PROJECT_COLUMNS, fmt, style)
     elif fmt in ("table", "markdown"):
         write_object(out, project, PROJECT_COLUMNS, fmt, style)
         out.write("\n")
         title = "历史记录" if style.lang == "zh" else "History"
         write_records(out, history, EVENT_COLUMNS, fmt, style, brief=EVENT_BRIEF_COLUMNS, title=title)
+        if problems:
+            from .problems import PROBLEM_BRIEF_COLUMNS, PROBLEM_COLUMNS
+
+            out.write("\n")
+            write_records(
+                out,
+                problems,
+                PROBLEM_COLUMNS,
+                fmt,
+                style,
+                brief=PROBLEM_BRIEF_COLUMNS,
+                title=output.say("problem.title"),
+            )
     else:
         write_projects(out, [row], FIELDS, fmt, style)
 

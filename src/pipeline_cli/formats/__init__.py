@@ -173,6 +173,7 @@ _LIGHT_LABELS = {
     "en": {"green": "green", "yellow": "yellow", "red": "red"},
     "zh": {"green": "绿灯", "yellow": "黄灯", "red": "红灯"},
 }
+_PROBLEM_STATUS_LABELS = {"en": {"open": "open", "closed": "closed"}, "zh": {"open": "未销号", "closed": "已销号"}}
 LIGHT_COLORS = {"green": "green", "yellow": "yellow", "red": "red"}
 
 
@@ -189,6 +190,8 @@ def label(value: Any, kind: str, lang: str) -> str:
             return sector_zh if lang == "zh" else f"{value} {sector_zh}"
     if kind == "light":
         return _LIGHT_LABELS["zh" if lang == "zh" else "en"].get(value, str(value))
+    if kind == "problem_status":
+        return _PROBLEM_STATUS_LABELS["zh" if lang == "zh" else "en"].get(value, str(value))
     if kind == "bool":
         return "✓" if value else ""
     if kind == "percent":

@@ -199,7 +199,7 @@ def _cell_writer(worksheet: Any, formats: _Formats, column: Column, lang: str) -
     """The function that writes one value of `column` (never None) at (row, col)."""
     write_string, write_number, write_boolean = worksheet.write_string, worksheet.write_number, worksheet.write_boolean
     kind = column.kind
-    labelled = lang == "zh" and kind in ("stage", "sector", "light")
+    labelled = lang == "zh" and kind in ("stage", "sector", "light", "problem_status")
 
     def text(row: int, col: int, value: Any) -> None:
         if isinstance(value, bool):

@@ -64,6 +64,7 @@ class Done:
     changes: dict[str, list[Any]] | None = None
     reason: str | None = None
     undoes: int | None = None
+    problem_id: int | None = None
 
 
 def next_change(conn: sqlite3.Connection) -> int:
@@ -365,7 +366,13 @@ def undo_change(conn: sqlite3.Connection, change: int, *, date: dt.date, by: str
         what = describe_event(kind, event["from"], event["to"], event["note"], _loads(event["changes"]))
         from_ = to = None
         changes: dict[str, list[Any]] = {}
-        if kind == "created":
+        problem_id = None
+        if kind.startswith("problem_"):
+            from .problems import undo_problem_event
+
+            problem_id = event["problem_id"]
+            changes, action = undo_problem_event(conn, event)
+        elif kind == "created":
             # Not a drop: as if never added (out of every list and count); the id stays taken.
             action = "add_undone"
             set_status(conn, project_id, UNDONE)
@@ -407,6 +414,7 @@ def undo_change(conn: sqlite3.Connection, change: int, *, date: dt.date, by: str
             note=f"reverts change {change}: {what}",
             changes=changes or None,
             undoes=change,
+            problem_id=problem_id,
         )
         name = conn.execute("SELECT name FROM projects WHERE id = ?", (project_id,)).fetchone()[0]
         done.append(
@@ -418,6 +426,7 @@ def undo_change(conn: sqlite3.Connection, change: int, *, date: dt.date, by: str
                 to=to,
                 changes=changes if action == "edited" else None,
                 undoes=change,
+                problem_id=problem_id,
             )
         )
     # By project, each project's lines in the order they were applied, so the

@@ -1,0 +1,278 @@
+"""problem add, close, reopen, edit, list: the problem ledger (问题清单) of the dispatch meeting.
+
+Each change to a problem is one transaction holding the change and its
+event on the problem's project (store/problems.py), so `history`, `report`
+and `undo` see it. Options are checked before the transaction; the checks
+that depend on the data (closed already, dates, dropped projects) inside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from typing import Annotated, Any, Optional
+
+import typer
+
+from .. import output, store
+from ..errors import UsageError
+from ..formats import Column, write_records
+from ..model import Filters, parse_date, today
+from ..options import FormatOption, LangOption, NoHeaderOption, OutputFileOption, ProjectIdArgument, with_filters
+from ..store import problems as ledger
+from .changes import ByOption, DateOption, NoteOption, WriteFormatOption, _date, _text, who
+
+problem_app = typer.Typer(no_args_is_help=True, help="The problem ledger (问题清单): open, close, reopen, edit, list.")
+
+PROBLEM_COLUMNS = (
+    Column("id", "Problem", "问题编号", "number"),
+    Column("project_id", "Project", "项目编号", "number"),
+    Column("project_name", "Name", "项目名称"),
+    Column("text", "Problem text", "问题"),
+    Column("unit", "Unit", "责任单位"),
+    Column("opened", "Opened", "登记日期"),
+    Column("due", "Due", "办结时限"),
+    Column("closed", "Closed", "销号日期"),
+    Column("status", "Status", "状态", "problem_status"),
+    Column("overdue_days", "Days overdue", "逾期天数", "number"),
+    Column("note", "Note", "说明"),
+)
+PROBLEM_BRIEF_COLUMNS = tuple(c for c in PROBLEM_COLUMNS if c.key != "note")
+
+ProblemIdArgument = Annotated[int, typer.Argument(metavar="N", help="The problem's id.", show_default=False, min=1)]
+DueOption = Annotated[
+    Optional[str],
+    typer.Option("--due", metavar="YYYY-MM-DD", help="The deadline (办结时限) by which it should be solved."),
+]
+UnitOption = Annotated[
+    Optional[str], typer.Option("--unit", metavar="U", help="The unit responsible for solving it (责任单位).")
+]
+
+
+def _due(value: str | None) -> dt.date | None:
+    text = _text(value)
+    return parse_date(text, "--due") if text is not None else None
+
+
+def _problem_text(value: str) -> str:
+    text = value.strip()
+    if not text:
+        raise UsageError("problem.text_empty", "problem.text_empty.hint")
+    return text
+
+
+def _line(done: ledger.ProblemDone) -> str:
+    params: dict[str, Any] = {
+        "id": done.problem_id,
+        "project_id": done.project_id,
+        "name": done.project_name,
+        "text": done.text,
+    }
+    if done.action == "edited":
+        from ..sentences import changes
+
+        params["changes"] = changes(done.changes)
+    return output.say(f"problem.done.{done.action}", **params)
+
+
+def _write(
+    ctx: typer.Context,
+    work: Any,
+    *,
+    format: Any,
+    no_header: bool,
+    lang: Any,
+    nothing: str | None = None,
+) -> None:
+    """Run `work` (returning a ProblemDone or None) in one transaction; say what it did.
+
+    One line, or with --format the changed problem as `problem list` shows it.
+    """
+    fmt, style = output.formatting(format, lang=lang, no_header=no_header) if format is not None else ("", None)
+    conn = ctx.obj.connect()
+    now = today()
+    with store.transaction(conn, ctx.obj.location().path):
+        done = work(conn)
+        record = ledger.get_problem(conn, done.problem_id, now) if done is not None and format is not None else None
+    if done is None:
+        if nothing:
+            output.notice(nothing)
+        if format is None:
+            return
+        records: list[dict[str, Any]] = []
+    else:
+        line = _line(done)
+        ctx.obj.saved.append(line)
+        if format is None:
+            output.line(line)
+            return
+        records = [record] if record is not None else []
+    assert style is not None
+    write_records(output.stdout(), records, PROBLEM_COLUMNS, fmt, style, brief=PROBLEM_BRIEF_COLUMNS)
+
+
+@problem_app.command("add")
+def add(
+    ctx: typer.Context,
+    project_id: ProjectIdArgument,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="What blocks the project (问题/堵点).")],
+    unit: UnitOption = None,
+    due: DueOption = None,
+    date: DateOption = None,
+    by: ByOption = None,
+    format: WriteFormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Open a problem on a project; prints the new problem's id."""
+    what = _problem_text(text)
+    deadline = _due(due)
+    now = today()
+    when = _date(date, now)
+    author = who(by)
+    _write(
+        ctx,
+        lambda conn: ledger.add_problem(
+            conn, project_id, what, unit=_text(unit), due=deadline, date=when, today=now, by=author
+        ),
+        format=format,
+        no_header=no_header,
+        lang=lang,
+    )
+
+
+@problem_app.command("close")
+def close(
+    ctx: typer.Context,
+    problem_id: ProblemIdArgument,
+    note: NoteOption = None,
+    date: DateOption = None,
+    by: ByOption = None,
+    format: WriteFormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Close (销号) a problem that was solved; closing a closed one is exit 4."""
+    now = today()
+    when = _date(date, now)
+    author = who(by)
+    _write(
+        ctx,
+        lambda conn: ledger.close_problem(conn, problem_id, note=_text(note), date=when, today=now, by=author),
+        format=format,
+        no_header=no_header,
+        lang=lang,
+    )
+
+
+@problem_app.command("reopen")
+def reopen(
+    ctx: typer.Context,
+    problem_id: ProblemIdArgument,
+    note: NoteOption = None,
+    date: DateOption = None,
+    by: ByOption = None,
+    format: WriteFormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Reopen a closed problem; reopening an open one is exit 4."""
+    now = today()
+    when = _date(date, now)
+    author = who(by)
+    _write(
+        ctx,
+        lambda conn: ledger.reopen_problem(conn, problem_id, note=_text(note), date=when, today=now, by=author),
+        format=format,
+        no_header=no_header,
+        lang=lang,
+    )
+
+
+@problem_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    problem_id: ProblemIdArgument,
+    text: Annotated[Optional[str], typer.Option("--text", metavar="T", help="New text.")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", metavar="U", help='Responsible unit; "" clears it.')] = None,
+    due: Annotated[
+        Optional[str], typer.Option("--due", metavar="YYYY-MM-DD", help='New deadline; "" clears it.')
+    ] = None,
+    by: ByOption = None,
+    format: WriteFormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Change a problem's text, unit or deadline; recorded as a problem_edited event."""
+    values: dict[str, Any] = {}
+    if text is not None:
+        values["text"] = _problem_text(text)
+    if unit is not None:
+        values["unit"] = _text(unit)
+    if due is not None:
+        values["due"] = _due(due)
+    if not values:
+        raise UsageError("problem.edit_nothing", "problem.edit_nothing.hint")
+    author = who(by)
+    now = today()
+    _write(
+        ctx,
+        lambda conn: ledger.edit_problem(conn, problem_id, values, date=now, by=author),
+        format=format,
+        no_header=no_header,
+        lang=lang,
+        nothing=output.say("problem.unchanged", id=problem_id),
+    )
+
+
+@problem_app.command("list")
+@with_filters
+def list_(
+    ctx: typer.Context,
+    filters: Filters,
+    open_: Annotated[bool, typer.Option("--open", help="Open problems only.")] = False,
+    closed: Annotated[bool, typer.Option("--closed", help="Closed (销号) problems only.")] = False,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Open problems past their deadline only.", rich_help_panel="Problems")
+    ] = False,
+    problem_unit: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--problem-unit",
+            metavar="U",
+            help="The problem's own unit, or the start of it (repeatable: any of them).",
+            show_default=False,
+        ),
+    ] = None,
+    format: FormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+    output_file: OutputFileOption = None,
+) -> None:
+    """Problems, oldest first; the filters select their projects (active ones unless --all)."""
+    if sum((open_, closed, overdue)) > 1:
+        raise UsageError("problem.exclusive", "problem.exclusive.hint")
+    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    conn: sqlite3.Connection = ctx.obj.connect()
+    rows = ledger.iter_problems(
+        conn,
+        today(),
+        filters=filters,
+        status="open" if open_ else "closed" if closed else None,
+        overdue=overdue,
+        units=tuple(u for u in (_text(u) for u in problem_unit or ()) if u),
+    )
+    records = (ledger.problem_record(row) for row in rows)
+    database = ctx.obj.location().path
+    if fmt == "xlsx":
+        from ..formats.xlsx import Sheet
+
+        sheet = Sheet(output.say("problem.title"), PROBLEM_COLUMNS, records)
+        output.write_workbook(output_file, [sheet], style, database=database)
+        return
+    with output.data_target(output_file, database=database) as out:
+        write_records(out, records, PROBLEM_COLUMNS, fmt, style, brief=PROBLEM_BRIEF_COLUMNS)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(problem_app, name="problem")

@@ -1,0 +1,309 @@
+"""The SQL of the problem ledger (问题清单): problem add, close, reopen, edit, list.
+
+A problem belongs to a project; every change to it is an event on that
+project (kind problem_opened/_closed/_reopened/_edited, with problem_id set
+and the changed values in `changes` as {"field": [old, new]}), written in
+the same transaction, so `history`, `report` and `undo` see it. Undoing an
+opening removes the problem (its id is never reused: AUTOINCREMENT); undoing
+any other change puts the recorded old values back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import Conflict, DatabaseUnusable, NotFound
+from ..model import UNDONE, Filters, check_date, no_project
+from .changes import add_event, last_event_date, next_change, project_state
+from .reads import filter_clause
+
+PROBLEM_KINDS = ("problem_opened", "problem_closed", "problem_reopened", "problem_edited")
+
+# The problem's fields that `problem edit` changes, and the ones a change records.
+EDITABLE = ("text", "unit", "due")
+_RECORDED = ("text", "unit", "due", "closed", "note")
+
+
+@dataclass(frozen=True)
+class ProblemDone:
+    """One change to a problem: which, on which project, and what it was."""
+
+    problem_id: int
+    project_id: int
+    project_name: str
+    action: str  # opened, closed, reopened, edited
+    text: str
+    changes: dict[str, list[Any]]
+
+
+def _problem(conn: sqlite3.Connection, problem_id: int) -> sqlite3.Row:
+    """A problem that exists (exit 3 when none, with a hint when its opening was undone)."""
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT pr.id, pr.project_id, pr.text, pr.unit, pr.opened, pr.due, pr.closed, pr.note, p.name, p.status"
+        " FROM problems pr JOIN projects p ON p.id = pr.project_id WHERE pr.id = ?",
+        (problem_id,),
+    ).fetchone()
+    if row is None or row["status"] == UNDONE:
+        undone = conn.execute(
+            "SELECT 1 FROM events WHERE problem_id = ? AND kind = 'problem_opened' LIMIT 1", (problem_id,)
+        ).fetchone()
+        if undone is not None:
+            raise NotFound("problem.undone", "problem.undone.hint", id=problem_id)
+        raise NotFound("problem.not_found", "problem.not_found.hint", id=problem_id)
+    return row
+
+
+def _day(value: str | dt.date | None) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def add_problem(
+    conn: sqlite3.Connection,
+    project_id: int,
+    text: str,
+    *,
+    unit: str | None,
+    due: dt.date | None,
+    date: dt.date,
+    today: dt.date,
+    by: str,
+) -> ProblemDone:
+    """`problem add`: a new open problem on an active project, with its problem_opened event."""
+    row = project_state(conn, project_id)
+    if row is None or row["status"] == UNDONE:
+        raise no_project(project_id, undone=row is not None)
+    if row["status"] == "dropped":
+        raise Conflict("problem.project_dropped", "problem.project_dropped.hint", id=project_id, name=row["name"])
+    check_date(date, today, last_event_date(conn, project_id))
+    cursor = conn.execute(
+        "INSERT INTO problems (project_id, text, unit, opened, due) VALUES (?, ?, ?, ?, ?)",
+        (project_id, text, unit, date.isoformat(), _day(due)),
+    )
+    problem_id = cursor.lastrowid
+    assert problem_id is not None
+    changes = {"text": [None, text], "unit": [None, unit], "due": [None, _day(due)]}
+    add_event(
+        conn,
+        project_id,
+        "problem_opened",
+        date=date,
+        change=next_change(conn),
+        by=by,
+        changes={k: v for k, v in changes.items() if v[1] is not None},
+        problem_id=problem_id,
+    )
+    return ProblemDone(problem_id, project_id, row["name"], "opened", text, changes)
+
+
+def close_problem(
+    conn: sqlite3.Connection, problem_id: int, *, note: str | None, date: dt.date, today: dt.date, by: str
+) -> ProblemDone:
+    """`problem close` (销号): an open problem closed on `date`; a closed one is exit 4."""
+    row = _problem(conn, problem_id)
+    if row["closed"] is not None:
+        raise Conflict("problem.already_closed", "problem.already_closed.hint", id=problem_id, closed=row["closed"])
+    check_date(date, today, last_event_date(conn, row["project_id"]))
+    if date.isoformat() < row["opened"]:
+        raise Conflict(
+            "problem.close_before_open", "problem.close_before_open.hint", id=problem_id, opened=row["opened"]
+        )
+    changes: dict[str, list[Any]] = {"closed": [None, date.isoformat()]}
+    if note is not None and note != row["note"]:
+        changes["note"] = [row["note"], note]
+    _set(conn, problem_id, {k: v[1] for k, v in changes.items()})
+    add_event(
+        conn,
+        row["project_id"],
+        "problem_closed",
+        date=date,
+        change=next_change(conn),
+        by=by,
+        note=note,
+        changes=changes,
+        problem_id=problem_id,
+    )
+    return ProblemDone(problem_id, row["project_id"], row["name"], "closed", row["text"], changes)
+
+
+def reopen_problem(
+    conn: sqlite3.Connection, problem_id: int, *, note: str | None, date: dt.date, today: dt.date, by: str
+) -> ProblemDone:
+    """`problem reopen`: a closed problem open again; an open one is exit 4."""
+    row = _problem(conn, problem_id)
+    if row["closed"] is None:
+        raise Conflict("problem.not_closed", "problem.not_closed.hint", id=problem_id)
+    check_date(date, today, last_event_date(conn, row["project_id"]))
+    changes: dict[str, list[Any]] = {"closed": [row["closed"], None]}
+    _set(conn, problem_id, {"closed": None})
+    add_event(
+        conn,
+        row["project_id"],
+        "problem_reopened",
+        date=date,
+        change=next_change(conn),
+        by=by,
+        note=note,
+        changes=changes,
+        problem_id=problem_id,
+    )
+    return ProblemDone(problem_id, row["project_id"], row["name"], "reopened", row["text"], changes)
+
+
+def edit_problem(
+    conn: sqlite3.Connection, problem_id: int, values: dict[str, Any], *, date: dt.date, by: str
+) -> ProblemDone | None:
+    """`problem edit`: text, unit, due; None when nothing differs."""
+    row = _problem(conn, problem_id)
+    changes: dict[str, list[Any]] = {}
+    for name, value in values.items():
+        if name not in EDITABLE:
+            raise ValueError(f"not an editable problem field: {name}")
+        new = _day(value)
+        if row[name] != new:
+            changes[name] = [row[name], new]
+    if not changes:
+        return None
+    _set(conn, problem_id, {k: v[1] for k, v in changes.items()})
+    add_event(
+        conn,
+        row["project_id"],
+        "problem_edited",
+        date=date,
+        change=next_change(conn),
+        by=by,
+        changes=changes,
+        problem_id=problem_id,
+    )
+    return ProblemDone(
+        problem_id, row["project_id"], row["name"], "edited", changes.get("text", [row["text"]])[-1], changes
+    )
+
+
+def _set(conn: sqlite3.Connection, problem_id: int, values: dict[str, Any]) -> None:
+    unknown = set(values) - set(_RECORDED)
+    if unknown:
+        raise ValueError(f"not a problem column: {', '.join(sorted(unknown))}")
+    assignments = ", ".join(f"{column} = :{column}" for column in values)
+    conn.execute(f"UPDATE problems SET {assignments} WHERE id = :id", {**values, "id": problem_id})
+
+
+def undo_problem_event(conn: sqlite3.Connection, event: sqlite3.Row) -> tuple[dict[str, list[Any]], str]:
+    """Revert one problem_* event (inside undo's transaction): the changes made, and what that did.
+
+    The action is problem_removed (an opening undone), problem_reopened (a
+    close undone), problem_closed (a reopen undone) or problem_restored (an
+    edit undone).
+    """
+    problem_id = event["problem_id"]
+    row = conn.execute("SELECT * FROM problems WHERE id = ?", (problem_id,)).fetchone()
+    if problem_id is None or row is None:
+        raise DatabaseUnusable(
+            f"event {event['id']} names problem {problem_id}, which does not exist",
+            "run `pipeline check`, and restore from a backup",
+        )
+    recorded: dict[str, list[Any]] = json.loads(event["changes"]) if event["changes"] else {}
+    if event["kind"] == "problem_opened":
+        conn.execute("DELETE FROM problems WHERE id = ?", (problem_id,))
+        return {"problem": [problem_id, None]}, "problem_removed"
+    changes = {name: [row[name], old] for name, (old, _new) in recorded.items() if name in _RECORDED}
+    _set(conn, problem_id, {name: values[1] for name, values in changes.items()})
+    # What the undo did to the problem (sentences.py says it).
+    action = {"problem_closed": "problem_reopened", "problem_reopened": "problem_closed", "problem_edited": "problem_restored"}
+    return changes, action[event["kind"]]
+
+
+# --- reading ---------------------------------------------------------------------
+
+PROBLEM_KEYS = (
+    "id",
+    "project_id",
+    "project_name",
+    "text",
+    "unit",
+    "opened",
+    "due",
+    "closed",
+    "status",
+    "overdue_days",
+    "note",
+)
+
+_OVERDUE_SQL = (
+    "CASE WHEN pr.closed IS NULL AND pr.due IS NOT NULL AND pr.due < :today"
+    " THEN CAST(julianday(:today) - julianday(pr.due) AS INTEGER) ELSE 0 END"
+)
+PROBLEM_SELECT = f"""
+SELECT pr.id, pr.project_id, p.name, pr.text, pr.unit, pr.opened, pr.due, pr.closed,
+       CASE WHEN pr.closed IS NULL THEN 'open' ELSE 'closed' END, {_OVERDUE_SQL}, pr.note
+FROM problems pr JOIN projects p ON p.id = pr.project_id"""
+
+
+def iter_problems(
+    conn: sqlite3.Connection,
+    today: dt.date,
+    *,
+    filters: Filters | None = None,
+    project_id: int | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+    units: tuple[str, ...] = (),
+) -> Iterator[tuple[Any, ...]]:
+    """Problems as tuples of PROBLEM_KEYS, oldest first (opened, then id).
+
+    `filters` select their projects (as `list` does: active ones unless
+    asked); `project_id` one project's (whatever its status); `status` open
+    or closed; `overdue` open and past due; `units` the problem's own unit,
+    the value or the start of it.
+    """
+    conditions: list[str] = []
+    params: dict[str, Any] = {"today": today.isoformat()}
+    if filters is not None:
+        where, params = filter_clause(filters, today)
+        if where:
+            conditions.append(where.removeprefix(" WHERE "))
+    if project_id is not None:
+        conditions.append("pr.project_id = :project_id AND p.status <> 'undone'")
+        params["project_id"] = project_id
+    if status == "open":
+        conditions.append("pr.closed IS NULL")
+    elif status == "closed":
+        conditions.append("pr.closed IS NOT NULL")
+    if overdue:
+        conditions.append("pr.closed IS NULL AND pr.due < :today")
+    if units:
+        keys = []
+        for index, unit in enumerate(units):
+            params[f"punit{index}"] = unit
+            keys.append(f"substr(pr.unit, 1, length(:punit{index})) = :punit{index}")
+        conditions.append("(" + " OR ".join(keys) + ")")
+    needs_stage = filters is not None
+    sql = PROBLEM_SELECT + (" JOIN stages st ON st.stage = p.stage" if needs_stage else "")
+    if filters is not None and filters.lights:
+        from ..fields import CUTOFFS_SQL
+
+        sql = f"WITH {CUTOFFS_SQL}\n{sql} LEFT JOIN c ON c.stage = p.stage"
+    if conditions:
+        sql += " WHERE " + " AND ".join(f"({c})" for c in conditions)
+    sql += " ORDER BY pr.opened, pr.id"
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return iter(cursor.execute(sql, params))
+
+
+def problem_record(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A problem row as the contract's problem object."""
+    return dict(zip(PROBLEM_KEYS, row, strict=True))
+
+
+def get_problem(conn: sqlite3.Connection, problem_id: int, today: dt.date) -> dict[str, Any] | None:
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    row = cursor.execute(
+        f"{PROBLEM_SELECT} WHERE pr.id = :id", {"id": problem_id, "today": today.isoformat()}
+    ).fetchone()
+    return problem_record(row) if row is not None else None
