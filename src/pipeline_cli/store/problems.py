@@ -213,7 +213,11 @@ def undo_problem_event(conn: sqlite3.Connection, event: sqlite3.Row) -> tuple[di
     changes = {name: [row[name], old] for name, (old, _new) in recorded.items() if name in _RECORDED}
     _set(conn, problem_id, {name: values[1] for name, values in changes.items()})
     # What the undo did to the problem (sentences.py says it).
-    action = {"problem_closed": "problem_reopened", "problem_reopened": "problem_closed", "problem_edited": "problem_restored"}
+    action = {
+        "problem_closed": "problem_reopened",
+        "problem_reopened": "problem_closed",
+        "problem_edited": "problem_restored",
+    }
     return changes, action[event["kind"]]
 
 
