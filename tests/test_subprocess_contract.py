@@ -45,7 +45,7 @@ def test_list_sector_in_chinese_as_json_is_the_same_14(db: Path, sh: Sh) -> None
 
 def test_show_7_as_json_has_its_history(db: Path, sh: Sh) -> None:
     project = json.loads(ok(sh("show", "7", "--format", "json")))
-    assert list(project) == [*FIELDS, "history"]
+    assert list(project) == [*FIELDS, "history", "problems"]
     assert (project["id"], project["name"], project["source"]) == (7, "东华鲲鹏", "report")
     (event,) = project["history"]
     assert event["kind"] == "created" and event["project_id"] == 7 and event["to"] == "signed"
