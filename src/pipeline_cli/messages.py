@@ -302,4 +302,103 @@ MESSAGES: dict[str, dict[str, str]] = {
     "effect.problem_closed": {"en": "problem {problem} closed again", "zh": "问题 {problem} 已恢复为已销号"},
     "effect.problem_restored": {"en": "problem {problem} as it was", "zh": "问题 {problem} 已恢复原样"},
     "event.problem": {"en": "{kind:kind}: {changes}", "zh": "{kind:kind}：{changes}"},
+    # --- files: what a path is, and files never written over (files.py) ---
+    "filekind.folder": {"en": "a folder", "zh": "文件夹"},
+    "filekind.symlink": {"en": "a symbolic link", "zh": "符号链接"},
+    "filekind.fifo": {"en": "a named pipe (FIFO)", "zh": "命名管道（FIFO）"},
+    "filekind.device": {"en": "a device", "zh": "设备文件"},
+    "filekind.socket": {"en": "a socket", "zh": "套接字"},
+    "filekind.other": {"en": "not a regular file", "zh": "非普通文件"},
+    "file.is_database": {
+        "en": "{path} is the database in use (or its journal); writing there would destroy it",
+        "zh": "{path} 是正在使用的数据库（或其日志文件）；写入会毁掉它",
+    },
+    "file.is_sqlite": {
+        "en": "{path} is an SQLite database; pipeline never writes over one",
+        "zh": "{path} 是一个 SQLite 数据库；pipeline 从不覆盖数据库",
+    },
+    "file.is_companion": {
+        "en": "{path} is the journal of the database {database}; writing there would damage it",
+        "zh": "{path} 是数据库 {database} 的日志文件；写入会损坏该数据库",
+    },
+    "file.other_name.hint": {
+        "en": "nothing was written; choose another file name",
+        "zh": "未写入任何内容；请换一个文件名",
+    },
+    "file.write_folder": {"en": "{path} is a folder", "zh": "{path} 是文件夹"},
+    "file.write_folder.hint": {
+        "en": "nothing was written; name a file, e.g. `{path}/projects.csv`",
+        "zh": "未写入任何内容；请给出文件名，例如 `{path}/projects.csv`",
+    },
+    "file.cannot_write": {"en": "cannot write {path}: {reason}", "zh": "无法写入 {path}：{reason}"},
+    "file.cannot_write.hint": {
+        "en": "nothing was written there; check the folder exists, you can write to it and the disk has room",
+        "zh": "未写入任何内容；请检查文件夹是否存在、是否有写权限、磁盘是否有空间",
+    },
+    # --- backup ---
+    "backup.exists": {"en": "{path} already exists", "zh": "{path} 已存在"},
+    "backup.exists.hint": {
+        "en": "a backup never overwrites a file: choose a new name, e.g. one with today's date",
+        "zh": "备份从不覆盖已有文件：请换一个新文件名，例如带上今天的日期",
+    },
+    "backup.appeared": {
+        "en": "{path} appeared while the backup was being made",
+        "zh": "备份过程中出现了文件 {path}",
+    },
+    "backup.no_folder": {
+        "en": "cannot write {path}: there is no folder {folder}",
+        "zh": "无法写入 {path}：文件夹 {folder} 不存在",
+    },
+    "backup.no_folder.hint": {"en": "create the folder first", "zh": "请先创建该文件夹"},
+    # --- the database file: creating and opening it ---
+    "init.not_a_file": {"en": "{path} is {kind}, not a database file", "zh": "{path} 是{kind}，不是数据库文件"},
+    "init.not_a_file.hint": {
+        "en": "nothing was moved; name the database file with --db (`pipeline init --force` replaces only a file)",
+        "zh": "未移动任何文件；请用 --db 指定数据库文件本身（`pipeline init --force` 只替换普通文件）",
+    },
+    "init.orphan_journal": {
+        "en": "there is no database at {path}, but its journal {journal} is there: "
+        "a new database would meet it and be corrupt",
+        "zh": "{path} 处没有数据库，但它的日志文件 {journal} 还在：新建的数据库会与它冲突而损坏",
+    },
+    "init.orphan_journal.hint": {
+        "en": "nothing was created; put the database back beside its journal and run any command "
+        "(the journal is rolled back), or move the journal away if that database is gone for good",
+        "zh": "未创建任何文件；请把数据库放回日志文件旁边并运行任一命令（日志会被回滚），"
+        "若该数据库已永久删除，请把日志文件移走",
+    },
+    "init.cannot_create": {"en": "cannot create {path}: {reason}", "zh": "无法创建 {path}：{reason}"},
+    "init.cannot_create.hint": {
+        "en": "nothing was created; choose a folder you can write to, with room",
+        "zh": "未创建任何文件；请选择有写权限且有空间的文件夹",
+    },
+    "db.not_a_file": {"en": "{path} is {kind}, not a database file", "zh": "{path} 是{kind}，不是数据库文件"},
+    "db.not_a_file.hint": {
+        "en": "name the database file itself (--db or PIPELINE_DB)",
+        "zh": "请指定数据库文件本身（--db 或 PIPELINE_DB）",
+    },
+    "db.unreadable": {"en": "cannot read {path}: permission denied", "zh": "无法读取 {path}：没有权限"},
+    "db.unreadable.hint": {"en": "check the file's permissions", "zh": "请检查文件权限"},
+    "db.unreachable": {
+        "en": "cannot reach {path}: a folder on the way cannot be entered (permission denied)",
+        "zh": "无法访问 {path}：路径上的某个文件夹没有进入权限",
+    },
+    "db.unreachable.hint": {
+        "en": "check the folders' permissions, or name a database you can reach (--db or PIPELINE_DB)",
+        "zh": "请检查文件夹权限，或指定一个可访问的数据库（--db 或 PIPELINE_DB）",
+    },
+    "db.cannot_open": {"en": "cannot open {path}: {reason}", "zh": "无法打开 {path}：{reason}"},
+    "db.cannot_open.hint": {
+        "en": "check the path (--db or PIPELINE_DB); nothing changed",
+        "zh": "请检查路径（--db 或 PIPELINE_DB）；未做任何修改",
+    },
+    "db.missing_tables": {
+        "en": "{path} is damaged: its table {tables} is missing",
+        "zh": "{path} 已损坏：缺少数据表 {tables}",
+    },
+    "db.schema_damaged": {"en": "{path} is damaged: {reason}", "zh": "{path} 已损坏：{reason}"},
+    "db.missing_tables.hint": {
+        "en": "nothing changed; restore it from a backup (made by `pipeline backup`), or `pipeline init` a new one",
+        "zh": "未做任何修改；请从备份恢复（用 `pipeline backup` 制作备份），或在别处运行 `pipeline init`",
+    },
 }

@@ -143,44 +143,50 @@ def progress(total: int, description: str) -> Iterator[Callable[[int], None]]:
 # --- files a command writes (-o FILE) ---------------------------------------------
 
 
-def _refuse_database(path: Path, database: Path | None) -> None:
-    """-o naming the database in use (or its journal) would destroy it: refuse."""
-    if database is None:
-        return
-    target = path.resolve()
-    live = database.resolve()
-    same = target == live or (target.name.startswith(live.name + "-") and target.parent == live.parent)
-    with contextlib.suppress(OSError):
-        same = same or (target.exists() and live.exists() and os.path.samefile(target, live))
-    if same:
-        from .errors import UsageError
-
-        raise UsageError(
-            f"{path} is the database in use; writing there would destroy it",
-            "choose another file name for -o",
-        )
-
-
 @contextlib.contextmanager
 def atomic_file(path: Path, *, binary: bool, database: Path | None = None) -> Iterator[TextIO | BinaryIO]:
-    """A file written under a temporary name beside `path`, renamed over it only once complete."""
+    """A file written under a temporary name beside `path`, renamed over it only once complete.
+
+    Never over an SQLite file (the database in use or any other, or one's
+    journal): exit 2. A symlink is written through, to the file it points at;
+    a FIFO, a device or a path under /dev or /proc is written into directly
+    (`-o /dev/stdout`). The temporary name is files.temporary_name's, and
+    temporary files a killed run left beside `path` are removed first.
+    """
+    from . import files
     from .errors import CannotWrite
 
-    _refuse_database(path, database)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    files.refuse_sqlite(path, database)
+    shown = str(path)
+    try:
+        if files.streams_to(path):
+            stream: TextIO | BinaryIO
+            with path.open("wb") if binary else path.open("w", encoding="utf-8", newline="") as stream:
+                yield stream
+            return
+        target = files.real_target(path)
+        if target.is_dir():
+            raise CannotWrite("file.write_folder", "file.write_folder.hint", path=shown)
+        files.clean_stale(target)
+        temporary = files.temporary_name(target)
+    except OSError as error:
+        raise CannotWrite("file.cannot_write", "file.cannot_write.hint", path=shown, reason=_reason(error)) from None
     try:
         file: TextIO | BinaryIO
-        with temporary.open("wb") if binary else temporary.open("w", encoding="utf-8", newline="") as file:
+        with temporary.open("xb") if binary else temporary.open("x", encoding="utf-8", newline="") as file:
             yield file
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except OSError as error:
-        raise CannotWrite(
-            f"cannot write {path}: {error.strerror or error}", "check the folder exists and you can write to it"
-        ) from None
+        raise CannotWrite("file.cannot_write", "file.cannot_write.hint", path=shown, reason=_reason(error)) from None
     finally:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
 
 
 @contextlib.contextmanager

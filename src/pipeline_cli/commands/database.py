@@ -21,21 +21,22 @@ def init(
 ) -> None:
     """Create the database at the path in use, seeded with the report's 47 projects."""
     location = ctx.obj.location()
-    if location.path.exists() and not force:
-        raise Conflict(
-            f"{location.path} already exists",
-            "use --force to replace it (the old file is kept as a backup), or --db to choose another path",
-        )
     if empty:
         records = []
     else:
         from ..seed import projects_2020
 
         records = projects_2020()
+    # create() refuses a folder, a device, a FIFO or a symlink, and the journal of a vanished database.
     try:
         backup = store.create(location.path, records, replace=force)
     except FileExistsError:
-        raise Conflict(f"{location.path} appeared while it was being created", "run the command again") from None
+        if force:
+            raise Conflict(f"{location.path} appeared while it was being created", "run the command again") from None
+        raise Conflict(
+            f"{location.path} already exists",
+            "use --force to replace it (the old file is kept as a backup), or --db to choose another path",
+        ) from None
     if backup is not None:
         output.line(f"kept the old database as {backup}")
     output.line(f"created {location.path} with {len(records)} projects")

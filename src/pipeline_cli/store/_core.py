@@ -92,6 +92,10 @@ def translate_error(error: sqlite3.Error, path: Path) -> PipelineError | None:
             f"cannot write to {path}: {error}",
             "nothing changed; check the file and its folder are writable and the disk has room",
         )
+    text = str(error)
+    if isinstance(error, sqlite3.OperationalError) and text.startswith(("no such table", "no such column")):
+        # A table or column the schema has was removed by hand (or by another tool).
+        return DatabaseUnusable("db.schema_damaged", "db.missing_tables.hint", path=str(path), reason=text)
     if primary in _UNUSABLE_CODES:
         return DatabaseUnusable(f"{path} is damaged: {error}", "restore it from a backup (pipeline backup)")
     return None
@@ -111,19 +115,61 @@ def _connect(path: Path, mode: str) -> sqlite3.Connection:
 
 
 def _check_header(path: Path) -> None:
-    """Refuse anything that is not an SQLite file before SQLite touches it."""
-    if path.is_dir():
-        raise DatabaseUnusable(f"{path} is a folder, not a database", "name the database file itself")
+    """Refuse anything that is not an SQLite file before SQLite touches it.
+
+    The file's type is looked at first, without opening it: a FIFO would
+    block the open, a device would be read as if it were a file.
+    """
+    from .. import files
+
     try:
-        with path.open("rb") as file:
-            header = file.read(len(SQLITE_HEADER))
+        mode = os.stat(path).st_mode
+        kind = files.kind_message(mode)
+        if kind is not None:
+            raise DatabaseUnusable("db.not_a_file", "db.not_a_file.hint", path=str(path), kind=kind)
+        # O_NONBLOCK: should the file become a FIFO meanwhile, the open does not wait.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            kind = files.kind_message(os.fstat(fd).st_mode)
+            if kind is not None:
+                raise DatabaseUnusable("db.not_a_file", "db.not_a_file.hint", path=str(path), kind=kind)
+            header = os.read(fd, len(SQLITE_HEADER))
+        finally:
+            os.close(fd)
     except PermissionError:
-        raise DatabaseUnusable(f"cannot read {path}: permission denied", "check the file's permissions") from None
+        raise DatabaseUnusable("db.unreadable", "db.unreadable.hint", path=str(path)) from None
+    except OSError as error:
+        raise DatabaseUnusable("db.cannot_open", "db.cannot_open.hint", path=str(path), reason=error.strerror) from None
     if header != SQLITE_HEADER:
         raise DatabaseUnusable(
             f"{path} is not an SQLite database",
             "check the path, or run `pipeline init` to create a database somewhere else",
         )
+
+
+def _exists(path: Path) -> bool:
+    """Whether there is a file at `path`; a folder on the way that cannot be entered or a name too long is exit 6."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except PermissionError:
+        raise DatabaseUnusable("db.unreachable", "db.unreachable.hint", path=str(path)) from None
+    except OSError as error:
+        raise DatabaseUnusable("db.cannot_open", "db.cannot_open.hint", path=str(path), reason=error.strerror) from None
+    return True
+
+
+# The tables every pipeline database has; one missing is a damaged file (exit 6), not a bug.
+REQUIRED_TABLES = ("projects", "events", "stages", "sectors", "migrations")
+
+
+def _check_tables(conn: sqlite3.Connection, path: Path) -> None:
+    present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    missing = [name for name in REQUIRED_TABLES if name not in present]
+    if missing:
+        conn.close()
+        raise DatabaseUnusable("db.missing_tables", "db.missing_tables.hint", path=str(path), tables=missing)
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
@@ -194,7 +240,7 @@ def open_existing(path: Path) -> sqlite3.Connection:
     Refuses (exit 6) without changing a byte: a missing file, a non-SQLite
     file, another application's SQLite file, a newer schema.
     """
-    if not path.exists():
+    if not _exists(path):
         raise DatabaseUnusable(
             f"no database at {path}",
             "check the path, or run `pipeline init` to create one there",
@@ -221,6 +267,13 @@ def open_existing(path: Path) -> sqlite3.Connection:
             "upgrade pipeline (pip install -U pipeline-cli) to use it",
         )
     _migrate(conn, path)
+    try:
+        _check_tables(conn, path)
+    except sqlite3.Error as error:
+        conn.close()
+        raise translate_error(error, path) or DatabaseUnusable(
+            "db.cannot_open", "db.cannot_open.hint", path=str(path), reason=str(error)
+        ) from None
     return conn
 
 
@@ -231,11 +284,33 @@ def create(path: Path, records: Iterable[ProjectRecord], *, replace: bool = Fals
     place only when complete, so a crash or a concurrent creator never leaves
     a half-built database. With `replace`, an existing file is first renamed
     to a backup whose path is returned; without it, FileExistsError.
+
+    A database is never separated from its -journal/-wal: the old file is
+    opened first, so SQLite rolls back a crashed write, and moved together
+    with whatever companions remain; a new file is never created where the
+    journal of a vanished database still lies (exit 4). Only a regular file
+    is replaced: a folder, a device, a FIFO or a symlink is refused (exit 6).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.building")
-    temporary.unlink(missing_ok=True)
+    from .. import files
+
     try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise _cannot_create(path, error) from None
+    if info is not None:
+        kind = files.kind_message(info.st_mode)
+        if kind is not None:
+            raise DatabaseUnusable("init.not_a_file", "init.not_a_file.hint", path=str(path), kind=kind)
+        if not replace:
+            raise FileExistsError(path)
+    else:
+        _refuse_orphans(path)
+    temporary = files.temporary_name(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        files.clean_stale(path)
         conn = _connect(temporary, "rwc")
         try:
             _migrate(conn, temporary)
@@ -245,18 +320,83 @@ def create(path: Path, records: Iterable[ProjectRecord], *, replace: bool = Fals
         finally:
             conn.close()
         _fsync(temporary)
-        backup = _backup_name(path) if replace and path.exists() else None
-        if backup is not None:
-            os.rename(path, backup)
+        backup = None
+        if info is not None:
+            backup = _backup_name(path)
+            _move_aside(path, backup)
+        _refuse_orphans(path)
         os.link(temporary, path)  # fails if a file appeared there meanwhile
         _fsync_dir(path.parent)
         return backup
     except sqlite3.Error as error:
         raise translate_error(error, path) or error from None
-    except PermissionError as error:
-        raise CannotWrite(f"cannot create {path}: {error.strerror}", "choose a folder you can write to") from None
+    except FileExistsError:
+        raise
+    except OSError as error:
+        raise _cannot_create(path, error) from None
     finally:
-        temporary.unlink(missing_ok=True)
+        for leftover in (temporary, temporary.with_name(temporary.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
+
+
+def _cannot_create(path: Path, error: OSError) -> CannotWrite:
+    return CannotWrite(
+        "init.cannot_create", "init.cannot_create.hint", path=str(path), reason=error.strerror or str(error)
+    )
+
+
+def _companion(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _refuse_orphans(path: Path) -> None:
+    """No database at `path`, but its -journal or -wal is there: a new file would meet it and be corrupt."""
+    for suffix in ("-journal", "-wal"):
+        journal = _companion(path, suffix)
+        if os.path.lexists(journal):
+            from ..errors import Conflict
+
+            raise Conflict("init.orphan_journal", "init.orphan_journal.hint", path=str(path), journal=str(journal))
+
+
+def _move_aside(path: Path, backup: Path) -> None:
+    """Rename the database at `path` to `backup` together with its -journal, -wal and -shm.
+
+    If it is an SQLite file, it is opened first under an exclusive lock, so a
+    hot journal is rolled back (and a WAL checkpointed) and no other command
+    is writing while it moves; a file too damaged to open moves with its
+    companions, which keep their pairing under the new name.
+    """
+    from .. import files
+
+    conn: sqlite3.Connection | None = None
+    if files.is_sqlite_file(path):
+        try:
+            conn = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, timeout=busy_timeout())
+            conn.isolation_level = None
+            if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+                conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("BEGIN EXCLUSIVE")
+        except sqlite3.Error as error:
+            refusal = translate_error(error, path)
+            if conn is not None:
+                conn.close()
+                conn = None
+            if isinstance(refusal, Busy):
+                raise refusal from None
+            # Corrupt or not a database after all: it moves with its companions as it is.
+    try:
+        os.rename(path, backup)
+        for suffix in files.COMPANIONS:
+            companion = _companion(path, suffix)
+            if os.path.lexists(companion):
+                os.rename(companion, _companion(backup, suffix))
+    finally:
+        if conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            conn.close()
 
 
 def _backup_name(path: Path) -> Path:

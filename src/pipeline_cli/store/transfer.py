@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -50,18 +51,25 @@ def backup(conn: sqlite3.Connection, target: Path) -> int:
     then linked into place, so `target` is either absent or a complete copy.
     Returns the number of projects in the copy.
     """
+    from .. import files
     from ..errors import Conflict
 
-    if target.exists() or target.is_symlink():
-        raise Conflict(
-            f"{target} already exists",
-            "a backup never overwrites a file: choose a new name, e.g. one with today's date",
-        )
+    try:
+        exists = os.path.lexists(target)
+        folder_ok = target.parent.is_dir()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise CannotWrite("file.cannot_write", "file.cannot_write.hint", path=str(target), reason=reason) from None
+    if exists:
+        raise Conflict("backup.exists", "backup.exists.hint", path=str(target))
+    # Not the name of a journal of the database in use, or of any SQLite file.
+    database = conn.execute("PRAGMA database_list").fetchone()[2]
+    files.refuse_sqlite(target, Path(database) if database else None)
     folder = target.parent
-    if not folder.is_dir():
-        raise CannotWrite(f"cannot write {target}: there is no folder {folder}", "create the folder first")
-    temporary = folder / f".{target.name}.{os.getpid()}.backup"
-    temporary.unlink(missing_ok=True)
+    if not folder_ok:
+        raise CannotWrite("backup.no_folder", "backup.no_folder.hint", path=str(target), folder=str(folder))
+    files.clean_stale(target)
+    temporary = files.temporary_name(target)
     try:
         conn.execute("VACUUM INTO ?", (str(temporary),))
         copy = _connect(temporary, "ro")
@@ -79,11 +87,11 @@ def backup(conn: sqlite3.Connection, target: Path) -> int:
         try:
             os.link(temporary, target)  # fails if a file appeared there meanwhile
         except FileExistsError:
-            raise Conflict(f"{target} appeared while the backup was being made", "choose another name") from None
+            raise Conflict("backup.appeared", "backup.exists.hint", path=str(target)) from None
         except OSError:
             # A file system without hard links: rename, after one more look.
             if target.exists():
-                raise Conflict(f"{target} appeared while the backup was being made", "choose another name") from None
+                raise Conflict("backup.appeared", "backup.exists.hint", path=str(target)) from None
             os.rename(temporary, target)
         _fsync_dir(folder)
         return count
@@ -91,10 +99,12 @@ def backup(conn: sqlite3.Connection, target: Path) -> int:
         raise translate_error(error, target) or error from None
     except OSError as error:
         raise CannotWrite(
-            f"cannot write {target}: {error.strerror or error}", "choose a folder you can write to, with room"
+            "file.cannot_write", "file.cannot_write.hint", path=str(target), reason=error.strerror or str(error)
         ) from None
     finally:
-        temporary.unlink(missing_ok=True)
+        for leftover in (temporary, temporary.with_name(temporary.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
 
 
 def _chunks(values: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
