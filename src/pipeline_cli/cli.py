@@ -81,6 +81,7 @@ COMMAND_MODULES: dict[str, str] = {
     "funnel": "overview",
     "lights": "overview",
     "report": "overview",
+    "rank": "ranking",
     "import": "transfer",
     "export": "transfer",
     "backup": "transfer",

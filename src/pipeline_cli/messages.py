@@ -401,4 +401,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "nothing changed; restore it from a backup (made by `pipeline backup`), or `pipeline init` a new one",
         "zh": "未做任何修改；请从备份恢复（用 `pipeline backup` 制作备份），或在别处运行 `pipeline init`",
     },
+    "rank.bad_by": {"en": "cannot rank by '{value}'", "zh": "不能按“{value}”排名"},
+    "rank.bad_by.hint": {"en": "rank by one of: {fields}", "zh": "可按以下之一排名：{fields}"},
 }

@@ -1,0 +1,53 @@
+"""rank: groups of projects ranked by 开工率 (比学赶超), the table leaders read first."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from .. import output
+from ..formats.ranking import rank_sheets, write_rank
+from ..model import Filters, today
+from ..options import FormatOption, LangOption, NoHeaderOption, OutputFileOption, completer, with_filters
+from ..ranking import RANK_FIELDS, rank, resolve_rank_by
+from ..store.ranking import rank_rows
+
+
+@with_filters
+def rank_(
+    ctx: typer.Context,
+    filters: Filters,
+    by: Annotated[
+        Optional[str],
+        typer.Option(
+            "--by",
+            metavar="FIELD",
+            help="Group by " + ", ".join(RANK_FIELDS) + " (default: district).",
+            show_default=False,
+            autocompletion=completer(lambda: RANK_FIELDS),
+        ),
+    ] = None,
+    format: FormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+    output_file: OutputFileOption = None,
+) -> None:
+    """Groups ranked by start rate (开工率 = started / signed), then more signed, then fewer overdue.
+
+    Active projects only (the filters narrow them); equal keys share a rank
+    and the next rank skips (1, 1, 3); groups with nothing signed come last.
+    """
+    field = resolve_rank_by(by)
+    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    ranking = rank(field, rank_rows(ctx.obj.connect(), field, filters, today()))
+    database = ctx.obj.location().path
+    if fmt == "xlsx":
+        output.write_workbook(output_file, rank_sheets(ranking, style), style, database=database)
+        return
+    with output.data_target(output_file, database=database) as out:
+        write_rank(out, ranking, fmt, style)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("rank")(rank_)
