@@ -43,6 +43,7 @@ import generate
 TODAY = generate.TODAY
 LARGE = 1_000_000
 IMPORT_ROWS = 100_000
+EXPORT_ROWS = 100_000
 
 # --- the equivalent SQL ---------------------------------------------------------
 # What each pipeline command computes, as the best single statement we know:
@@ -236,6 +237,20 @@ class Setup:
                 print(f"pipeline {command}: not yet available", file=sys.stderr)
         return self._available[command]
 
+    def export_bench(self, runs: int) -> Bench:
+        """export of 100,000 projects as a workbook (-o x.xlsx), against pipeline's own CSV export."""
+        db = generate.database(EXPORT_ROWS, self.pipeline)
+
+        def argv(suffix: str) -> Callable[[int], list[str]]:
+            return lambda n: [self.pipeline, "--db", str(db), "export", "-o", str(self.work / f"export-{n}.{suffix}")]
+
+        return Bench(
+            f"export --format xlsx ({EXPORT_ROWS:,})",
+            f"{EXPORT_ROWS:,}",
+            [Variant("pipeline", argv("xlsx")), Variant("csv", argv("csv"))],
+            runs,
+        )
+
     def read_bench(self, name: str, size: str, db: Path, args: list[str], sql: str, runs: int) -> Bench:
         tsv = ["--tsv"] if "--format" in args and "tsv" in args else []
         variants = [
@@ -338,6 +353,8 @@ def plan(setup: Setup, sizes: list[int], runs: int, runs_large: int) -> list[Ben
                 benches.append(setup.read_bench(name, label, db, args, sql, n))
         if setup.available("advance"):
             benches.append(setup.advance_bench(label, db, n))
+    if setup.available("export"):
+        benches.append(setup.export_bench(runs_large))
     if setup.available("import") and setup.available("export"):
         benches.append(setup.import_bench(runs_large))
     return benches
@@ -376,6 +393,16 @@ def targets(benches: list[Bench]) -> list[Target]:
             Target(text, "—" if ratio is None else f"{ratio:.2f} ×", None if ratio is None else ratio <= limit)
         )
 
+    workbook = next((b for b in benches if b.name.startswith("export --format xlsx")), None)
+    ratio_target(f"`export --format xlsx`, {EXPORT_ROWS:,} projects: ≤ 3 × `export` (CSV)", workbook, "csv", 3)
+    xlsx = workbook.get("pipeline") if workbook else None
+    found.append(
+        Target(
+            f"`export --format xlsx`, {EXPORT_ROWS:,} projects: peak memory < 150 MiB",
+            f"{xlsx.peak_mib():.0f} MiB" if xlsx and xlsx.samples else "—",
+            xlsx.peak_mib() < 150 if xlsx and xlsx.samples else None,
+        )
+    )
     ratio_target(
         "`list --format tsv`, 47 projects: ≤ 0.6 × sqlite-utils query",
         _find(benches, "list --format tsv", "47"),

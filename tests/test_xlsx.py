@@ -318,3 +318,30 @@ def test_a_broken_workbook_is_bad_data(empty_db: Path, tmp_path: Path) -> None:
     assert result.exit_code == 5
     assert "not a readable .xlsx workbook" in result.stderr
     assert file_hash(empty_db) == before
+
+
+def test_sheet_xml_text_reads_back_as_written(tmp_path: Path) -> None:
+    """The fast writer's escaping: XML's own characters, control characters, a literal _xHHHH_, edge spaces."""
+    from pipeline_cli.formats import Column, Style
+    from pipeline_cli.formats.xlsx import Sheet, write_workbook
+
+    texts = ["a & b <c> \"d\" 'e'", "bell\x07 and\ttab\nnewline\rcr", "_x0041_ stays", "  spaced  ", "东华鲲鹏"]
+    records = [{"text": text, "n": index, "amount": Decimal("12.3456")} for index, text in enumerate(texts)]
+    columns = [Column("text", "Text", "文本"), Column("n", "N", "N", "number"), Column("amount", "A", "A", "number")]
+    path = tmp_path / "t.xlsx"
+    with path.open("wb") as out:
+        assert write_workbook(out, [Sheet("a/b:c", columns, records)], Style()) == len(texts)
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    assert sheet.title == "a b c" and sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:C6"
+    # Control characters and a literal _xHHHH_ are written as Excel (and XlsxWriter) write them,
+    # _x0007_ and _x005F_x0041_, which Excel shows as the text and openpyxl leaves as they are.
+    shown = [
+        text.replace("\x07", "_x0007_").replace("\r", "_x000D_").replace("_x0041_", "_x005F_x0041_") for text in texts
+    ]
+    assert [cell.value for cell in sheet["A"][1:]] == shown
+    assert [cell.value for cell in sheet["B"][1:]] == list(range(len(texts)))
+    assert all(cell.value == 12.3456 and "亿元" in cell.number_format for cell in sheet["C"][1:])
+    assert sheet["A1"].font.b
+    read_only = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+    assert read_only.max_row == len(texts) + 1 and read_only.max_column == 3
