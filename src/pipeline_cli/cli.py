@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import os
 import re
+import signal
 import sqlite3
 import sys
 from collections.abc import Iterator, MutableMapping
@@ -19,7 +21,7 @@ from typer.exceptions import TyperException
 
 from . import __version__, output, store
 from .context import AppState
-from .errors import PipelineError
+from .errors import CannotWrite, Interrupted, PipelineError
 from .model import MAX_INTEGER, echo
 from .options import RootLangOption
 
@@ -204,6 +206,10 @@ class PipelineGroup(TyperGroup):
             output.silence_stdout()
             _report_saved(ctx)
             raise typer.Exit(0) from None
+        except (KeyboardInterrupt, Interrupted):
+            # Ctrl-C: the transaction, if any, was rolled back on the way out.
+            _interrupted(ctx)
+            raise typer.Exit(130) from None
         except sqlite3.Error as exc:
             # Found while reading rows (a damaged page, a lock held too long):
             # the contract's refusal when there is one, else a bug.
@@ -217,6 +223,12 @@ class PipelineGroup(TyperGroup):
             output.error(refusal)
             raise typer.Exit(refusal.exit_code) from None
         except OSError as exc:
+            if exc.errno in OUTPUT_ERRNOS:
+                # stdout full, closed or failing: exit 8, and a committed change still said.
+                output.silence_stdout()
+                output.error(CannotWrite("output.failed", "output.failed.hint", reason=exc.strerror or str(exc)))
+                _report_saved(ctx)
+                raise typer.Exit(CannotWrite.exit_code) from None
             if not _report_saved(ctx):
                 if _debug(ctx):
                     raise
@@ -244,6 +256,50 @@ def _debug(ctx: Any) -> bool:
     return isinstance(ctx.obj, AppState) and ctx.obj.debug
 
 
+# What a failing write to stdout raises: no room, too big, an I/O error, stdout closed.
+OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF}
+
+
+def _interrupted(ctx: Any) -> None:
+    """Ctrl-C: one quiet line; a change committed before it is still reported as saved."""
+    state = ctx.obj
+    if isinstance(state, AppState) and state.saved:
+        for line in state.saved:
+            sys.stderr.write(output.say("frame.saved", line=line) + "\n")
+    else:
+        sys.stderr.write(output.say("frame.interrupted") + "\n")
+
+
+def _on_interrupt(signum: int, frame: Any) -> None:
+    # Further Ctrl-Cs are ignored while the first unwinds (rollback, removing temporary files).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise Interrupted()
+
+
+def _reopen_closed_standard_streams() -> None:
+    """A closed stdin, stdout or stderr (`pipeline list >&-`) is /dev/null opened so that writes to it fail.
+
+    The descriptors 0-2 are then taken, so no file pipeline opens can get one
+    of them and receive what is meant for stdout; a write to a closed stdout
+    fails with EBADF (exit 8, the saved change reported on stderr).
+    """
+    for fd, flags in ((0, os.O_RDONLY), (1, os.O_RDONLY), (2, os.O_WRONLY)):
+        try:
+            os.fstat(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                opened = os.open(os.devnull, flags)
+                if opened != fd:
+                    os.dup2(opened, fd)
+                    os.close(opened)
+    if sys.stdout is None:
+        sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    if sys.stderr is None:
+        sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    if sys.stdin is None:
+        sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
+
+
 def _report_saved(ctx: Any) -> bool:
     """If a change was committed before output failed, say so on stderr."""
     state = ctx.obj
@@ -266,7 +322,13 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        output.line(f"pipeline {__version__}")
+        try:
+            output.line(f"pipeline {__version__}")
+            sys.stdout.flush()
+        except OSError as error:  # `pipeline --version > /dev/full`
+            output.silence_stdout()
+            output.error(CannotWrite("output.failed", "output.failed.hint", reason=error.strerror or str(error)))
+            raise typer.Exit(CannotWrite.exit_code) from None
         raise typer.Exit()
 
 
@@ -300,11 +362,19 @@ def main() -> None:
     An exception other than SystemExit (a bug under --debug) propagates and
     exits the ordinary way, with its traceback.
     """
+    _reopen_closed_standard_streams()
+    with contextlib.suppress(ValueError):  # not the main thread
+        signal.signal(signal.SIGINT, _on_interrupt)
     try:
         app()
         code: Any = 0
     except SystemExit as exit_:
         code = exit_.code
+    except Interrupted:
+        # Ctrl-C outside a command (while starting or parsing): quiet.
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(output.say("frame.interrupted") + "\n")
+        code = 130
     if code is None:
         code = 0
     elif not isinstance(code, int):
@@ -312,9 +382,14 @@ def main() -> None:
         code = 1
     try:
         sys.stdout.flush()
-    except (OSError, ValueError):
-        # What Python's own exit does when stdout cannot be flushed.
-        code = code or 120
+    except (OSError, ValueError) as error:
+        # `pipeline --version > /dev/full`: exit 8 with the reason, not Python's 120.
+        output.silence_stdout()
+        if not code:
+            reason = getattr(error, "strerror", None) or str(error)
+            with contextlib.suppress(OSError, ValueError):
+                output.error(CannotWrite("output.failed", "output.failed.hint", reason=reason))
+            code = CannotWrite.exit_code
     with contextlib.suppress(OSError, ValueError):
         sys.stderr.flush()
     os._exit(code)

@@ -122,3 +122,12 @@ class LightsFound(PipelineError):
     """`lights --fail-on` found lights at or above the level asked for."""
 
     exit_code = 9
+
+
+class Interrupted(BaseException):
+    """Ctrl-C, raised by the console script's SIGINT handler.
+
+    Not a KeyboardInterrupt, which Click turns into "Aborted!" and exit 1:
+    this one reaches PipelineGroup.invoke and main, which exit 130 quietly.
+    Transactions roll back on it as on any exception.
+    """

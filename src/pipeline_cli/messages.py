@@ -403,4 +403,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "rank.bad_by": {"en": "cannot rank by '{value}'", "zh": "不能按“{value}”排名"},
     "rank.bad_by.hint": {"en": "rank by one of: {fields}", "zh": "可按以下之一排名：{fields}"},
+    # --- the process and its surroundings (cli.py) ---
+    "frame.interrupted": {"en": "interrupted: nothing changed", "zh": "已中断：未做任何修改"},
+    "output.failed": {"en": "cannot write the output: {reason}", "zh": "无法写出结果：{reason}"},
+    "output.failed.hint": {
+        "en": "free some space, or send the output elsewhere (-o FILE or another redirection)",
+        "zh": "请腾出空间，或把结果写到别处（-o FILE 或其他重定向）",
+    },
+    "db.empty": {"en": "the database path is empty (--db '')", "zh": "数据库路径为空（--db ''）"},
+    "db.empty.hint": {
+        "en": "name a file, e.g. --db pipeline.db, or leave --db out for the default (`pipeline where`)",
+        "zh": "请给出文件名，例如 --db pipeline.db，或不加 --db 使用默认路径（`pipeline where`）",
+    },
 }

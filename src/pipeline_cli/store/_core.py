@@ -34,6 +34,9 @@ class DbLocation:
 
 def locate(db_option: str | None) -> DbLocation:
     """--db, else $PIPELINE_DB, else the settings' db, else pipeline.db in the user data directory."""
+    if db_option is not None and not db_option.strip():
+        # `--db ''` (an unset shell variable): never the default database instead.
+        raise UsageError("db.empty", "db.empty.hint")
     named = db_option or os.environ.get("PIPELINE_DB")
     if not named:
         from ..settings import get
