@@ -723,3 +723,50 @@ def test_export_refuses_to_write_over_the_database_in_use(db: Path) -> None:
     assert result.stdout == ""
     assert "database in use" in result.stderr
     assert file_hash(db) == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_a_chinese_export_imports_back_unchanged(environment, tmp_path, fmt) -> None:
+    build(environment, [*projects_2020(), *EXTRA_PROJECTS, *FORMULA_PROJECTS])
+    english = tmp_path / f"english.{fmt}"
+    assert run_cli("export", "-o", str(english)).exit_code == 0
+    chinese = tmp_path / f"chinese.{fmt}"
+    assert run_cli("export", "--lang", "zh", "-o", str(chinese)).exit_code == 0
+    text = chinese.read_text(encoding="utf-8")
+    assert "项目名称" in text and "新一代信息技术" in text and "在库" in text and "已退单" in text
+    assert "biomed" not in text and "negotiating" not in text
+    other = tmp_path / "other.db"
+    assert run_cli("--db", str(other), "init", "--empty").exit_code == 0
+    result = run_cli("--db", str(other), "--lang", "zh", "import", str(chinese))
+    assert result.exit_code == 0, result.stderr
+    again = tmp_path / f"again.{fmt}"
+    assert run_cli("--db", str(other), "export", "-o", str(again)).exit_code == 0
+    assert again.read_bytes() == english.read_bytes()
+    # Imported over the same projects, the Chinese file changes nothing.
+    same = run_cli("--db", str(other), "import", str(chinese))
+    assert same.exit_code == 0 and same.stdout.startswith("nothing to import"), same.stdout
+
+
+def test_only_a_command_line_lang_makes_an_export_chinese(db, monkeypatch) -> None:
+    english = run_cli("export").stdout
+    monkeypatch.setenv("PIPELINE_LANG", "zh")
+    assert run_cli("export").stdout == english
+    assert run_cli("--lang", "zh", "export").stdout.startswith("编号,项目名称,产业领域,进度,状态,")
+    assert run_cli("export", "--lang", "en").stdout == english
+
+
+def test_import_takes_chinese_headers_and_values(empty_db, tmp_path) -> None:
+    path = tmp_path / "局.csv"
+    path.write_text(
+        "名称,行业,项目阶段,状态,计划总投资(亿元),是否重点,区市,责任单位,包联领导,备注\n"
+        "甲,生物医药,签约,在库,8000万,是,城阳区,市发改委,王明,\n"
+        "乙,交通,前期,退单,1.5,否,,,,撤资\n",
+        encoding="utf-8",
+    )
+    result = run_cli("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(run_cli("list", "--all", "-f", "json").stdout)
+    assert [(r["name"], r["sector"], r["stage"], r["status"], r["investment"], r["key"]) for r in rows] == [
+        ("甲", "biomed", "signed", "active", 0.8, True),
+        ("乙", "transport", "preliminary", "dropped", 1.5, False),
+    ]

@@ -120,6 +120,11 @@ def choose(lang: str | None) -> None:
     _chosen = lang
 
 
+def command_line_lang() -> str:
+    """The --lang given on the command line (before or after the command), else en."""
+    return checked(_chosen) if _chosen is not None else "en"
+
+
 def checked(lang: str) -> str:
     """`lang` in any case and spacing, as en or zh; anything else is a usage error (exit 2)."""
     value = lang.strip().lower()

@@ -160,8 +160,27 @@ def resolve_light(value: str) -> str:
     return _resolve(value, "light", [(light, "") for light in LIGHTS])
 
 
+# Chinese labels of the statuses and sources, as `export --lang zh` writes them;
+# import and --status take them (and a few more spellings) back.
+STATUS_ZH = {"active": "在库", "dropped": "已退单"}
+SOURCE_ZH = {"report": "报告", "illustrative": "示例", "user": "用户"}
+_STATUS_SPELLINGS = {"退单": "dropped", "悔单": "dropped", "正常": "active"}
+
+
 def resolve_status(value: str) -> str:
-    return _resolve(value, "status", [(status, "") for status in STATUSES])
+    spelled = _STATUS_SPELLINGS.get(value.strip())
+    if spelled is not None:
+        return spelled
+    return _resolve(value, "status", [(status, STATUS_ZH.get(status, "")) for status in STATUSES])
+
+
+def resolve_source(value: str) -> str:
+    """A record's source by slug or Chinese label (report/报告, illustrative/示例, user/用户)."""
+    text = value.strip()
+    for slug, zh in SOURCE_ZH.items():
+        if text.lower() == slug or text == zh:
+            return slug
+    raise UsageError(f"unknown source '{value}'", "valid sources: " + ", ".join(SOURCES))
 
 
 # --- amounts -------------------------------------------------------------
@@ -440,9 +459,7 @@ def record_from_mapping(
     if since > default_date:
         raise UsageError(f"stage_since {since} is in the future", "dates may not be later than today")
     project_id = parse_project_id(values.get("id"))
-    source = _text_or_none(values.get("source")) or "user"
-    if source not in SOURCES:
-        raise UsageError(f"unknown source '{source}'", "valid sources: " + ", ".join(SOURCES))
+    source = resolve_source(_text_or_none(values.get("source")) or "user")
     return ProjectRecord(
         id=project_id,
         name=name,

@@ -18,6 +18,7 @@ from ..importing.file_text import decode, format_from_name
 from ..importing.plan import BadRows, Plan, ids_in, plan_import
 from ..importing.rows import ParsedFile, parse
 from ..importing.workbook import parse_workbook
+from ..options import LangOption
 from .changes import who
 
 
@@ -62,6 +63,7 @@ def export(
     bom: Annotated[
         bool, typer.Option("--bom", help="Start with a UTF-8 byte-order mark, so Excel shows Chinese text.")
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """Write every project with every stored field, in a form `import` takes back unchanged.
 
@@ -69,9 +71,13 @@ def export(
     tab or carriage return) get a leading ' (OWASP's CSV-injection advice);
     import removes it again.
     """
+    from .. import i18n
     from ..formats import write_export
 
     fmt = _chosen_format(format, output_file) or "csv"
+    # Chinese headers and labels only when asked for on the command line:
+    # a script's export never changes with $PIPELINE_LANG or the settings.
+    language = i18n.command_line_lang()
     conn = ctx.obj.connect()
     rows = store.iter_export_rows(conn)
     if fmt == "xlsx":
@@ -83,11 +89,11 @@ def export(
         output.write_workbook(output_file, [sheet], Style(), database=ctx.obj.location().path)
         return
     if output_file is None:
-        write_export(output.stdout(), rows, fmt, bom=bom)
+        write_export(output.stdout(), rows, fmt, bom=bom, lang=language)
         return
     # Written under a temporary name, never over the database in use.
     with output.atomic_file(output_file, binary=False, database=ctx.obj.location().path) as file:
-        count = write_export(cast(TextIO, file), rows, fmt, bom=bom)
+        count = write_export(cast(TextIO, file), rows, fmt, bom=bom, lang=language)
     output.notice(f"exported {count} project{'s' if count != 1 else ''} to {output_file}")
 
 

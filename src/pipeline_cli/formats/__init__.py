@@ -9,10 +9,11 @@ rich is imported only when a table is drawn.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from json.encoder import encode_basestring as _text
@@ -637,8 +638,46 @@ def write_json_projects(
     write("[]" if first else "\n" + "  " * depth + "]")
 
 
-def write_export(out: TextIO, rows: Iterable[Sequence[Any]], fmt: str, *, bom: bool = False) -> int:
-    """Exported projects (tuples of fields.STORED_FIELDS) as csv, json or jsonl; returns how many."""
+def write_export(out: TextIO, rows: Iterable[Sequence[Any]], fmt: str, *, bom: bool = False, lang: str = "en") -> int:
+    """Exported projects (tuples of fields.STORED_FIELDS) as csv, json or jsonl; returns how many.
+
+    In Chinese (`export --lang zh`) the headers (or keys) are the fields'
+    Chinese labels and sectors, stages, statuses, sources and key their
+    Chinese names; import reads both back unchanged.
+    """
     if bom:
         out.write("\ufeff")
+    if lang == "zh":
+        return write_projects(out, chinese_rows(rows), CHINESE_EXPORT_FIELDS, fmt, Style())
     return write_projects(out, rows, STORED_FIELDS, fmt, Style())
+
+
+# The exported fields under their Chinese labels; labelled values are text.
+CHINESE_EXPORT_FIELDS = tuple(
+    dataclasses.replace(f, name=f.zh, kind="text" if f.kind in ("slug", "bool") else f.kind) for f in STORED_FIELDS
+)
+
+
+def chinese_rows(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
+    """Exported rows with their vocabulary values in Chinese."""
+    from ..model import SOURCE_ZH, STATUS_ZH
+
+    names = [f.name for f in STORED_FIELDS]
+    for row in rows:
+        values = list(row)
+        for index, name in enumerate(names):
+            value = values[index]
+            if value is None:
+                continue
+            if name == "sector":
+                values[index] = sector_label(value) or value
+            elif name == "stage":
+                stage = STAGE_BY_SLUG.get(value)
+                values[index] = stage.name_zh if stage is not None else value
+            elif name == "status":
+                values[index] = STATUS_ZH.get(value, value)
+            elif name == "source":
+                values[index] = SOURCE_ZH.get(value, value)
+            elif name == "key":
+                values[index] = "是" if value else "否"
+        yield tuple(values)
