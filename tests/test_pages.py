@@ -12,8 +12,34 @@ from conftest import run_cli, run_sh
 
 NS = {"h": "http://www.w3.org/1999/xhtml"}
 PERIOD = ("--since", "2020-08-01", "--until", "2020-08-18")
-SECTIONS_EN = ["Totals", "Stage moves", "New projects", "Dropped", "Warning lights today", "Funnel at", "By sector at"]
-SECTIONS_ZH = ["总体情况", "进度变动", "新增项目", "退出项目", "当前亮灯", "转化漏斗", "分产业领域"]
+SECTIONS_EN = [
+    "Totals",
+    "Stage moves",
+    "New projects",
+    "Dropped",
+    "Warning lights today",
+    "Funnel at",
+    "By sector at",
+    "Restored",
+    "Problems opened",
+    "Problems closed",
+    "Problems open and overdue",
+    "Ranking by district",
+]
+SECTIONS_ZH = [
+    "总体情况",
+    "进度变动",
+    "新增项目",
+    "退出项目",
+    "当前亮灯",
+    "转化漏斗",
+    "分产业领域",
+    "恢复项目",
+    "新登记问题",
+    "已销号问题",
+    "期末逾期未销号问题",
+    "区市排名",
+]
 
 
 def page(*args: str) -> tuple[str, object]:

@@ -283,3 +283,63 @@ def test_the_installed_command(db: Path) -> None:
     assert json.loads(closed.stdout)[0]["status"] == "closed"
     assert run_sh("undo", "--yes").exit_code == 0
     assert json.loads(run_sh("problem", "list", "--format", "json").stdout)[0]["status"] == "open"
+
+
+# --- the dispatch report's new keys ------------------------------------------------
+
+
+def report(*args: str) -> dict[str, Any]:
+    return json.loads(ok("report", "--format", "json", *args))
+
+
+def test_report_problems_inside_and_outside_the_period(db: Path) -> None:
+    # The week is 2020-08-12 .. 2020-08-18.
+    ok("problem", "add", "7", "before", "--due", "2020-08-11", "--date", "2020-08-01")  # 1: opened before
+    ok("problem", "add", "12", "inside", "--due", "2020-08-30", "--date", "2020-08-13")  # 2: opened inside
+    ok("problem", "add", "1", "closed inside", "--date", "2020-08-02")  # 3
+    ok("problem", "close", "3", "--date", "2020-08-14")
+    ok("problem", "add", "2", "closed before", "--date", "2020-08-02")  # 4
+    ok("problem", "close", "4", "--date", "2020-08-05")
+    ok("problem", "add", "3", "opened then undone")  # 5
+    ok("undo", "--yes")
+    ok("problem", "add", "4", "closed then reopened", "--date", "2020-08-12")  # 6
+    ok("problem", "close", "6")
+    ok("problem", "reopen", "6")
+    body = report("--week")
+    problems_ = body["problems"]
+    assert list(problems_) == ["opened", "closed", "overdue"]
+    assert [p["text"] for p in problems_["opened"]] == ["closed then reopened", "inside"]
+    assert [p["text"] for p in problems_["closed"]] == ["closed inside"]
+    assert [(p["text"], p["overdue_days"]) for p in problems_["overdue"]] == [("before", 7)]
+    # An earlier period: what stood then.
+    earlier = report("--since", "2020-08-01", "--until", "2020-08-10")["problems"]
+    assert [p["text"] for p in earlier["opened"]] == ["before", "closed inside", "closed before"]
+    assert [p["text"] for p in earlier["closed"]] == ["closed before"]
+    assert earlier["overdue"] == []
+    markdown = ok("report", "--week", "--format", "markdown")
+    assert "## Problems opened (2)" in markdown and "## Problems closed (1)" in markdown
+    assert "## Problems open and overdue at the end (1)" in markdown
+    zh = ok("report", "--week", "--format", "markdown", "--lang", "zh")
+    assert "新登记问题(2)" in zh and "已销号问题(1)" in zh and "期末逾期未销号问题(1)" in zh
+    assert "区市排名" in zh and "恢复项目" in zh
+
+
+def test_report_shows_a_drop_and_a_restore_in_the_same_week(db: Path) -> None:
+    ok("drop", "7", "--reason", "退单", "--date", "2020-08-13")
+    ok("restore", "7", "--date", "2020-08-14")
+    body = report("--week")
+    assert [(e["id"], e["date"]) for e in body["dropped"]] == [(7, "2020-08-13")]
+    assert [(e["id"], e["date"]) for e in body["restored"]] == [(7, "2020-08-14")]
+    table = ok("report", "--week", "--format", "table")
+    assert "Dropped (1)" in table and "Restored (1)" in table
+    # An undone restore is no restore.
+    ok("undo", "--yes")
+    assert report("--week")["restored"] == []
+
+
+def test_report_ranking_is_rank_at_the_end(db: Path) -> None:
+    body = report("--week")
+    assert body["ranking"] == json.loads(ok("rank", "--format", "json"))
+    keys = list(body)
+    assert keys.index("dropped") < keys.index("restored") < keys.index("lights")
+    assert keys.index("funnel") < keys.index("problems") < keys.index("ranking")

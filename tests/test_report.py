@@ -20,7 +20,19 @@ import pytest
 from builders import build_mixed
 from conftest import Result, file_hash, run_cli
 
-KEYS = ["period", "totals", "moves", "added", "dropped", "lights", "funnel", "by_sector"]
+KEYS = [
+    "period",
+    "totals",
+    "moves",
+    "added",
+    "dropped",
+    "restored",
+    "lights",
+    "funnel",
+    "problems",
+    "ranking",
+    "by_sector",
+]
 
 
 def ok(*args: str) -> Result:
@@ -241,7 +253,15 @@ def test_markdown_is_the_default_even_in_a_pipe(timeline: Path, sh: Any) -> None
     headings = [line for line in text.splitlines() if line.startswith("## ")]
     assert headings[:4] == ["## Totals", "## Stage moves (1)", "## New projects (1)", "## Dropped (2)"]
     assert headings[4].startswith("## Warning lights today: ")
-    assert headings[5:] == ["## Funnel at 2020-08-24", "## By sector at 2020-08-24"]
+    assert headings[5:] == [
+        "## Funnel at 2020-08-24",
+        "## By sector at 2020-08-24",
+        "## Restored (1)",
+        "## Problems opened (0)",
+        "## Problems closed (0)",
+        "## Problems open and overdue at the end (0)",
+        "## Ranking by district at 2020-08-24",
+    ]
     assert "| Start (2020-08-18) | 47 | 871 |" in text
     assert "| End (2020-08-24) | 47 | 878 |" in text
     assert "| Change | +0 | +7 |" in text

@@ -143,7 +143,20 @@ def test_report_workbook_one_sheet_per_section_and_a_funnel_chart(db: Path, tmp_
     period = ("report", "--since", "2020-08-01", "--until", "2020-08-18")
     body = json_of(*period)
     book = workbook(tmp_path, *period)
-    assert book.sheetnames == ["Totals", "Moves", "New", "Dropped", "Lights", "Funnel", "By sector"]
+    assert book.sheetnames == [
+        "Totals",
+        "Moves",
+        "New",
+        "Dropped",
+        "Lights",
+        "Funnel",
+        "By sector",
+        "Restored",
+        "Problems opened",
+        "Problems closed",
+        "Problems overdue",
+        "Ranking",
+    ]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
     totals = list(book["Totals"].iter_rows(values_only=True))
@@ -163,7 +176,20 @@ def test_report_workbook_one_sheet_per_section_and_a_funnel_chart(db: Path, tmp_
 
 def test_chinese_workbook_has_chinese_headers_labels_and_sheet_names(db: Path, tmp_path: Path) -> None:
     book = workbook(tmp_path, "report", "--lang", "zh")
-    assert book.sheetnames == ["总体情况", "进度变动", "新增项目", "退出项目", "亮灯", "转化漏斗", "分产业领域"]
+    assert book.sheetnames == [
+        "总体情况",
+        "进度变动",
+        "新增项目",
+        "退出项目",
+        "亮灯",
+        "转化漏斗",
+        "分产业领域",
+        "恢复项目",
+        "新登记问题",
+        "已销号问题",
+        "逾期问题",
+        "区市排名",
+    ]
     header = [c.value for c in next(book["亮灯"].iter_rows())]
     assert header[:4] == ["编号", "项目名称", "产业领域", "进度"]
     lights = {row[-1] for row in book["亮灯"].iter_rows(min_row=2, values_only=True)}

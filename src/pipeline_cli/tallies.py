@@ -445,6 +445,11 @@ class DispatchReport:
     # have hundreds of thousands), with the count of each colour beside it.
     lights: Iterable[Sequence[Any]] = ()
     light_counts: Mapping[str, int] = field(default_factory=dict)
+    restored: tuple[Entry, ...] = ()
+    # {"opened", "closed", "overdue"}: problem objects (store/problems.py), and
+    # the ranking (ranking.Ranking) at the period's end; filled by the command.
+    problems: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
+    ranking: Any = None
 
 
 def _entry(event: Mapping[str, Any], *, stage: str | None = None, from_: str | None = None) -> Entry:
@@ -485,6 +490,7 @@ def dispatch_report(
     moves: list[Entry] = []
     added: list[Entry] = []
     dropped: list[Entry] = []
+    restored: list[Entry] = []
     for event in events:
         project_id = event["project_id"]
         if project_id not in histories:
@@ -501,6 +507,8 @@ def dispatch_report(
             added.append(_entry(event, stage=event["to"]))
         elif kind == "dropped":
             dropped.append(_entry(event))
+        elif kind == "restored":
+            restored.append(_entry(event))
     by_date = lambda entry: entry.date  # noqa: E731 - stable sort keeps event order within a day
     start = tally_as_of(now, the_period.before, histories.values())
     end = tally_as_of(now, the_period.until, histories.values())
@@ -516,6 +524,7 @@ def dispatch_report(
         moves=tuple(sorted(moves, key=by_date)),
         added=tuple(sorted(added, key=by_date)),
         dropped=tuple(sorted(dropped, key=by_date)),
+        restored=tuple(sorted(restored, key=by_date)),
         funnel=funnel(ladder, at_stage),
         by_sector=Summary(("sector",), tuple(sector_groups), add_up(g.total for g in sector_groups)),
         lights=lights,

@@ -218,6 +218,16 @@ def report(
         lights=store.iter_lights(conn, filters, now, at_least="yellow"),
         light_counts=store.light_counts(conn, filters, now),
     )
+    from ..ranking import rank
+    from ..store.problems import report_problems
+    from ..store.ranking import rank_rows
+
+    active = replace(filters, include_dropped=False) if filters.status is None else filters
+    result = replace(
+        result,
+        problems=report_problems(conn, filters, period.since, period.until),
+        ranking=rank("district", rank_rows(conn, "district", active, period.until)),
+    )
     if fmt == "xlsx":
         from ..formats.summaries import report_sheets
 

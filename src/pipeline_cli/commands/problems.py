@@ -16,28 +16,14 @@ import typer
 
 from .. import output, store
 from ..errors import UsageError
-from ..formats import Column, write_records
+from ..formats import write_records
+from ..formats.problems import PROBLEM_BRIEF_COLUMNS, PROBLEM_COLUMNS
 from ..model import Filters, parse_date, today
 from ..options import FormatOption, LangOption, NoHeaderOption, OutputFileOption, ProjectIdArgument, with_filters
 from ..store import problems as ledger
 from .changes import ByOption, DateOption, NoteOption, WriteFormatOption, _date, _text, who
 
 problem_app = typer.Typer(no_args_is_help=True, help="The problem ledger (问题清单): open, close, reopen, edit, list.")
-
-PROBLEM_COLUMNS = (
-    Column("id", "Problem", "问题编号", "number"),
-    Column("project_id", "Project", "项目编号", "number"),
-    Column("project_name", "Name", "项目名称"),
-    Column("text", "Problem text", "问题"),
-    Column("unit", "Unit", "责任单位"),
-    Column("opened", "Opened", "登记日期"),
-    Column("due", "Due", "办结时限"),
-    Column("closed", "Closed", "销号日期"),
-    Column("status", "Status", "状态", "problem_status"),
-    Column("overdue_days", "Days overdue", "逾期天数", "number"),
-    Column("note", "Note", "说明"),
-)
-PROBLEM_BRIEF_COLUMNS = tuple(c for c in PROBLEM_COLUMNS if c.key != "note")
 
 ProblemIdArgument = Annotated[int, typer.Argument(metavar="N", help="The problem's id.", show_default=False, min=1)]
 DueOption = Annotated[

@@ -107,7 +107,7 @@ def show(
         title = "历史记录" if style.lang == "zh" else "History"
         write_records(out, history, EVENT_COLUMNS, fmt, style, brief=EVENT_BRIEF_COLUMNS, title=title)
         if problems:
-            from .problems import PROBLEM_BRIEF_COLUMNS, PROBLEM_COLUMNS
+            from ..formats.problems import PROBLEM_BRIEF_COLUMNS, PROBLEM_COLUMNS
 
             out.write("\n")
             write_records(

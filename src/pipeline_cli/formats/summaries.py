@@ -299,8 +299,11 @@ def report_json(report: Any) -> dict[str, Any]:
         "moves": [_entry_json(entry, "moves") for entry in report.moves],
         "added": [_entry_json(entry, "added") for entry in report.added],
         "dropped": [_entry_json(entry, "dropped") for entry in report.dropped],
+        "restored": [_entry_json(entry, "restored") for entry in report.restored],
         "lights": report.lights,
         "funnel": funnel_json(report.funnel),
+        "problems": {key: list(report.problems.get(key, ())) for key in ("opened", "closed", "overdue")},
+        "ranking": report.ranking.as_json() if report.ranking is not None else None,
         "by_sector": summary_json(report.by_sector),
     }
 
@@ -331,7 +334,7 @@ def _report_lines(body: dict[str, Any]) -> Iterable[dict[str, Any]]:
     """The JSON report as long rows: {"section": ..., **item}."""
     for at in ("start", "end", "change"):
         yield {"section": "totals", "at": at, **body["totals"][at]}
-    for section in ("moves", "added", "dropped"):
+    for section in ("moves", "added", "dropped", "restored"):
         for item in body[section]:
             yield {"section": section, **item}
     for row in body["lights"]:
@@ -508,7 +511,44 @@ def _report_sections(report: Any, body: dict[str, Any], style: Style) -> list[_S
             not by_sector["groups"],
             footer={"sector": _TOTAL_LABEL[style.lang], **by_sector["total"]},
         ),
+        _Section(
+            w(f"Restored ({len(report.restored)})", f"恢复项目({len(report.restored)})"),
+            [date, project_id, name, sector, stage, _INVESTMENT, Column("note", "Note", "说明")],
+            body["restored"],
+            not body["restored"],
+        ),
+        *_problem_sections(body, style),
+        *_ranking_sections(report, body, style),
     ]
+
+
+def _problem_sections(body: dict[str, Any], style: Style) -> list[_Section]:
+    """Problems opened and closed in the period, and those open and past due at its end."""
+    from .problems import PROBLEM_BRIEF_COLUMNS
+
+    # Labels as the other sections have them: a report's data never loads the message catalogue.
+    titles = {
+        "opened": ("Problems opened ({})", "新登记问题({})"),
+        "closed": ("Problems closed ({})", "已销号问题({})"),
+        "overdue": ("Problems open and overdue at the end ({})", "期末逾期未销号问题({})"),
+    }
+    sections = []
+    for key, (en, zh) in titles.items():
+        records = body["problems"][key]
+        title = _words(style, en, zh).format(len(records))
+        sections.append(_Section(title, PROBLEM_BRIEF_COLUMNS, records, not records))
+    return sections
+
+
+def _ranking_sections(report: Any, body: dict[str, Any], style: Style) -> list[_Section]:
+    if report.ranking is None:
+        return []
+    from .ranking import rank_columns
+
+    groups = body["ranking"]["groups"]
+    end = body["period"]["to"]
+    title = _words(style, f"Ranking by district at {end}", f"区市排名({end})")
+    return [_Section(title, rank_columns(report.ranking.by), groups, not groups)]
 
 
 def _write_report_document(out: TextIO, report: Any, body: dict[str, Any], fmt: str, style: Style) -> None:
@@ -626,8 +666,10 @@ def report_sheets(report: Any, style: Style) -> list[Any]:
     sections = _report_sections(report, body, style)
     names = _words(
         style,
-        "Totals|Moves|New|Dropped|Lights|Funnel|By sector",
-        "总体情况|进度变动|新增项目|退出项目|亮灯|转化漏斗|分产业领域",
+        "Totals|Moves|New|Dropped|Lights|Funnel|By sector|Restored|Problems opened|Problems closed|Problems overdue"
+        + ("|Ranking" if report.ranking is not None else ""),
+        "总体情况|进度变动|新增项目|退出项目|亮灯|转化漏斗|分产业领域|恢复项目|新登记问题|已销号问题|逾期问题"
+        + ("|区市排名" if report.ranking is not None else ""),
     )
     sheets = []
     for name, section in zip(names.split("|"), sections, strict=True):

@@ -311,3 +311,34 @@ def get_problem(conn: sqlite3.Connection, problem_id: int, today: dt.date) -> di
         f"{PROBLEM_SELECT} WHERE pr.id = :id", {"id": problem_id, "today": today.isoformat()}
     ).fetchone()
     return problem_record(row) if row is not None else None
+
+
+def report_problems(
+    conn: sqlite3.Connection, filters: Filters, since: dt.date, until: dt.date
+) -> dict[str, list[dict[str, Any]]]:
+    """The report's problems: opened and closed within [since, until], and open and past due at `until`.
+
+    Read from the ledger as it stands, so an undone change counts as never
+    made; overdue_days are counted at `until`.
+    """
+    where, params = filter_clause(filters, until)
+    params.update({"since": since.isoformat(), "until": until.isoformat()})
+    base = f"{PROBLEM_SELECT} JOIN stages st ON st.stage = p.stage"
+    if filters.lights:
+        from ..fields import CUTOFFS_SQL
+
+        base = f"WITH {CUTOFFS_SQL}\n{base} LEFT JOIN c ON c.stage = p.stage"
+    clause = f"({where.removeprefix(' WHERE ')}) AND " if where else ""
+    queries = {
+        "opened": "pr.opened BETWEEN :since AND :until",
+        "closed": "pr.closed BETWEEN :since AND :until",
+        "overdue": "pr.opened <= :until AND (pr.closed IS NULL OR pr.closed > :until) AND pr.due < :until",
+    }
+    result = {}
+    for key, condition in queries.items():
+        cursor = conn.cursor()
+        cursor.row_factory = None
+        order = "pr.closed, pr.id" if key == "closed" else "pr.opened, pr.id"
+        rows = cursor.execute(f"{base} WHERE {clause}{condition} ORDER BY {order}", params)
+        result[key] = [problem_record(row) for row in rows]
+    return result
