@@ -145,3 +145,70 @@ def test_web_metadata_gives_chinese_titles_ladder_order_and_saved_queries(db: Pa
     expected = cli("lights", "--only", "yellow", "--format", "json")
     assert [row["id"] for row in lights.json()] == [p["id"] for p in json.loads(expected.stdout)]
     assert [row["达到及以上"] for row in funnel.json()] == [47, 26, 9, 2, 0, 0, 0, 0]
+
+
+def test_saved_queries_for_due_open_problems_and_ranking_agree_with_the_cli(db: Path, cli: Any) -> None:
+    """due, open problems and the ranking, as Datasette's saved queries, give the CLI's rows (today pinned)."""
+    conn = sqlite3.connect(db)
+    # Plans straight into the table the `plan` command keeps: one overdue 30 days (a yellow plan
+    # light), one due in 10 days, one past the 30-day window.
+    ids = [row[0] for row in conn.execute("SELECT id FROM projects WHERE stage = 'negotiating' ORDER BY id LIMIT 3")]
+    conn.executemany(
+        "INSERT INTO plans (project_id, stage, date) VALUES (?, ?, date(?, ?))",
+        [
+            (ids[0], "signed", "2020-08-18", "-30 days"),
+            (ids[1], "construction", "2020-08-18", "+10 days"),
+            (ids[2], "signed", "2020-08-18", "+40 days"),
+        ],
+    )
+    conn.commit()
+    conn.close()
+    assert cli("problem", "add", str(ids[0]), "土地指标未落实", "--due", "2020-08-01").exit_code == 0
+    assert cli("problem", "add", str(ids[1]), "环评 <待批>").exit_code == 0
+    closed = cli("problem", "add", str(ids[2]), "已解决", "--format", "json")
+    assert closed.exit_code == 0, closed.stderr
+    assert cli("problem", "close", str(json.loads(closed.stdout)[0]["id"])).exit_code == 0
+    metadata = json.loads(cli("web", "--metadata").stdout)
+    due, problems, ranking = (
+        response.json()
+        for response in get(
+            db,
+            "/pipeline/due.json?_shape=array",
+            "/pipeline/open_problems.json?_shape=array",
+            "/pipeline/ranking.json?_shape=array&_size=max",
+            metadata=metadata,
+        )
+    )
+    assert [(row["id"], row["逾期天数"]) for row in due] == [(ids[0], 30), (ids[1], 0)]
+    expected_problems = json.loads(cli("problem", "list", "--open", "--format", "json").stdout)
+    assert [(row["项目编号"], row["问题"], row["逾期天数"]) for row in problems] == [
+        (p["project_id"], p["text"], p["overdue_days"]) for p in expected_problems
+    ]
+    rank = json.loads(cli("rank", "--format", "json").stdout)["groups"]
+    assert [
+        tuple(
+            row[k]
+            for k in (
+                "名次",
+                "区市",
+                "项目数",
+                "签约及以上",
+                "开工及以上",
+                "计划逾期",
+                "未销号问题",
+                "逾期问题",
+                "红灯",
+            )
+        )
+        for row in ranking
+    ] == [
+        tuple(
+            g[k]
+            for k in (
+                *("rank", "district", "projects", "signed", "started", "overdue"),
+                *("problems_open", "problems_overdue", "red"),
+            )
+        )
+        for g in rank
+    ]
+    assert any(row["计划逾期"] for row in ranking)

@@ -201,6 +201,18 @@ def test_chinese_workbook_has_chinese_headers_labels_and_sheet_names(db: Path, t
     assert listed["G1"].value == "重点" and listed["G2"].value in ("是", "否")
 
 
+def test_chinese_workbook_names_statuses_and_sources(db: Path, tmp_path: Path) -> None:
+    assert run_cli("drop", "3", "--reason", "外迁").exit_code == 0
+    zh = workbook(tmp_path, "list", "--all", "--lang", "zh", name="zh.xlsx").worksheets[0]
+    en = workbook(tmp_path, "list", "--all", name="en.xlsx").worksheets[0]
+    assert (en["E1"].value, zh["E1"].value, en["L1"].value, zh["L1"].value) == ("status", "状态", "source", "来源")
+    rows = zip(en.iter_rows(min_row=2, values_only=True), zh.iter_rows(min_row=2, values_only=True), strict=True)
+    pairs = {(e[4], z[4], e[11], z[11]) for e, z in rows}
+    assert {(e, z) for e, z, _, _ in pairs} == {("active", "在库"), ("dropped", "已退单")}
+    names = {"report": "报告", "illustrative": "示例", "user": "用户录入"}
+    assert all(names[e] == z for _, _, e, z in pairs)
+
+
 def test_text_that_looks_like_a_formula_stays_text(db: Path, tmp_path: Path) -> None:
     assert run_cli("add", '=HYPERLINK("http://x")', "--sector", "it", "--investment", "1").exit_code == 0
     sheet = workbook(tmp_path, "list").worksheets[0]

@@ -47,6 +47,8 @@ HEADER, AMOUNT, DATE, PERCENT, BOLD, BOLD_AMOUNT = 1, 2, 3, 4, 5, 6
 LIGHT_STYLE = {"green": 7, "yellow": 8, "red": 9}
 
 Cell = Callable[[str, Any], str]
+# Fields whose slugs a Chinese workbook shows by their names in the catalogue (status.active → 在库).
+VOCABULARY_KEYS = frozenset(("status", "source"))
 
 
 def text_xml(value: str) -> str:
@@ -124,6 +126,15 @@ def cell_writer(column: Column, lang: str, date_keys: frozenset[str], labelled: 
             return _string(ref, str(value))
 
         return percent
+    if lang == "zh" and kind == "text" and column.key in VOCABULARY_KEYS:
+        from ..i18n import label as vocabulary_label
+
+        vocabulary = column.key
+
+        def named(ref: str, value: Any) -> str:
+            return _string(ref, vocabulary_label(value, vocabulary, lang))
+
+        return named
     if kind == "bool" and lang == "zh":
 
         def yes_no(ref: str, value: Any) -> str:

@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from . import Column, Style, label
+from .sheetxml import VOCABULARY_KEYS
 
 # Columns whose values are dates (YYYY-MM-DD), whatever their kind says.
 DATE_KEYS = frozenset(("stage_since", "date", "opened", "due", "closed", "next_plan_date", "from_date", "to_date"))
@@ -269,6 +270,15 @@ def _cell_writer(worksheet: Any, formats: _Formats, column: Column, lang: str) -
                 write_string(row, col, str(value))
 
         return percent
+    if lang == "zh" and kind == "text" and column.key in VOCABULARY_KEYS:
+        from ..i18n import label as vocabulary_label
+
+        vocabulary = column.key
+
+        def named(row: int, col: int, value: Any) -> None:
+            write_string(row, col, vocabulary_label(value, vocabulary, lang))
+
+        return named
     if kind == "bool" and lang == "zh":
 
         def yes_no(row: int, col: int, value: Any) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..store.web import BY_SECTOR_SQL, FUNNEL_SQL, LIGHTS_SQL
+from ..store.web import BY_SECTOR_SQL, DUE_SQL, FUNNEL_SQL, LIGHTS_SQL, PROBLEMS_SQL, RANKING_SQL
 
 # The view's columns as people read them (Datasette shows these as the columns' descriptions).
 VIEW_LABELS = {
@@ -61,11 +61,16 @@ def metadata(database: str) -> dict[str, Any]:
                     "stages": {"title": "阶段", "label_column": "name_zh"},
                     "sectors": {"title": "产业领域", "label_column": "name_zh"},
                     "migrations": {"hidden": True},
+                    "plans": {"title": "计划节点"},
+                    "problems": {"title": "问题清单"},
                 },
                 "queries": {
                     "lights": {"title": "亮灯项目(红灯、黄灯)", "sql": LIGHTS_SQL},
                     "funnel": {"title": "转化漏斗", "sql": FUNNEL_SQL},
                     "by_sector": {"title": "分产业领域汇总", "sql": BY_SECTOR_SQL},
+                    "due": {"title": "计划节点:逾期及 30 天内到期", "sql": DUE_SQL},
+                    "open_problems": {"title": "未销号问题(堵点)", "sql": PROBLEMS_SQL},
+                    "ranking": {"title": "比学赶超:各区市排名(开工率)", "sql": RANKING_SQL},
                 },
             }
         },

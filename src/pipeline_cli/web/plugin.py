@@ -1,4 +1,4 @@
-"""The Datasette plugin: project_view's days and lights counted from $PIPELINE_TODAY.
+"""The Datasette plugin: project_view's days and lights, and the saved queries' pipeline_today().
 
 A view cannot read the environment. When PIPELINE_TODAY is set, each
 connection Datasette opens to a pipeline database gets a TEMP view of the
@@ -22,6 +22,12 @@ from ..migrations import APPLICATION_ID, project_view_sql
 @hookimpl  # type: ignore[untyped-decorator]
 def prepare_connection(conn: sqlite3.Connection, database: Any, datasette: Any) -> None:
     pinned = (os.environ.get("PIPELINE_TODAY") or "").strip()
+    try:
+        today = dt.date.fromisoformat(pinned).isoformat() if pinned else None
+    except ValueError:
+        today = None
+    # The saved queries' day (due, problems, ranking): $PIPELINE_TODAY, else today, as the CLI counts.
+    conn.create_function("pipeline_today", 0, lambda: today or dt.date.today().isoformat(), deterministic=False)
     if not pinned:
         return
     try:
