@@ -185,3 +185,40 @@ def test_a_settings_file_that_is_a_folder_is_exit_2(db: Path, tmp_path: Path, sh
     result = sh("list", env={"PIPELINE_CONFIG": str(folder)})
     assert result.exit_code == 2, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def as_nobody(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
+    """The installed command run by an ordinary user (root enters every folder)."""
+    import shutil
+
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        pytest.skip("needs root and setpriv to run as another user")
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "cfg")}
+    command = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", str(PIPELINE_BIN), *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+@pytest.mark.parametrize("args", [["list"], ["edit", "3", "--note", "x"], ["backup", "{folder}/copy.db"]])
+def test_a_database_in_a_folder_the_user_cannot_enter_is_exit_6(db: Path, args: list[str]) -> None:
+    import shutil
+    import tempfile
+
+    # Outside pytest's own folder, which only root may enter.
+    top = Path(tempfile.mkdtemp(prefix="pipeline-test-"))
+    try:
+        top.chmod(0o755)
+        folder = top / "locked"
+        folder.mkdir()
+        inside = folder / "pipeline.db"
+        shutil.copyfile(db, inside)
+        folder.chmod(0o700)
+        before = file_hash(inside)
+        result = as_nobody(["--db", str(inside), *[a.format(folder=folder) for a in args]], top)
+        assert result.returncode == 6, result.stderr
+        one_refusal(result.stderr)
+        assert "cannot reach" in result.stderr
+        assert file_hash(inside) == before
+        assert sorted(p.name for p in folder.iterdir()) == ["pipeline.db"]
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
