@@ -59,6 +59,59 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import.bad_line": {"en": "  {unit:unit} {number}: {reason}", "zh": "  第 {number} {unit:unit}：{reason}"},
     "import.reason_hint": {"en": "{text} ({hint})", "zh": "{text}（{hint}）"},
     "import.in_file": {"en": "{name}: {text}", "zh": "{name}：{text}"},
+    "import.json_not_text": {
+        "en": "{field} is a JSON {kind}, not text",
+        "zh": "{field} 是 JSON {kind}，不是文字",
+    },
+    "import.json_not_text.hint": {
+        "en": "write it as a JSON string (in quotes), or null to leave it empty",
+        "zh": "请写成 JSON 字符串（加引号），或写 `null` 留空",
+    },
+    "json.array": {"en": "array", "zh": "数组"},
+    "json.object": {"en": "object", "zh": "对象"},
+    "json.boolean": {"en": "boolean", "zh": "布尔值"},
+    "json.number": {"en": "number", "zh": "数字"},
+    "json.string": {"en": "string", "zh": "字符串"},
+    "import.json_duplicate_key": {
+        "en": "key '{key}' appears twice in the object (one of them would be lost)",
+        "zh": "键“{key}”在对象中出现了两次（其中一个会丢失）",
+    },
+    "import.json_too_deep": {
+        "en": "{name} is nested too deeply to be a project file",
+        "zh": "{name} 嵌套层数过多，不是项目文件",
+    },
+    "import.json_too_deep.hint": {
+        "en": "a project file is an array of flat objects, as `pipeline export --format json` writes it",
+        "zh": "项目文件是由平铺对象组成的数组，格式同 `pipeline export --format json` 的输出",
+    },
+    "import.json_too_deep.line": {
+        "en": "nested too deeply to be a project (one flat object a line)",
+        "zh": "嵌套层数过多，不是项目（每行一个平铺对象）",
+    },
+    "import.encoding_not_text": {
+        "en": "'{encoding}' is not a text encoding",
+        "zh": "“{encoding}”不是文字编码",
+    },
+    "import.encoding_accepts_anything": {
+        "en": "encoding '{encoding}' reads any bytes as some text, so a file in another encoding "
+        "would be imported garbled (mojibake) instead of refused",
+        "zh": "编码“{encoding}”会把任何字节都读成文字，其他编码的文件会被导入成乱码而不会被拒绝",
+    },
+    "import.encoding.hint": {
+        "en": "use an encoding that refuses bytes it does not hold: utf-8 (the default), gb18030, gbk, big5",
+        "zh": "请用能拒绝无效字节的编码：`--encoding utf-8`（默认）、"
+        "`--encoding gb18030`、`--encoding gbk`、`--encoding big5`",
+    },
+    # --- text (texts.py: the one rule of every way in) ---
+    "text.forbidden_char": {
+        "en": "{field} holds a control character ({char}, character {position}) that would reach the terminal raw",
+        "zh": "{field} 含有控制字符（{char}，第 {position} 个字符），会原样输出到终端",
+    },
+    "text.forbidden_char.hint": {
+        "en": "text may hold tabs and line breaks, but no other control character "
+        "(an escape sequence, bell, NUL) nor a bidirectional override: remove it",
+        "zh": "文字可以含制表符和换行，但不能含其他控制字符（转义序列、响铃、空字符）或双向文字控制符：请删除该字符",
+    },
     # --- vocabularies (format specs of i18n.py) ---
     "unit.row": {"en": "row", "zh": "行"},
     "unit.rows": {"en": "rows", "zh": "行"},

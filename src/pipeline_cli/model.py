@@ -404,11 +404,11 @@ def parse_bool(value: Any, what: str = "key") -> bool:
     raise UsageError(f"{what} '{value}' is not true or false", "write true/false, yes/no or 1/0")
 
 
-def _text_or_none(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
+def _text_or_none(value: Any, field: str) -> str | None:
+    """A text cell as the field stores it (texts.clean_text: the one rule of every way in)."""
+    from .texts import clean_text
+
+    return clean_text(None if value is None else str(value), field)
 
 
 def parse_project_id(value: Any) -> int | None:
@@ -437,15 +437,15 @@ def record_from_mapping(
     Raises UsageError naming the first bad field; callers that validate many
     rows add the row number. Sectors are those in use unless `sectors` is given.
     """
-    name = _text_or_none(values.get("name"))
+    name = _text_or_none(values.get("name"), "name")
     if not name:
         raise UsageError("name is missing", "every project needs a name")
-    sector_text = _text_or_none(values.get("sector"))
+    sector_text = _text_or_none(values.get("sector"), "sector")
     if not sector_text:
         raise UsageError(
             "sector is missing", "give one of: " + ", ".join(s.slug for s in (sectors or sectors_in_use()))
         )
-    stage_text = _text_or_none(values.get("stage"))
+    stage_text = _text_or_none(values.get("stage"), "stage")
     raw_investment = values.get("investment")
     if isinstance(raw_investment, bool):
         raise UsageError(f"investment '{raw_investment}' is not a number", "give 亿元 as a decimal, e.g. 12.5")
@@ -453,25 +453,25 @@ def record_from_mapping(
         # JSON numbers arrive as floats; their shortest repr is the decimal
         # that was written, so parse that text rather than the binary value.
         raw_investment = repr(raw_investment)
-    investment_text = _text_or_none(raw_investment)
-    since_text = _text_or_none(values.get("stage_since"))
+    investment_text = _text_or_none(raw_investment, "investment")
+    since_text = _text_or_none(values.get("stage_since"), "stage_since")
     since = parse_date(since_text, "stage_since") if since_text else default_date
     if since > default_date:
         raise UsageError(f"stage_since {since} is in the future", "dates may not be later than today")
     project_id = parse_project_id(values.get("id"))
-    source = resolve_source(_text_or_none(values.get("source")) or "user")
+    source = resolve_source(_text_or_none(values.get("source"), "source") or "user")
     return ProjectRecord(
         id=project_id,
         name=name,
         sector=resolve_sector(sector_text, sectors),
         stage=resolve_stage(stage_text) if stage_text else "negotiating",
-        status=resolve_status(_text_or_none(values.get("status")) or "active"),
+        status=resolve_status(_text_or_none(values.get("status"), "status") or "active"),
         investment_wan=parse_investment(investment_text) if investment_text is not None else None,
         key=parse_bool(values.get("key")),
-        district=_text_or_none(values.get("district")),
-        unit=_text_or_none(values.get("unit")),
-        lead=_text_or_none(values.get("lead")),
-        note=_text_or_none(values.get("note")),
+        district=_text_or_none(values.get("district"), "district"),
+        unit=_text_or_none(values.get("unit"), "unit"),
+        lead=_text_or_none(values.get("lead"), "lead"),
+        note=_text_or_none(values.get("note"), "note"),
         source=source,
         stage_since=since.isoformat(),
     )

@@ -125,15 +125,15 @@ def _date(option: str | None, now: dt.date) -> dt.date:
     return when
 
 
-def _text(value: str | None) -> str | None:
-    """An optional text field: stripped; empty means none."""
-    if value is None:
-        return None
-    return value.strip() or None
+def _text(value: str | None, field: str = "note") -> str | None:
+    """An optional text field as texts.clean_text stores it (the rule of every way in); empty means none."""
+    from ..texts import clean_text
+
+    return clean_text(value, field)
 
 
 def _name(value: str) -> str:
-    text = value.strip()
+    text = _text(value, "name")
     if not text:
         raise UsageError("change.name_empty", "change.name_empty.hint")
     return text
@@ -141,7 +141,7 @@ def _name(value: str) -> str:
 
 def _investment(value: str | None) -> int | None:
     """--investment in 亿元 as 万元; empty means unknown."""
-    text = _text(value)
+    text = _text(value, "investment")
     return parse_investment(text) if text is not None else None
 
 
@@ -229,9 +229,9 @@ def add(
         stage=_stage(stage) or "negotiating",
         investment_wan=_investment(investment),
         key=key,
-        district=_text(district),
-        unit=_text(unit),
-        lead=_text(lead),
+        district=_text(district, "district"),
+        unit=_text(unit, "unit"),
+        lead=_text(lead, "lead"),
         note=_text(note),
         source="user",
         stage_since=_date(date, now).isoformat(),
@@ -277,7 +277,7 @@ def edit(
         values["key"] = key
     for field_name, value in (("district", district), ("unit", unit), ("lead", lead), ("note", note)):
         if value is not None:
-            values[field_name] = _text(value)
+            values[field_name] = _text(value, field_name)
     if not values:
         raise UsageError("edit.nothing", "edit.nothing.hint")
     author = who(by)

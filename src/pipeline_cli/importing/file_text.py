@@ -20,8 +20,6 @@ def format_from_name(name: str) -> str | None:
 
 # --- decoding ------------------------------------------------------------------
 
-_GB_ENCODINGS = {"gbk", "gb2312", "gb18030", "cp936", "hz"}
-
 
 def decode(data: bytes, encoding: str | None, name: str) -> str:
     """The file's text; a UTF-8 BOM is dropped; bytes invalid in the encoding are an error.
@@ -31,16 +29,24 @@ def decode(data: bytes, encoding: str | None, name: str) -> str:
     """
     chosen = (encoding or "utf-8").strip()
     try:
-        canonical = codecs.lookup(chosen).name
+        info = codecs.lookup(chosen)
     except LookupError:
         raise UsageError(f"unknown encoding '{chosen}'", "use utf-8 (the default), gb18030 or gbk") from None
+    canonical = info.name
+    if not getattr(info, "_is_text_encoding", True):
+        # rot13, base64, zlib...: codecs, but not bytes-to-text encodings.
+        raise UsageError("import.encoding_not_text", "import.encoding.hint", encoding=chosen)
+    if _accepts_anything(canonical):
+        # latin-1 and its like read any bytes as some text: a wrong guess
+        # (a UTF-8 or GBK file) would be imported as mojibake, never refused.
+        raise UsageError("import.encoding_accepts_anything", "import.encoding.hint", encoding=chosen)
     if data.startswith(b"PK\x03\x04"):
         raise BadData(
             f"{name} is a workbook (.xlsx), not a CSV or JSON file",
             "import reads workbooks: add --format xlsx (or name the file .xlsx)",
         )
     is_utf8 = canonical in ("utf-8", "utf-8-sig")
-    if not is_utf8 and _looks_like_utf8(data) and canonical.replace("-", "") in _GB_ENCODINGS | {"big5"}:
+    if not is_utf8 and _looks_like_utf8(data):
         raise BadData(
             f"{name} is UTF-8 text, not {chosen}: reading it as {chosen} would garble its Chinese",
             "leave out --encoding (UTF-8 is the default)",
@@ -71,5 +77,17 @@ def _looks_like_utf8(data: bytes) -> bool:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _accepts_anything(canonical: str) -> bool:
+    """True for an encoding that decodes every byte sequence (it can never say a file is not in it)."""
+    sample = bytes(range(256)) * 2
+    try:
+        sample.decode(canonical)
+    except UnicodeDecodeError:
+        return False
+    except (LookupError, ValueError):
         return False
     return True

@@ -171,13 +171,13 @@ def _plan_row(
         )
     if before is None:
         record = record_from_mapping(values, default_date=today)
-        return Planned(row.number, _exact(record, row), date=today.isoformat())
+        return Planned(row.number, record, date=today.isoformat())
     assert project_id is not None
     merged = record_mapping(before)
     for column, value in values.items():
         if column in STORED_NAMES and not (column in KEEP_IF_EMPTY and _blank(value)):
             merged[column] = value
-    record = _exact(record_from_mapping(merged, default_date=today), row)
+    record = record_from_mapping(merged, default_date=today)
     if record.source != before.source:
         raise UsageError(
             f"source '{record.source}' differs from project {project_id}'s '{before.source}', "
@@ -215,10 +215,3 @@ def _plan_row(
 
 def _parse_id(value: Any) -> int | None:
     return parse_project_id(value)
-
-
-def _exact(record: ProjectRecord, row: RawRow) -> ProjectRecord:
-    """Escaped text cells back exactly as exported (record_from_mapping trims)."""
-    if not row.exact:
-        return record
-    return dataclasses.replace(record, **{name: row.values[name] for name in row.exact})

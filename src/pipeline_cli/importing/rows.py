@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..errors import BadData, UsageError
+from ..errors import BadData, Message, UsageError
 from ..fields import STORED_NAMES, TEXT_NAMES, import_names
 from ..formats import unescape_cell
 
@@ -23,19 +23,17 @@ _IMPORT_NAMES = import_names()
 
 @dataclass(frozen=True)
 class RawRow:
-    """One row of the file: its number, its cells by column, and which were escaped."""
+    """One row of the file: its number and its cells by column (text as written; texts.clean_text trims)."""
 
     number: int
     values: dict[str, Any]
-    # Text cells that carried the export's formula escape: taken exactly, untrimmed.
-    exact: frozenset[str] = frozenset()
 
 
 @dataclass
 class ParsedFile:
     columns: tuple[str, ...]
     rows: list[RawRow]
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[tuple[int, Message | str]] = field(default_factory=list)
     # "row" for CSV and JSON; JSON Lines numbers by line.
     unit: str = "row"
 
@@ -79,7 +77,7 @@ def _parse_csv(text: str, name: str) -> ParsedFile:
         header = next(reader)
     except csv.Error as error:
         raise BadData(f"{name}: row 1 is not valid CSV: {error}") from None
-    errors: list[tuple[int, str]] = []
+    errors: list[tuple[int, Message | str]] = []
 
     def numbered() -> Iterator[tuple[int, list[str]]]:
         number = 1
@@ -104,7 +102,7 @@ def parse_table(
     name: str,
     *,
     unescape: bool,
-    errors: list[tuple[int, str]] | None = None,
+    errors: list[tuple[int, Message | str]] | None = None,
 ) -> ParsedFile:
     """A header and numbered rows of text cells (CSV or a sheet) as a ParsedFile.
 
@@ -137,28 +135,85 @@ def parse_table(
                 continue
             cells = cells[: len(columns)]
         values: dict[str, Any] = {}
-        exact = set()
         for column, cell in zip(columns, cells, strict=False):
-            if unescape and column in TEXT_FIELDS:
-                plain = unescape_cell(cell)
-                if plain != cell:
-                    exact.add(column)
-                cell = plain
-            values[column] = cell
+            values[column] = unescape_cell(cell) if unescape and column in TEXT_FIELDS else cell
         for column in columns[len(cells) :]:
             values[column] = ""
-        parsed.rows.append(RawRow(number, values, frozenset(exact)))
+        parsed.rows.append(RawRow(number, values))
     if not parsed.rows and not parsed.errors:
         raise BadData(f"{name} has a header but no rows", "add one row per project below the header")
     return parsed
 
 
+# Fields whose JSON value may be other than a string: every other stored
+# field is text (or a slug or date written as text) and takes a string or null.
+_STRING_ONLY = frozenset(STORED_NAMES) - {"id", "investment", "key"}
+
+
+class _LongNumber(str):
+    """A JSON integer too long for a number import takes: kept as its digits, refused where it lands."""
+
+
+class _Object(dict[str, Any]):
+    """A JSON object, with the keys it held more than once (json.loads would keep the last silently)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    found = _Object()
+    repeated = []
+    for key, value in pairs:
+        if key in found:
+            repeated.append(key)
+        found[key] = value
+    found.duplicates = tuple(repeated)
+    return found
+
+
+def _integer(digits: str) -> int | str:
+    # Python refuses to read integers of more than 4,300 digits (and reading
+    # long ones is slow); none is a valid id or amount anyway.
+    return int(digits) if len(digits) <= 30 else _LongNumber(digits)
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, parse_float=Decimal, parse_int=_integer, object_pairs_hook=_object)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "json.boolean"
+    if isinstance(value, (int, Decimal, float, _LongNumber)):
+        return "json.number"
+    if isinstance(value, list):
+        return "json.array"
+    if isinstance(value, dict):
+        return "json.object"
+    return "json.string"
+
+
 def _json_value(value: Any) -> Any:
     # Numbers are read as Decimal so that 12.3456 is the text that was written,
-    # never a binary float.
+    # never a binary float; one of a huge exponent stays short (and is refused).
     if isinstance(value, Decimal):
-        return f"{value:f}"
+        return f"{value:f}" if value.is_finite() and -30 < value.adjusted() < 30 else str(value)
     return value
+
+
+def _item_problem(item: Any, keys: Sequence[str]) -> Message | None:
+    """Why a JSON object cannot be a project row, else None."""
+    repeated = list(item.duplicates) if isinstance(item, _Object) else []
+    repeated += [key for index, key in enumerate(keys) if key in keys[:index] and key not in repeated]
+    if repeated:
+        return Message("import.json_duplicate_key", {"key": repeated[0]})
+    for key, value in zip(keys, item.values(), strict=True):
+        plain = value is None or (isinstance(value, str) and not isinstance(value, _LongNumber))
+        # Text fields take a string or null; no field takes an array or object
+        # (ids, amounts and key are checked by their own rules).
+        if (key in _STRING_ONLY and not plain) or isinstance(value, (list, dict)):
+            return Message("import.json_not_text", {"field": key, "kind": Message(_json_kind(value))})
+    return None
 
 
 def _item_row(item: Any, number: int, parsed: ParsedFile) -> None:
@@ -166,23 +221,27 @@ def _item_row(item: Any, number: int, parsed: ParsedFile) -> None:
         parsed.errors.append((number, f"is {type(item).__name__ if item is not None else 'null'}, not an object"))
         return
     keys = [_header_name(str(key)) for key in item]
+    problem = _item_problem(item, keys)
+    if problem is not None:
+        parsed.errors.append((number, problem))
+        return
     new = [key for key in keys if key not in parsed.columns]
     if new:
         parsed.columns = (*parsed.columns, *new)
     values = {name: _json_value(value) for name, value in zip(keys, item.values(), strict=True)}
-    # JSON is written by programs: its text is taken exactly, not trimmed.
-    exact = frozenset(name for name in TEXT_FIELDS if isinstance(values.get(name), str) and values[name].strip())
-    parsed.rows.append(RawRow(number, values, exact))
+    parsed.rows.append(RawRow(number, values))
 
 
 def _load_json(text: str, name: str, where: str = "") -> Any:
     try:
-        return json.loads(text, parse_float=Decimal)
+        return _loads(text)
     except json.JSONDecodeError as error:
         raise BadData(
             f"{name} is not valid JSON{where}: {error.msg} at line {error.lineno} column {error.colno}",
             "check the file with a JSON validator, or export one with `pipeline export --format json`",
         ) from None
+    except RecursionError:
+        raise BadData("import.json_too_deep", "import.json_too_deep.hint", name=name) from None
 
 
 def _parse_json(text: str, name: str) -> ParsedFile:
@@ -200,13 +259,19 @@ def _parse_json(text: str, name: str) -> ParsedFile:
 
 def _parse_jsonl(text: str, name: str) -> ParsedFile:
     parsed = ParsedFile(columns=(), rows=[], unit="line")
-    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    # Lines end at LF only (a CRLF's CR is white space to JSON): str.splitlines
+    # would also split at U+2028, U+2029, U+0085 and a lone CR, which JSON
+    # allows raw inside a string.
+    for number, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            item = json.loads(line, parse_float=Decimal)
+            item = _loads(line)
         except json.JSONDecodeError as error:
             parsed.errors.append((number, f"not valid JSON: {error.msg} at column {error.colno}"))
+            continue
+        except RecursionError:
+            parsed.errors.append((number, Message("import.json_too_deep.line")))
             continue
         _item_row(item, number, parsed)
     _check_json_columns(parsed, name)

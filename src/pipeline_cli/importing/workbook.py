@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 from ..errors import BadData, UsageError
@@ -65,4 +66,10 @@ def _sheet_cell(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    # Office Open XML writes a character XML cannot hold (a carriage return,
+    # a control) as _xHHHH_, and a literal "_x" as _x005F_x; openpyxl hands
+    # the escapes over as they are.
+    return _ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), str(value))
+
+
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")

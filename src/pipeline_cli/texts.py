@@ -1,0 +1,54 @@
+"""The one rule for text, on every way in: add, edit, and import of every format.
+
+What is stored is what comes back out of every export format, so every way
+in cleans text the same way, and nothing else is done to it anywhere:
+
+- leading and trailing white space (spaces, tabs, line breaks, U+2028,
+  U+2029, U+0085, ideographic space) is removed; what is left empty is none;
+- no text holds a control character other than tab, line feed, carriage
+  return and U+0085 (so no escape sequence, bell, NUL or DEL reaches a
+  terminal raw), nor a bidirectional override (which would show text
+  reversed); such a value is refused, not changed. Tabs and line breaks
+  (LF, CR, U+2028, U+2029, U+0085) are kept inside any text: every export
+  format carries them exactly (CSV quotes them, TSV escapes them), and the
+  terminal shows them through the output layer.
+
+Refused rather than cleaned silently: a person asked to store that text.
+"""
+
+from __future__ import annotations
+
+from .errors import UsageError
+
+# The controls text may hold: white space and line breaks.
+ALLOWED_CONTROLS = frozenset("\t\n\r\x85")
+# Bidirectional embeddings, overrides and isolates (the "Trojan Source" characters).
+_BIDI = frozenset(chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+
+
+def first_forbidden(text: str) -> int | None:
+    """The index of the first character no text may hold, else None."""
+    for index, char in enumerate(text):
+        code = ord(char)
+        if (code < 0x20 or 0x7F <= code <= 0x9F or char in _BIDI) and char not in ALLOWED_CONTROLS:
+            return index
+    return None
+
+
+def clean_text(value: str | None, field: str) -> str | None:
+    """`value` as the field stores it: trimmed, None when empty; UsageError for a forbidden character."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    index = first_forbidden(text)
+    if index is not None:
+        raise UsageError(
+            "text.forbidden_char",
+            "text.forbidden_char.hint",
+            field=field,
+            char=f"U+{ord(text[index]):04X}",
+            position=index + 1,
+        )
+    return text
