@@ -48,3 +48,25 @@ def test_english_lines_are_unchanged(db: Path) -> None:
     assert ok("undo", "--yes").stdout == "undid change 3: 48 New: key yes → no\n"
     assert ok("undo", "--yes").stdout == "undid change 2: 48 New: signed → negotiating\n"
     assert ok("undo", "--yes").stdout == "undid change 1: 48 New: add undone\n"
+
+
+def test_the_conflicts_of_a_change_speak_chinese_and_change_nothing(db: Path) -> None:
+    from conftest import file_hash
+
+    ok("move", "1", "capacity")
+    ok("drop", "2", "--reason", "撤资")
+    before = file_hash(db)
+    for args, text in (
+        (("advance", "1"), "错误：项目 1 12英寸晶圆制造项目 已处于最后阶段（达产）\n"),
+        (("advance", "3", "--from", "signed"), "而不是签约"),
+        (("move", "2", "signed"), "错误：项目 2 新型显示模组生产项目 已退单\n提示：请先恢复：`pipeline restore 2`\n"),
+        (("drop", "2", "--reason", "x"), "已经退单"),
+        (("restore", "3"), "未退单"),
+        (("advance", "3", "--date", "2030-01-01"), "在未来（今天是 2020-08-18）"),
+        (("advance", "3", "--date", "1999-01-01"), "早于该项目的最后一个事件"),
+    ):
+        result = run_cli("--lang", "zh", *args)
+        assert result.exit_code == 4, (args, result.stderr)
+        assert result.stdout == ""
+        assert text in result.stderr, (args, result.stderr)
+    assert file_hash(db) == before

@@ -471,4 +471,43 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "name a file, e.g. --db pipeline.db, or leave --db out for the default (`pipeline where`)",
         "zh": "请给出文件名，例如 --db pipeline.db，或不加 --db 使用默认路径（`pipeline where`）",
     },
+    # --- conflicts of a change ---
+    "move.dropped": {"en": "project {id} {name} is dropped", "zh": "项目 {id} {name} 已退单"},
+    "move.dropped.hint": {"en": "restore it first: pipeline restore {id}", "zh": "请先恢复：`pipeline restore {id}`"},
+    "move.from_mismatch": {
+        "en": "project {id} {name} is at {stage:stage}, not {expected:stage}",
+        "zh": "项目 {id} {name} 处于{stage:stage}阶段，而不是{expected:stage}",
+    },
+    "move.from_mismatch.hint": {
+        "en": "nothing changed (--from guards against moving it twice)",
+        "zh": "未做任何修改（--from 防止重复推进）",
+    },
+    "advance.last": {
+        "en": "project {id} {name} is at {stage:stage}, the last stage",
+        "zh": "项目 {id} {name} 已处于最后阶段（{stage:stage}）",
+    },
+    "advance.last.hint": {
+        "en": "there is no stage above it; nothing changed",
+        "zh": "没有更高的阶段，未做任何修改",
+    },
+    "drop.already": {"en": "project {id} {name} is already dropped", "zh": "项目 {id} {name} 已经退单"},
+    "drop.already.hint": {"en": "`pipeline history ID` shows why", "zh": "`pipeline history ID` 可查看原因"},
+    "restore.not_dropped": {"en": "project {id} {name} is not dropped", "zh": "项目 {id} {name} 未退单"},
+    "restore.not_dropped.hint": {
+        "en": "only a dropped project can be restored",
+        "zh": "只有已退单的项目才能恢复",
+    },
+    "date.future": {
+        "en": "date {when} is in the future (today is {today})",
+        "zh": "日期 {when} 在未来（今天是 {today}）",
+    },
+    "date.future.hint": {"en": "give today or an earlier day", "zh": "请给出今天或更早的日期"},
+    "date.before_last": {
+        "en": "date {when} is before the project's last event ({last})",
+        "zh": "日期 {when} 早于该项目的最后一个事件（{last}）",
+    },
+    "date.before_last.hint": {
+        "en": "give {last} or later (history shows the project's events)",
+        "zh": "请给出 {last} 或更晚的日期（`pipeline history ID` 可查看项目事件）",
+    },
 }

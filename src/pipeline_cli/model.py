@@ -556,12 +556,9 @@ def changes_text(changes: dict[str, Any]) -> str:
 def check_date(when: dt.date, today: dt.date, last_event: str | None = None) -> None:
     """A change's date may not be in the future nor before the project's last event."""
     if when > today:
-        raise Conflict(f"date {when} is in the future (today is {today})", "give today or an earlier day")
+        raise Conflict("date.future", "date.future.hint", when=when, today=today)
     if last_event is not None and when.isoformat() < last_event:
-        raise Conflict(
-            f"date {when} is before the project's last event ({last_event})",
-            f"give {last_event} or later (history shows the project's events)",
-        )
+        raise Conflict("date.before_last", "date.before_last.hint", when=when, last=last_event)
 
 
 def describe_event(kind: str, from_: str | None, to: str | None, note: str | None, changes: Any) -> str:

@@ -174,14 +174,15 @@ def _existing(conn: sqlite3.Connection, project_id: int) -> sqlite3.Row:
 def _movable(row: sqlite3.Row, from_stage: str | None) -> None:
     """Refuse to move a dropped project, or one not at the --from stage."""
     if row["status"] == "dropped":
-        raise Conflict(
-            f"project {row['id']} {row['name']} is dropped",
-            f"restore it first: pipeline restore {row['id']}",
-        )
+        raise Conflict("move.dropped", "move.dropped.hint", id=row["id"], name=row["name"])
     if from_stage is not None and row["stage"] != from_stage:
         raise Conflict(
-            f"project {row['id']} {row['name']} is at {row['stage']}, not {from_stage}",
-            "nothing changed (--from guards against moving it twice)",
+            "move.from_mismatch",
+            "move.from_mismatch.hint",
+            id=row["id"],
+            name=row["name"],
+            stage=row["stage"],
+            expected=from_stage,
         )
 
 
@@ -230,10 +231,7 @@ def advance_projects(
         _movable(row, from_stage)
         target = next_stage(row["stage"])
         if target is None:
-            raise Conflict(
-                f"project {row['id']} {row['name']} is at {row['stage']}, the last stage",
-                "there is no stage above it; nothing changed",
-            )
+            raise Conflict("advance.last", "advance.last.hint", id=row["id"], name=row["name"], stage=row["stage"])
         check_date(date, today, last_event_date(conn, row["id"]))
         targets.append((row, target))
     change = next_change(conn)
@@ -275,7 +273,7 @@ def drop_project(
     """`drop`: take an active project out of the pipeline, with a reason."""
     row = _existing(conn, project_id)
     if row["status"] == "dropped":
-        raise Conflict(f"project {project_id} {row['name']} is already dropped", "`pipeline history ID` shows why")
+        raise Conflict("drop.already", "drop.already.hint", id=project_id, name=row["name"])
     check_date(date, today, last_event_date(conn, project_id))
     set_status(conn, project_id, "dropped")
     add_event(conn, project_id, "dropped", date=date, change=next_change(conn), by=by, note=reason)
@@ -288,7 +286,7 @@ def restore_project(
     """`restore`: bring a dropped project back, at the stage it had."""
     row = _existing(conn, project_id)
     if row["status"] != "dropped":
-        raise Conflict(f"project {project_id} {row['name']} is not dropped", "only a dropped project can be restored")
+        raise Conflict("restore.not_dropped", "restore.not_dropped.hint", id=project_id, name=row["name"])
     check_date(date, today, last_event_date(conn, project_id))
     set_status(conn, project_id, "active")
     add_event(conn, project_id, "restored", date=date, change=next_change(conn), by=by, note=note)
