@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from . import __version__, output, store
-from .context import AppState
+from .context import AppState, found_state
 from .errors import CannotWrite, Interrupted, PipelineError
 from .model import MAX_INTEGER, echo
 from .options import RootLangOption
@@ -240,20 +240,21 @@ class PipelineGroup(TyperGroup):
             output.internal_error(exc)
             raise typer.Exit(1) from None
         finally:
-            state = ctx.obj
-            if isinstance(state, AppState):
+            state = found_state(ctx)
+            if state is not None:
                 state.close()
 
 
 def _sqlite_refusal(ctx: Any, exc: sqlite3.Error) -> PipelineError | None:
-    state = ctx.obj
-    if not isinstance(state, AppState):
+    state = found_state(ctx)
+    if state is None:
         return None
     return store.translate_error(exc, state.location().path)
 
 
 def _debug(ctx: Any) -> bool:
-    return isinstance(ctx.obj, AppState) and ctx.obj.debug
+    state = found_state(ctx)
+    return state is not None and state.debug
 
 
 # What a failing write to stdout raises: no room, too big, an I/O error, stdout closed.
@@ -262,8 +263,8 @@ OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF
 
 def _interrupted(ctx: Any) -> None:
     """Ctrl-C: one quiet line; a change committed before it is still reported as saved."""
-    state = ctx.obj
-    if isinstance(state, AppState) and state.saved:
+    state = found_state(ctx)
+    if state is not None and state.saved:
         for line in state.saved:
             sys.stderr.write(output.say("frame.saved", line=line) + "\n")
     else:
@@ -302,8 +303,8 @@ def _reopen_closed_standard_streams() -> None:
 
 def _report_saved(ctx: Any) -> bool:
     """If a change was committed before output failed, say so on stderr."""
-    state = ctx.obj
-    if isinstance(state, AppState) and state.saved:
+    state = found_state(ctx)
+    if state is not None and state.saved:
         for line in state.saved:
             sys.stderr.write(output.say("frame.saved", line=line) + "\n")
         sys.stderr.write(output.say("frame.saved.unprinted") + "\n")

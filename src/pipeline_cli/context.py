@@ -1,9 +1,16 @@
-"""What one invocation knows: the --db and --debug options, and the open database."""
+"""What one invocation knows: the --db and --debug options, and the open database.
+
+The root callback keeps one AppState as Click's `ctx.obj`, which Click types
+as Any; commands reach it through `state(ctx)`, typed.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from typing import Any
+
+import typer
 
 from . import model, output, store
 from .store import DbLocation
@@ -53,3 +60,17 @@ class AppState:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def found_state(ctx: Any) -> AppState | None:
+    """The invocation's state, or None before the root callback made it (a usage error, --help)."""
+    obj = getattr(ctx, "obj", None)
+    return obj if isinstance(obj, AppState) else None
+
+
+def state(ctx: typer.Context) -> AppState:
+    """The invocation's state, for a command (the root callback always made it)."""
+    found = found_state(ctx)
+    if found is None:
+        raise RuntimeError("no application state: the root callback did not run")
+    return found

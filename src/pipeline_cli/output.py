@@ -28,11 +28,16 @@ def is_terminal(stream: TextIO) -> bool:
         return False
 
 
+# The dispatch report is written for the meeting's minutes: markdown, on a
+# terminal or not. The one place that decides it.
+REPORT_FORMAT = "markdown"
+
+
 def default_format(*, report: bool = False) -> str:
-    """table (markdown for reports) on a terminal, tsv in a pipe, as gh does."""
-    if is_terminal(sys.stdout):
-        return "markdown" if report else "table"
-    return "tsv"
+    """table on a terminal, tsv in a pipe, as gh does; the dispatch report REPORT_FORMAT."""
+    if report:
+        return REPORT_FORMAT
+    return "table" if is_terminal(sys.stdout) else "tsv"
 
 
 def resolve_lang(lang: str | None) -> str:

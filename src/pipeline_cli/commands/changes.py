@@ -4,7 +4,7 @@ Every write is one `store.transaction` (BEGIN IMMEDIATE ... COMMIT) holding
 the change and its events. Options are checked before the transaction; the
 checks that depend on the data (--from, dates, dropped, last rung) run inside
 it, so a concurrent command cannot slip between the check and the write.
-What was saved goes into `ctx.obj.saved` before it is printed, so a failing
+What was saved goes into the state's `saved` before it is printed, so a failing
 stdout still reports the saved change on stderr.
 """
 
@@ -21,7 +21,8 @@ from typing import Annotated, Any, Optional
 import typer
 
 from .. import output, sentences, store
-from ..errors import Conflict, NotFound, UsageError
+from ..context import state
+from ..errors import Conflict, UsageError
 from ..fields import FIELDS, LIST_BRIEF
 from ..formats import EVENT_BRIEF_COLUMNS, EVENT_COLUMNS, write_projects, write_records
 from ..model import (
@@ -30,6 +31,7 @@ from ..model import (
     ProjectRecord,
     check_date,
     event_from_row,
+    no_project,
     parse_date,
     parse_investment,
     resolve_sector,
@@ -164,9 +166,9 @@ def _write(
     shows them). When `work` changed nothing, `nothing` goes to stderr.
     """
     fmt, style = output.formatting(format, lang=lang, no_header=no_header) if format is not None else ("", None)
-    conn = ctx.obj.connect()
+    conn = state(ctx).connect()
     now = today()
-    with store.transaction(conn, ctx.obj.location().path):
+    with store.transaction(conn, state(ctx).location().path):
         done = work(conn)
         projects: list[tuple[Any, ...]] = []
         if format is not None:
@@ -175,7 +177,7 @@ def _write(
                 if row is not None:  # None: its add was just undone
                     projects.append(row)
     lines = [output.say("frame.line", line=sentences.done(d)) for d in done]
-    ctx.obj.saved.extend(lines)
+    state(ctx).saved.extend(lines)
     if not done and nothing:
         output.notice(nothing)
     if format is None:
@@ -448,7 +450,7 @@ def undo(
     `history ID` still shows its events and its id is never reused.
     """
     author = who(by)
-    conn = ctx.obj.connect()
+    conn = state(ctx).connect()
     # Looked up again inside the transaction: with --yes that is the change
     # undone; after a question, it must still be the one shown.
     target = store.undo_target(conn)
@@ -512,9 +514,9 @@ def history(
     if start is not None and end is not None and start > end:
         raise UsageError("history.since_after_until", "history.since_after_until.hint", since=start, until=end)
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
-    conn = ctx.obj.connect()
+    conn = state(ctx).connect()
     if project_id is not None and store.project_state(conn, project_id) is None:
-        raise NotFound("project.not_found", "project.not_found.hint", id=project_id)
+        raise no_project(project_id)
     rows = store.iter_events(conn, project_id=project_id, since=start, until=end)
     write_records(
         output.stdout(),

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import output, store
+from ..context import state
 from ..errors import Conflict, DatabaseUnusable
 from ..formats import CHECK_COLUMNS, write_records
 from ..options import FormatOption, LangOption, NoHeaderOption
@@ -20,7 +21,7 @@ def init(
     ] = False,
 ) -> None:
     """Create the database at the path in use, seeded with the report's 47 projects."""
-    location = ctx.obj.location()
+    location = state(ctx).location()
     if empty:
         records = []
     else:
@@ -44,7 +45,7 @@ def init(
 
 def where(ctx: typer.Context) -> None:
     """Print the database path in use."""
-    output.line(str(ctx.obj.location().path))
+    output.line(str(state(ctx).location().path))
 
 
 def check(
@@ -59,8 +60,8 @@ def check(
     last stage event not undone; every event must belong to a project, every
     project have its created event, every amount be a whole number of 万元.
     """
-    conn = ctx.obj.connect()
-    path = ctx.obj.location().path
+    conn = state(ctx).connect()
+    path = state(ctx).location().path
     violations = store.check_database(conn, path)
     if format is None:
         if not violations:

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from .. import output, store, tallies
+from ..context import state
 from ..errors import LightsFound
 from ..fields import FIELD_NAMES, FIELDS, LIGHTS_BRIEF
 from ..formats import write_projects
@@ -45,14 +46,14 @@ def summary(
     if "status" in fields and filters.status is None:
         filters = replace(filters, include_dropped=True)
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
-    rows = store.summary_rows(ctx.obj.connect(), fields, filters, today())
+    rows = store.summary_rows(state(ctx).connect(), fields, filters, today())
     result = tallies.summarize(fields, rows)
     if fmt == "xlsx":
         from ..formats.summaries import summary_sheets
 
-        output.write_workbook(output_file, summary_sheets(result, style), style, database=ctx.obj.location().path)
+        output.write_workbook(output_file, summary_sheets(result, style), style, database=state(ctx).location().path)
         return
-    with output.data_target(output_file, database=ctx.obj.location().path) as out:
+    with output.data_target(output_file, database=state(ctx).location().path) as out:
         write_summary(out, result, fmt, style)
 
 
@@ -67,13 +68,13 @@ def funnel(
 ) -> None:
     """Per stage: projects at it or past it, their investment, conversion from the stage before."""
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
-    result = _funnel(ctx.obj.connect(), filters)
+    result = _funnel(state(ctx).connect(), filters)
     if fmt == "xlsx":
         from ..formats.summaries import funnel_sheets
 
-        output.write_workbook(output_file, funnel_sheets(result, style), style, database=ctx.obj.location().path)
+        output.write_workbook(output_file, funnel_sheets(result, style), style, database=state(ctx).location().path)
         return
-    with output.data_target(output_file, database=ctx.obj.location().path) as out:
+    with output.data_target(output_file, database=state(ctx).location().path) as out:
         write_funnel(out, result, fmt, style)
 
 
@@ -122,11 +123,11 @@ def lights(
     at_least = tallies.resolve_level(only, "--only") if only is not None else None
     level = tallies.resolve_level(fail_on, "--fail-on") if fail_on is not None else None
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
-    rows = store.iter_lights(ctx.obj.connect(), filters, today(), at_least=at_least)
+    rows = store.iter_lights(state(ctx).connect(), filters, today(), at_least=at_least)
     counted = [0]
     if level is not None:
         rows = _counting(rows, level, FIELD_NAMES.index("light"), counted)
-    database = ctx.obj.location().path
+    database = state(ctx).location().path
     if fmt == "xlsx":
         from ..formats.xlsx import project_sheet
 
@@ -177,7 +178,7 @@ def report(
         typer.Option(
             "--format",
             "-f",
-            help="Output format (default: markdown, on a terminal or not).",
+            help=f"Output format (default: {output.REPORT_FORMAT}, on a terminal or not).",
             show_default=False,
             case_sensitive=False,
         ),
@@ -200,11 +201,11 @@ def report(
         since=parse_date(since, "--since") if since is not None else None,
         until=parse_date(until, "--until") if until is not None else None,
     )
-    fmt, style = output.formatting(format or "markdown", lang=lang, no_header=no_header)
+    fmt, style = output.formatting(format, lang=lang, no_header=no_header, report=True)
     if filters.status is None:
         filters = replace(filters, include_dropped=True)
-    conn = ctx.obj.connect()
-    conn_path = ctx.obj.location().path
+    conn = state(ctx).connect()
+    conn_path = state(ctx).location().path
     tally = {
         (row["v0"], row["v1"]): tallies.Total(row["count"], row["wan"] or 0)
         for row in store.summary_rows(conn, ("stage", "sector"), filters, now, active_only=True)

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from .. import output, store
+from ..context import state
 from ..errors import UsageError
 from ..fields import FIELDS, LIST_BRIEF
 from ..formats import (
@@ -67,8 +68,8 @@ def list_(
     """List projects; dropped ones only with --all or --status dropped."""
     field = _sort_field(sort)
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
-    rows = store.iter_projects(ctx.obj.connect(), filters, today(), sort=field, reverse=reverse, limit=limit)
-    database = ctx.obj.location().path
+    rows = store.iter_projects(state(ctx).connect(), filters, today(), sort=field, reverse=reverse, limit=limit)
+    database = state(ctx).location().path
     if fmt == "xlsx":
         from ..formats.xlsx import project_sheet
 
@@ -89,7 +90,7 @@ def show(
 ) -> None:
     """Show one project with its full history."""
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
-    conn = ctx.obj.connect()
+    conn = state(ctx).connect()
     row = store.get_project(conn, project_id, today())
     if row is None:
         raise no_project(project_id, undone=store.add_undone(conn, project_id))

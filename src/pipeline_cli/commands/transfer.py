@@ -12,6 +12,7 @@ from typing import Annotated, Optional, TextIO, cast
 import typer
 
 from .. import output, store
+from ..context import state
 from ..errors import UsageError
 from ..importing.describe import describe, name_warnings
 from ..importing.file_text import decode, format_from_name
@@ -78,7 +79,7 @@ def export(
     # Chinese headers and labels only when asked for on the command line:
     # a script's export never changes with $PIPELINE_LANG or the settings.
     language = i18n.command_line_lang()
-    conn = ctx.obj.connect()
+    conn = state(ctx).connect()
     rows = store.iter_export_rows(conn)
     if fmt == "xlsx":
         from ..fields import STORED_FIELDS
@@ -86,13 +87,13 @@ def export(
         from ..formats.xlsx import project_sheet
 
         sheet = project_sheet("projects", "projects", rows, STORED_FIELDS, Style())
-        output.write_workbook(output_file, [sheet], Style(), database=ctx.obj.location().path)
+        output.write_workbook(output_file, [sheet], Style(), database=state(ctx).location().path)
         return
     if output_file is None:
         write_export(output.stdout(), rows, fmt, bom=bom, lang=language)
         return
     # Written under a temporary name, never over the database in use.
-    with output.atomic_file(output_file, binary=False, database=ctx.obj.location().path) as file:
+    with output.atomic_file(output_file, binary=False, database=state(ctx).location().path) as file:
         count = write_export(cast(TextIO, file), rows, fmt, bom=bom, lang=language)
     output.notice(f"exported {count} project{'s' if count != 1 else ''} to {output_file}")
 
@@ -109,7 +110,7 @@ def backup(
     Refuses an existing PATH (exit 4) and leaves it untouched. The copy is
     checked before it is put in place.
     """
-    conn = ctx.obj.connect()
+    conn = state(ctx).connect()
     count = store.backup(conn, path)
     output.line(f"backed up {count} project{'s' if count != 1 else ''} to {path}")
 
@@ -185,7 +186,7 @@ def import_(
     else:
         text = decode(data, encoding, name)
         parsed = parse(text, fmt, name)
-    conn = ctx.obj.connect()
+    conn = state(ctx).connect()
     day = today()
     if dry_run:
         plan = _plan(conn, parsed, name, day)
@@ -195,7 +196,7 @@ def import_(
         return
     # Checked and written in one transaction: nobody can change a project
     # between the check and the write.
-    with store.transaction(conn, ctx.obj.location().path):
+    with store.transaction(conn, state(ctx).location().path):
         plan = _plan(conn, parsed, name, day)
         if plan.changes:
             with output.progress(len(plan.changes), "writing") as advance:
@@ -204,7 +205,7 @@ def import_(
         output.line(f"nothing to import: all {len(plan.rows)} rows match the database")
         return
     summary = _summary(plan, dry_run=False)
-    ctx.obj.saved.append(summary)
+    state(ctx).saved.append(summary)
     for item, project_id in zip(plan.changes, assigned, strict=True):
         output.line(describe(item, project_id))
     output.line(summary)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from .. import model, output, store
+from ..context import state
 from ..errors import UsageError
 from ..formats import SECTOR_COLUMNS, STAGE_COLUMNS, write_object, write_records
 from ..model import resolve_sector, resolve_stage
@@ -39,7 +40,7 @@ def stages(
     """
     if ctx.invoked_subcommand is not None:
         return
-    records = [_stage_record(row) for row in store.stages(ctx.obj.connect())]
+    records = [_stage_record(row) for row in store.stages(state(ctx).connect())]
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
     write_records(output.stdout(), records, STAGE_COLUMNS, fmt, style)
 
@@ -69,8 +70,8 @@ def set_thresholds(
         raise UsageError(
             "nothing to set", f"give --yellow N and/or --red N, e.g. pipeline stages set {slug} --yellow 60 --red 90"
         )
-    conn = ctx.obj.connect()
-    with store.transaction(conn, ctx.obj.location().path):
+    conn = state(ctx).connect()
+    with store.transaction(conn, state(ctx).location().path):
         row, last = store.stage_thresholds(conn, slug)
         old = (row["yellow_days"], row["red_days"])
         new = (yellow if yellow is not None else old[0], red if red is not None else old[1])
@@ -82,7 +83,7 @@ def set_thresholds(
         line = f"{label}: unchanged (yellow {old[0]} days, red {old[1]} days)"
     else:
         line = f"{label}: yellow {old[0]} → {new[0]} days, red {old[1]} → {new[1]} days"
-        ctx.obj.saved.append(line)
+        state(ctx).saved.append(line)
     fmt, style = output.formatting(format, lang=lang)
     if fmt in ("json", "jsonl"):
         record = {**_stage_record(row), "yellow_days": new[0], "red_days": new[1]}
@@ -108,7 +109,7 @@ def sectors(
     """
     if ctx.invoked_subcommand is not None:
         return
-    records = [dict(row) for row in store.sectors(ctx.obj.connect())]
+    records = [dict(row) for row in store.sectors(state(ctx).connect())]
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
     write_records(output.stdout(), records, SECTOR_COLUMNS, fmt, style)
 
@@ -121,8 +122,8 @@ def _zh(value: str) -> str:
 
 
 def _sector_written(ctx: typer.Context, record: dict[str, Any], line: str, format: Any, lang: Any) -> None:
-    model.use_sectors(ctx.obj.sectors)  # read again: they changed
-    ctx.obj.saved.append(line)
+    model.use_sectors(state(ctx).sectors)  # read again: they changed
+    state(ctx).saved.append(line)
     fmt, style = output.formatting(format, lang=lang)
     if fmt in ("json", "jsonl"):
         write_object(output.stdout(), record, SECTOR_COLUMNS, fmt, style)
@@ -162,8 +163,8 @@ def add_sector(
             "use lowercase ASCII letters, digits and -, starting with a letter (e.g. new-materials)",
         )
     name_zh, name_en = _zh(zh), en.strip()
-    conn = ctx.obj.connect()
-    with store.transaction(conn, ctx.obj.location().path):
+    conn = state(ctx).connect()
+    with store.transaction(conn, state(ctx).location().path):
         record = store.add_sector(conn, slug, name_zh, name_en)
     line = f"added sector {slug} {name_zh} (position {record['position']})"
     _sector_written(ctx, record, line, format, lang)
@@ -189,8 +190,8 @@ def edit_sector(
             "nothing to edit", f"give --zh, --en and/or --position, e.g. pipeline sectors edit {sector} --position 1"
         )
     name_zh = _zh(zh) if zh is not None else None
-    conn = ctx.obj.connect()
-    with store.transaction(conn, ctx.obj.location().path):
+    conn = state(ctx).connect()
+    with store.transaction(conn, state(ctx).location().path):
         old, new = store.edit_sector(
             conn, sector, name_zh=name_zh, name_en=en.strip() if en is not None else None, position=position
         )
@@ -212,8 +213,8 @@ def remove_sector(
 ) -> None:
     """Remove a sector that no project has (dropped ones and undone additions count too)."""
     sector = resolve_sector(slug)
-    conn = ctx.obj.connect()
-    with store.transaction(conn, ctx.obj.location().path):
+    conn = state(ctx).connect()
+    with store.transaction(conn, state(ctx).location().path):
         old = store.remove_sector(conn, sector)
     _sector_written(ctx, old, f"removed sector {sector} {old['name_zh']}", format, lang)
 

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from .. import output
+from ..context import state
 from ..errors import UsageError
 
 
@@ -32,9 +33,9 @@ def web(
     """
     from ..web import metadata
 
-    conn = ctx.obj.connect()  # checked and migrated: the view is the current one
+    conn = state(ctx).connect()  # checked and migrated: the view is the current one
     del conn
-    path = ctx.obj.location().path
+    path = state(ctx).location().path
     body = metadata(path.stem)
     if metadata_only:
         output.stdout().write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")

@@ -13,9 +13,12 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import Column, Style, label
+
+if TYPE_CHECKING:
+    from .summaries import Section
 
 LIGHT_HEX = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828"}
 LIGHT_FILL = {"green": "#e8f5e9", "yellow": "#fff8e1", "red": "#ffebee"}
@@ -140,8 +143,8 @@ def sector_chart(groups: Sequence[dict[str, Any]], lang: str, title: str) -> str
     return bar_chart(title, bars)
 
 
-def write_sections(out: TextIO, title: str, sections: Sequence[Any], style: Style, charts: dict[int, str]) -> None:
-    """A report (summaries._Section list) as a page; `charts` maps a section's index to SVG shown above its table."""
+def write_sections(out: TextIO, title: str, sections: Sequence[Section], style: Style, charts: dict[int, str]) -> None:
+    """A report (summaries.Section list) as a page; `charts` maps a section's index to SVG shown above its table."""
     lang = style.lang
     none = "无。" if lang == "zh" else "None."
     body = []

@@ -9,9 +9,10 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..fields import FIELDS
+from ..tallies import DispatchReport, Entry, Funnel, Summary, Total, cross_table
 from . import (
     LIGHT_COLORS,
     LIGHTS_BRIEF_COLUMNS,
@@ -30,6 +31,9 @@ from . import (
     write_json,
     write_json_projects,
 )
+
+if TYPE_CHECKING:
+    from .xlsx import Sheet
 
 # --- reports: summary, funnel, lights, the dispatch report --------------------------
 # Each report is a tallies.* dataclass, drawn here in every format: json with
@@ -58,7 +62,7 @@ def _group_label(field: str, value: Any, lang: str) -> str:
     return label(value, kind, lang)
 
 
-def _yi(total: Any) -> str:
+def _yi(total: Total) -> str:
     return plain(total.investment)
 
 
@@ -121,7 +125,7 @@ def _rich_table(
 # --- summary ---------------------------------------------------------------------
 
 
-def summary_json(summary: Any) -> dict[str, Any]:
+def summary_json(summary: Summary) -> dict[str, Any]:
     """{"by": [...], "groups": [{<by fields>, "count", "investment"}], "total": {"count", "investment"}}."""
     return {
         "by": list(summary.by),
@@ -132,7 +136,7 @@ def summary_json(summary: Any) -> dict[str, Any]:
     }
 
 
-def write_summary(out: TextIO, summary: Any, fmt: str, style: Style) -> None:
+def write_summary(out: TextIO, summary: Summary, fmt: str, style: Style) -> None:
     """A tallies.Summary: groups with a total; two --by fields as a matrix for people, long rows for machines."""
     if fmt in ("html", "text"):
         _write_page(
@@ -182,14 +186,12 @@ def write_summary(out: TextIO, summary: Any, fmt: str, style: Style) -> None:
         print_rich(out, _rich_table(headers, lines, numeric, footer=footer), style)
 
 
-def _write_cross_table(out: TextIO, summary: Any, fmt: str, style: Style) -> None:
+def _write_cross_table(out: TextIO, summary: Summary, fmt: str, style: Style) -> None:
     """Rows of the first --by, columns of the second, each cell 'projects / 亿元', totals on both edges."""
-    from ..tallies import cross_table
-
     matrix = cross_table(summary)
     lang = style.lang
 
-    def cell(total: Any) -> str:
+    def cell(total: Total) -> str:
         return f"{total.count} / {_yi(total)}" if total.count else "·"
 
     corner = f"{_FIELD_COLUMNS[matrix.row_field].header(lang)} ↓ {_FIELD_COLUMNS[matrix.column_field].header(lang)} →"
@@ -211,7 +213,7 @@ def _write_cross_table(out: TextIO, summary: Any, fmt: str, style: Style) -> Non
 # --- funnel ----------------------------------------------------------------------
 
 
-def funnel_json(funnel: Any) -> dict[str, Any]:
+def funnel_json(funnel: Funnel) -> dict[str, Any]:
     """{"stages": [{"stage", "reached", "investment", "conversion"}]}."""
     return {
         "stages": [
@@ -235,11 +237,11 @@ _FUNNEL_COLUMNS = (
 _BAR_WIDTH = 40
 
 
-def write_funnel(out: TextIO, funnel: Any, fmt: str, style: Style) -> None:
+def write_funnel(out: TextIO, funnel: Funnel, fmt: str, style: Style) -> None:
     """A tallies.Funnel; the table draws a bar per stage so the drop from one to the next shows at a glance."""
     rows = funnel_json(funnel)["stages"]
     if fmt in ("html", "text"):
-        section = _Section(
+        section = Section(
             _words(style, "Funnel", "转化漏斗"), _FUNNEL_COLUMNS, rows, False, note=_FUNNEL_NOTE[style.lang]
         )
         _write_page(out, _words(style, "Pipeline funnel", "招商项目转化漏斗"), [section], fmt, style)
@@ -269,7 +271,7 @@ def write_funnel(out: TextIO, funnel: Any, fmt: str, style: Style) -> None:
 # --- the dispatch report ----------------------------------------------------------
 
 
-def _entry_json(entry: Any, kind: str) -> dict[str, Any]:
+def _entry_json(entry: Entry, kind: str) -> dict[str, Any]:
     record: dict[str, Any] = {"date": entry.date, "id": entry.id, "name": entry.name, "sector": entry.sector}
     if kind == "moves":
         record.update({"from": entry.from_, "to": entry.to})
@@ -281,7 +283,7 @@ def _entry_json(entry: Any, kind: str) -> dict[str, Any]:
     return record
 
 
-def report_json(report: Any) -> dict[str, Any]:
+def report_json(report: DispatchReport) -> dict[str, Any]:
     """{"period", "totals", "moves", "added", "dropped", "lights", "funnel", "by_sector"}.
 
     lights, funnel and by_sector are exactly what `lights`, `funnel` and
@@ -354,7 +356,7 @@ def _report_csv_row(line: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def write_report(out: TextIO, report: Any, fmt: str, style: Style) -> None:
+def write_report(out: TextIO, report: DispatchReport, fmt: str, style: Style) -> None:
     """A tallies.DispatchReport: markdown for the minutes, a table on a terminal, json with the contract's keys."""
     body = report_json(report)
     if fmt == "json":
@@ -378,19 +380,19 @@ _FUNNEL_NOTE = {
 }
 
 
-def _summary_sections(summary: Any, style: Style) -> list[_Section]:
+def _summary_sections(summary: Summary, style: Style) -> list[Section]:
     body = summary_json(summary)
     title = _words(style, "Summary", "汇总")
     if not summary.by:
-        return [_Section(title, [_COUNT, _INVESTMENT], [body["total"]], False)]
+        return [Section(title, [_COUNT, _INVESTMENT], [body["total"]], False)]
     columns = [*(_group_column(field) for field in summary.by), _COUNT, _INVESTMENT]
     footer = {summary.by[0]: _TOTAL_LABEL[style.lang], **body["total"]}
     by = " × ".join(_group_column(field).header(style.lang) for field in summary.by)
     heading = _words(style, f"By {by}", f"按{by}")
-    return [_Section(heading, columns, body["groups"], not body["groups"], footer=footer)]
+    return [Section(heading, columns, body["groups"], not body["groups"], footer=footer)]
 
 
-def _write_page(out: TextIO, title: str, sections: list[_Section], fmt: str, style: Style) -> None:
+def _write_page(out: TextIO, title: str, sections: list[Section], fmt: str, style: Style) -> None:
     """Sections as plain text (formats.text) or one self-contained HTML page (formats.html)."""
     if fmt == "text":
         from . import text
@@ -425,7 +427,7 @@ def _write_report_json(out: TextIO, body: dict[str, Any]) -> None:
 
 
 @dataclass(frozen=True)
-class _Section:
+class Section:
     title: str
     columns: Sequence[Column]
     # A list, or (lights) an iterable read once; `empty` says whether it has rows.
@@ -435,7 +437,7 @@ class _Section:
     footer: dict[str, Any] | None = None
 
 
-def _report_sections(report: Any, body: dict[str, Any], style: Style) -> list[_Section]:
+def _report_sections(report: DispatchReport, body: dict[str, Any], style: Style) -> list[Section]:
     def w(en: str, zh: str) -> str:
         return _words(style, en, zh)
 
@@ -461,8 +463,8 @@ def _report_sections(report: Any, body: dict[str, Any], style: Style) -> list[_S
     red, yellow = report.light_counts.get("red", 0), report.light_counts.get("yellow", 0)
     by_sector = body["by_sector"]
     return [
-        _Section(w("Totals", "总体情况"), [Column("what", "", ""), _COUNT, _INVESTMENT], total_records, False),
-        _Section(
+        Section(w("Totals", "总体情况"), [Column("what", "", ""), _COUNT, _INVESTMENT], total_records, False),
+        Section(
             w(f"Stage moves ({len(report.moves)})", f"进度变动({len(report.moves)})"),
             [
                 date,
@@ -476,25 +478,25 @@ def _report_sections(report: Any, body: dict[str, Any], style: Style) -> list[_S
             body["moves"],
             not body["moves"],
         ),
-        _Section(
+        Section(
             w(f"New projects ({len(report.added)})", f"新增项目({len(report.added)})"),
             [date, project_id, name, sector, stage, _INVESTMENT],
             body["added"],
             not body["added"],
         ),
-        _Section(
+        Section(
             w(f"Dropped ({len(report.dropped)})", f"退出项目({len(report.dropped)})"),
             [date, project_id, name, sector, stage, _INVESTMENT, Column("reason", "Reason", "原因")],
             body["dropped"],
             not body["dropped"],
         ),
-        _Section(
+        Section(
             w(f"Warning lights today: {red} red, {yellow} yellow", f"当前亮灯:红灯 {red} 个,黄灯 {yellow} 个"),
             LIGHTS_BRIEF_COLUMNS,
             (project_record(row, FIELDS) for row in body["lights"]),
             red + yellow == 0,
         ),
-        _Section(
+        Section(
             w(f"Funnel at {totals['end']['date']}", f"转化漏斗({totals['end']['date']})"),
             _FUNNEL_COLUMNS,
             body["funnel"]["stages"],
@@ -504,14 +506,14 @@ def _report_sections(report: Any, body: dict[str, Any], style: Style) -> list[_S
                 "达到及以上:处于该阶段或更后阶段的在库项目;转化率:本阶段达到数 ÷ 上一阶段达到数。",
             ),
         ),
-        _Section(
+        Section(
             w(f"By sector at {totals['end']['date']}", f"分产业领域({totals['end']['date']})"),
             [sector, _COUNT, _INVESTMENT],
             by_sector["groups"],
             not by_sector["groups"],
             footer={"sector": _TOTAL_LABEL[style.lang], **by_sector["total"]},
         ),
-        _Section(
+        Section(
             w(f"Restored ({len(report.restored)})", f"恢复项目({len(report.restored)})"),
             [date, project_id, name, sector, stage, _INVESTMENT, Column("note", "Note", "说明")],
             body["restored"],
@@ -522,7 +524,7 @@ def _report_sections(report: Any, body: dict[str, Any], style: Style) -> list[_S
     ]
 
 
-def _problem_sections(body: dict[str, Any], style: Style) -> list[_Section]:
+def _problem_sections(body: dict[str, Any], style: Style) -> list[Section]:
     """Problems opened and closed in the period, and those open and past due at its end."""
     from .problems import PROBLEM_BRIEF_COLUMNS
 
@@ -536,11 +538,11 @@ def _problem_sections(body: dict[str, Any], style: Style) -> list[_Section]:
     for key, (en, zh) in titles.items():
         records = body["problems"][key]
         title = _words(style, en, zh).format(len(records))
-        sections.append(_Section(title, PROBLEM_BRIEF_COLUMNS, records, not records))
+        sections.append(Section(title, PROBLEM_BRIEF_COLUMNS, records, not records))
     return sections
 
 
-def _ranking_sections(report: Any, body: dict[str, Any], style: Style) -> list[_Section]:
+def _ranking_sections(report: DispatchReport, body: dict[str, Any], style: Style) -> list[Section]:
     if report.ranking is None:
         return []
     from .ranking import rank_columns
@@ -548,10 +550,10 @@ def _ranking_sections(report: Any, body: dict[str, Any], style: Style) -> list[_
     groups = body["ranking"]["groups"]
     end = body["period"]["to"]
     title = _words(style, f"Ranking by district at {end}", f"区市排名({end})")
-    return [_Section(title, rank_columns(report.ranking.by), groups, not groups)]
+    return [Section(title, rank_columns(report.ranking.by), groups, not groups)]
 
 
-def _write_report_document(out: TextIO, report: Any, body: dict[str, Any], fmt: str, style: Style) -> None:
+def _write_report_document(out: TextIO, report: DispatchReport, body: dict[str, Any], fmt: str, style: Style) -> None:
     since, until = body["period"]["from"], body["period"]["to"]
     title = _words(style, f"Pipeline dispatch report, {since} to {until}", f"招商项目调度报告({since} 至 {until})")
     none = _words(style, "None.", "无。")
@@ -611,7 +613,7 @@ def _write_report_document(out: TextIO, report: Any, body: dict[str, Any], fmt: 
 # --- workbooks: the same reports as sheets (formats.xlsx) ---------------------------
 
 
-def summary_sheets(summary: Any, style: Style) -> list[Any]:
+def summary_sheets(summary: Summary, style: Style) -> list[Sheet]:
     """A summary as one sheet: a row per group (long rows for two --by), the total in bold."""
     from .xlsx import Sheet
 
@@ -629,7 +631,7 @@ def _group_column(field: str) -> Column:
     return column if column is not None else Column(field, field, field)
 
 
-def funnel_sheets(funnel: Any, style: Style) -> list[Any]:
+def funnel_sheets(funnel: Funnel, style: Style) -> list[Sheet]:
     """The funnel as one sheet with its chart: horizontal bars, the first stage on top."""
     from .xlsx import Chart, Sheet
 
@@ -648,7 +650,7 @@ _TOTALS_COLUMNS = (
 )
 
 
-def report_sheets(report: Any, style: Style) -> list[Any]:
+def report_sheets(report: DispatchReport, style: Style) -> list[Sheet]:
     """The dispatch report, one sheet per section, in the order of the markdown; the funnel with its chart."""
     from .xlsx import Chart, Sheet
 

@@ -8,9 +8,12 @@ punctuation. Built from the same sections as the markdown and html reports.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import Column, Style, label
+
+if TYPE_CHECKING:
+    from .summaries import Section
 
 _UNITS = {
     "en": {"investment": " 亿元", "count": " projects", "reached": " projects"},
@@ -38,8 +41,8 @@ def item_line(record: dict[str, Any], columns: Sequence[Column], lang: str) -> s
     return separator.join(cell.replace("\n", " ") for cell in cells if cell)
 
 
-def write_sections(out: TextIO, title: str, sections: Sequence[Any], style: Style) -> None:
-    """A title, then each section (summaries._Section) as a heading line and one line per item."""
+def write_sections(out: TextIO, title: str, sections: Sequence[Section], style: Style) -> None:
+    """A title, then each section (summaries.Section) as a heading line and one line per item."""
     lang = style.lang
     none = "无。" if lang == "zh" else "None."
     out.write(f"{title}\n")
