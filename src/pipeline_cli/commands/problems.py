@@ -15,6 +15,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from .. import output, store
+from ..context import state
 from ..errors import UsageError
 from ..formats import write_records
 from ..formats.problems import PROBLEM_BRIEF_COLUMNS, PROBLEM_COLUMNS
@@ -75,9 +76,9 @@ def _write(
     One line, or with --format the changed problem as `problem list` shows it.
     """
     fmt, style = output.formatting(format, lang=lang, no_header=no_header) if format is not None else ("", None)
-    conn = ctx.obj.connect()
+    conn = state(ctx).connect()
     now = today()
-    with store.transaction(conn, ctx.obj.location().path):
+    with store.transaction(conn, state(ctx).location().path):
         done = work(conn)
         record = ledger.get_problem(conn, done.problem_id, now) if done is not None and format is not None else None
     if done is None:
@@ -88,7 +89,7 @@ def _write(
         records: list[dict[str, Any]] = []
     else:
         line = _line(done)
-        ctx.obj.saved.append(line)
+        state(ctx).saved.append(line)
         if format is None:
             output.line(line)
             return
@@ -239,7 +240,7 @@ def list_(
     if sum((open_, closed, overdue)) > 1:
         raise UsageError("problem.exclusive", "problem.exclusive.hint")
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
-    conn: sqlite3.Connection = ctx.obj.connect()
+    conn: sqlite3.Connection = state(ctx).connect()
     rows = ledger.iter_problems(
         conn,
         today(),
@@ -249,7 +250,7 @@ def list_(
         units=tuple(u for u in (_text(u) for u in problem_unit or ()) if u),
     )
     records = (ledger.problem_record(row) for row in rows)
-    database = ctx.obj.location().path
+    database = state(ctx).location().path
     if fmt == "xlsx":
         from ..formats.xlsx import Sheet
 
