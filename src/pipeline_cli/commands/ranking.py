@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from .. import output
+from ..context import state
 from ..formats.ranking import rank_sheets, write_rank
 from ..model import Filters, today
 from ..options import FormatOption, LangOption, NoHeaderOption, OutputFileOption, completer, with_filters
@@ -40,8 +41,8 @@ def rank_(
     """
     field = resolve_rank_by(by)
     fmt, style = output.formatting(format, lang=lang, no_header=no_header)
-    ranking = rank(field, rank_rows(ctx.obj.connect(), field, filters, today()))
-    database = ctx.obj.location().path
+    ranking = rank(field, rank_rows(state(ctx).connect(), field, filters, today()))
+    database = state(ctx).location().path
     if fmt == "xlsx":
         output.write_workbook(output_file, rank_sheets(ranking, style), style, database=database)
         return

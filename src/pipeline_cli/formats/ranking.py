@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from . import Column, Style, _write_delimited, label, print_rich, write_json
-from .summaries import _group_label, _markdown_table, _rich_table, _Section, _words, _write_jsonl, _write_page
+from .summaries import Section, _group_label, _markdown_table, _rich_table, _words, _write_jsonl, _write_page
 
 _MARKS = 3  # how many ranks at each end are marked
 
@@ -94,7 +94,7 @@ def write_rank(out: TextIO, ranking: Any, fmt: str, style: Style) -> None:
         _write_delimited(out, body["groups"], machine, "," if fmt == "csv" else "\t", style.header)
         return
     if fmt in ("html", "text"):
-        section = _Section(_title(ranking, style), columns, body["groups"], not body["groups"])
+        section = Section(_title(ranking, style), columns, body["groups"], not body["groups"])
         _write_page(out, _title(ranking, style), [section], fmt, style)
         return
     marks = _marks(ranking)
