@@ -316,6 +316,11 @@ def test_report_problems_inside_and_outside_the_period(db: Path) -> None:
     assert [p["text"] for p in earlier["opened"]] == ["before", "closed inside", "closed before"]
     assert [p["text"] for p in earlier["closed"]] == ["closed before"]
     assert earlier["overdue"] == []
+    # Problem 1 was overdue at 2020-08-15 even if it is closed since: 4 days past due then.
+    ok("problem", "close", "1")
+    then = report("--since", "2020-08-09", "--until", "2020-08-15")["problems"]["overdue"]
+    assert [(p["text"], p["overdue_days"], p["status"]) for p in then] == [("before", 4, "closed")]
+    ok("undo", "--yes")
     markdown = ok("report", "--week", "--format", "markdown")
     assert "## Problems opened (2)" in markdown and "## Problems closed (1)" in markdown
     assert "## Problems open and overdue at the end (1)" in markdown

@@ -341,4 +341,7 @@ def report_problems(
         order = "pr.closed, pr.id" if key == "closed" else "pr.opened, pr.id"
         rows = cursor.execute(f"{base} WHERE {clause}{condition} ORDER BY {order}", params)
         result[key] = [problem_record(row) for row in rows]
+    # Overdue at the end even when closed since: its days past due counted at `until`.
+    for record in result["overdue"]:
+        record["overdue_days"] = (until - dt.date.fromisoformat(record["due"])).days
     return result
