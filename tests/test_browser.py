@@ -8,8 +8,11 @@ of its own (no component updates, sync or background requests) and no GPU.
 from __future__ import annotations
 
 import shutil
+import socket
 import struct
 import subprocess
+import sys
+import time
 import zlib
 from pathlib import Path
 
@@ -68,3 +71,48 @@ def test_the_html_report_renders_in_chromium(db: Path, tmp_path: Path) -> None:
     assert "<title>Pipeline dispatch report, 2020-08-01 to 2020-08-18</title>" in dom.stdout
     assert dom.stdout.count("<svg") == 2
     assert "ERR_" not in dom.stderr  # no failed request (there is none to make)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_datasette_page_renders_in_chromium(db: Path, tmp_path: Path) -> None:
+    """`datasette` on a free localhost port with the package's metadata: project_view, headless, to PNG."""
+    metadata = run_cli("web", "--metadata")
+    assert metadata.exit_code == 0, metadata.stderr
+    (tmp_path / "metadata.json").write_text(metadata.stdout, encoding="utf-8")
+    port = free_port()
+    datasette = Path(sys.executable).with_name("datasette")
+    server = subprocess.Popen(
+        [str(datasette), "serve", str(db), "--port", str(port), "--metadata", str(tmp_path / "metadata.json")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/pipeline/project_view"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "datasette did not start"
+                time.sleep(0.2)
+        shot = tmp_path / "datasette.png"
+        rendered = chromium(tmp_path, "--window-size=1200,900", f"--screenshot={shot}", url)
+        assert shot.exists(), rendered.stderr
+        width, height, pixels = png_pixels(shot)
+        assert (width, height) == (1200, 900)
+        assert len(set(pixels)) > 16, "the screenshot is blank"
+        dom = chromium(tmp_path, "--enable-logging=stderr", "--dump-dom", url)
+        assert dom.returncode == 0, dom.stderr
+        assert "<title>pipeline: project_view: 47 rows" in dom.stdout  # Datasette's own title
+        assert "项目一览(在库项目)" in dom.stdout and "计划投资(亿元)" in dom.stdout  # the metadata's
+        assert "ERR_" not in dom.stderr, dom.stderr  # no failed request
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
