@@ -40,6 +40,10 @@ PROJECT_FIELDS = [
     "stage_since",
     "days_in_stage",
     "light",
+    "light_reason",
+    "next_plan_stage",
+    "next_plan_date",
+    "overdue_days",
 ]
 PIPELINE_BIN = Path(sys.executable).with_name("pipeline")
 

@@ -92,6 +92,10 @@ def test_add_with_every_option_and_json_output(db: Path) -> None:
         "stage_since": "2020-08-01",
         "days_in_stage": 17,
         "light": "green",
+        "light_reason": None,
+        "next_plan_stage": None,
+        "next_plan_date": None,
+        "overdue_days": 0,
     }
     assert project(db, 48)["investment_wan"] == 1
     (created,) = events(db)

@@ -83,7 +83,7 @@ def test_csv_and_tsv_say_what_json_says(
 
 def test_tsv_lines_are_records(awkward_db: Path, cli: Callable[..., Result]) -> None:
     lines = cli("list", "--all", "--format", "tsv").stdout.split("\n")[:-1]
-    assert {line.count("\t") for line in lines} == {14}
+    assert {line.count("\t") for line in lines} == {18}
     assert "\r" not in "".join(lines)
     row = next(line for line in lines if line.startswith("53\t"))
     assert row.split("\t")[1] == "lone\\rreturn"

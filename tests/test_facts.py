@@ -149,6 +149,7 @@ def test_each_project_has_exactly_one_created_event(projects: list[dict[str, Any
         shown = json_out(cli, "show", str(project["id"]))
         history = shown.pop("history")
         assert shown.pop("problems") == []
+        assert shown.pop("plans") == []
         assert shown == project
         created = [event for event in history if event["kind"] == "created"]
         assert len(created) == 1, project["id"]

@@ -86,7 +86,8 @@ def test_every_machine_format_gives_the_text_list_gives(environment: Path, fmt: 
         assert shown_rows[0] == listed_rows[0]
         listed_items = ["\x00".join(row) for row in listed_rows[1:]]
         shown_items = ["\x00".join(row) for row in shown_rows[1:]]
-        expected = [item for item, row in zip(listed_items, listed_rows[1:], strict=True) if row[-1]]
+        light = listed_rows[0].index("light")
+        expected = [item for item, row in zip(listed_items, listed_rows[1:], strict=True) if row[light]]
         # The same text, quoting included: every line shown is a line list prints.
         assert set(shown.splitlines()) <= set(listed.splitlines())
     assert len(shown_items) == 49  # 47 + two of the extra projects; not the dropped, not the last rung
@@ -228,6 +229,8 @@ def test_stages_set_one_threshold_keeps_the_other(db: Path) -> None:
         "position": 2,
         "yellow_days": 60,
         "red_days": 100,
+        "plan_yellow_days": 1,
+        "plan_red_days": 90,
     }
     assert light_of(7) == "red"  # 112 >= 100
     ok("stages", "set", "sig", "--red", "113")
@@ -254,6 +257,8 @@ def test_stages_still_lists_without_a_subcommand(db: Path) -> None:
         "position": 8,
         "yellow_days": None,
         "red_days": None,
+        "plan_yellow_days": 1,
+        "plan_red_days": 90,
     }
     assert ok("stages").stdout.splitlines()[0].split("\t")[:2] == ["position", "stage"]
 

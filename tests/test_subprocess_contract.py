@@ -45,7 +45,7 @@ def test_list_sector_in_chinese_as_json_is_the_same_14(db: Path, sh: Sh) -> None
 
 def test_show_7_as_json_has_its_history(db: Path, sh: Sh) -> None:
     project = json.loads(ok(sh("show", "7", "--format", "json")))
-    assert list(project) == [*FIELDS, "history", "problems"]
+    assert list(project) == [*FIELDS, "history", "plans", "problems"]
     assert (project["id"], project["name"], project["source"]) == (7, "东华鲲鹏", "report")
     (event,) = project["history"]
     assert event["kind"] == "created" and event["project_id"] == 7 and event["to"] == "signed"
@@ -54,7 +54,8 @@ def test_show_7_as_json_has_its_history(db: Path, sh: Sh) -> None:
 
 def test_stages_json_keys_are_the_contract(db: Path, sh: Sh) -> None:
     stages = json.loads(ok(sh("stages", "--format", "json")))
-    assert all(list(s) == ["stage", "name_zh", "name_en", "position", "yellow_days", "red_days"] for s in stages)
+    keys = ["stage", "name_zh", "name_en", "position", "yellow_days", "red_days", "plan_yellow_days", "plan_red_days"]
+    assert all(list(s) == keys for s in stages)
     assert [(s["stage"], s["name_zh"], s["position"]) for s in stages] == [
         ("negotiating", "在谈", 1),
         ("signed", "签约", 2),

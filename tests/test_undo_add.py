@@ -192,6 +192,13 @@ def _m001_with_event_columns(conn: sqlite3.Connection) -> None:
     migrations.m001_initial(conn)
     for column in ("plan_from TEXT", "plan_to TEXT", "problem_id INTEGER", "db_user TEXT"):
         conn.execute(f"ALTER TABLE events ADD COLUMN {column}")
+    # Today's reads look up plans and their thresholds (m004 keeps them).
+    conn.execute("ALTER TABLE stages ADD COLUMN plan_yellow_days INTEGER")
+    conn.execute("ALTER TABLE stages ADD COLUMN plan_red_days INTEGER")
+    conn.execute(
+        "CREATE TABLE plans (project_id INTEGER NOT NULL, stage TEXT NOT NULL, date TEXT NOT NULL,"
+        " PRIMARY KEY (project_id, stage))"
+    )
 
 
 @pytest.fixture

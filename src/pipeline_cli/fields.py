@@ -60,19 +60,43 @@ def cutoffs_sql(today: str = ":today") -> str:
 
 CUTOFFS_SQL = cutoffs_sql()
 
-# The light of project p, joined (LEFT) to its stage's cut-offs c: null when
-# dropped or at a stage without thresholds.
-LIGHT_SQL = """CASE
-    WHEN p.status <> 'active' OR c.stage IS NULL THEN NULL
-    WHEN p.stage_since <= c.red_cut THEN 'red'
-    WHEN p.stage_since <= c.yellow_cut THEN 'yellow'
-    ELSE 'green' END"""
-# Reddest first: the order of lights.
-LIGHT_RANK_SQL = """CASE
+# The stage light of project p, joined (LEFT) to its stage's cut-offs c:
+# 0 red, 1 yellow, 2 green, 3 none (dropped, or a stage without thresholds).
+STAGE_RANK_SQL = """CASE
     WHEN p.status <> 'active' OR c.stage IS NULL THEN 3
     WHEN p.stage_since <= c.red_cut THEN 0
     WHEN p.stage_since <= c.yellow_cut THEN 1
     ELSE 2 END"""
+
+# The project's next planned milestone: the first stage above its current
+# one that has a planned date (plans' primary key finds a project's plans).
+_NEXT_PLAN = """FROM plans pl JOIN stages ps ON ps.stage = pl.stage
+    WHERE pl.project_id = p.id AND ps.position > (SELECT position FROM stages WHERE stage = p.stage)
+    ORDER BY ps.position LIMIT 1"""
+NEXT_PLAN_STAGE_SQL = f"(SELECT pl.stage {_NEXT_PLAN})"
+NEXT_PLAN_DATE_SQL = f"(SELECT pl.date {_NEXT_PLAN})"
+# Days past the next planned date; 0 when not past or none.
+OVERDUE_SQL = f"""coalesce((SELECT max(0, CAST(julianday(:today) - julianday(pl.date) AS INTEGER)) {_NEXT_PLAN}), 0)"""
+# The plan light: 0 red from plan_red_days overdue, 1 yellow from
+# plan_yellow_days, 2 otherwise (no plan, not yet due, or no thresholds).
+PLAN_RANK_SQL = f"""coalesce((SELECT CASE
+        WHEN ps.plan_red_days IS NOT NULL AND julianday(:today) - julianday(pl.date) >= ps.plan_red_days THEN 0
+        WHEN ps.plan_yellow_days IS NOT NULL AND julianday(:today) - julianday(pl.date) >= ps.plan_yellow_days THEN 1
+        ELSE 2 END {_NEXT_PLAN}), 2)"""
+
+# The light: the worse of the stage light and the plan light; reddest first
+# in this rank (0 red, 1 yellow, 2 green, 3 none). Null when dropped or at
+# the last stage.
+LIGHT_RANK_SQL = f"""CASE
+    WHEN p.status <> 'active' OR c.stage IS NULL THEN 3
+    ELSE min({STAGE_RANK_SQL}, {PLAN_RANK_SQL}) END"""
+LIGHT_SQL = f"""CASE ({LIGHT_RANK_SQL}) WHEN 0 THEN 'red' WHEN 1 THEN 'yellow' WHEN 2 THEN 'green' END"""
+# Which of the two made a yellow or red light: `plan` when both agree.
+LIGHT_REASON_SQL = f"""CASE
+    WHEN p.status <> 'active' OR c.stage IS NULL THEN NULL
+    WHEN min({STAGE_RANK_SQL}, {PLAN_RANK_SQL}) = 2 THEN NULL
+    WHEN {PLAN_RANK_SQL} <= {STAGE_RANK_SQL} THEN 'plan'
+    ELSE 'stage' END"""
 
 
 def money_sql(wan: str) -> str:
@@ -153,6 +177,10 @@ FIELDS: tuple[Field, ...] = (
     Field("stage_since", "date", "Since", "进入阶段日期", column="stage_since"),
     Field("days_in_stage", "int", "Days", "停留天数", sql=DAYS_SQL, display="number"),
     Field("light", "slug", "Light", "亮灯", sql=LIGHT_SQL, display="light"),
+    Field("light_reason", "slug", "Why", "亮灯原因", sql=LIGHT_REASON_SQL),
+    Field("next_plan_stage", "slug", "Next plan", "下一计划节点", sql=NEXT_PLAN_STAGE_SQL, display="stage"),
+    Field("next_plan_date", "date", "Plan date", "计划日期", sql=NEXT_PLAN_DATE_SQL),
+    Field("overdue_days", "int", "Overdue", "逾期天数", sql=OVERDUE_SQL, display="number"),
 )
 
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
@@ -167,6 +195,7 @@ TEXT_NAMES = tuple(f.name for f in FIELDS if f.kind == "text")
 
 # The fields the table and markdown of each listing show by default.
 LIST_BRIEF = ("id", "name", "sector", "stage", "investment", "key", "district", "days_in_stage", "light")
+DUE_BRIEF = ("id", "name", "stage", "unit", "next_plan_stage", "next_plan_date", "overdue_days", "light")
 LIGHTS_BRIEF = ("id", "name", "sector", "stage", "investment", "unit", "stage_since", "days_in_stage", "light")
 
 

@@ -510,4 +510,56 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "give {last} or later (history shows the project's events)",
         "zh": "请给出 {last} 或更晚的日期（`pipeline history ID` 可查看项目事件）",
     },
+    # --- plans ---
+    "done.planned": {"en": "{id} {name}: {effect}", "zh": "{id} {name}：{effect}"},
+    "effect.planned": {
+        "en": "plan for {stage:stage} {old} → {new}",
+        "zh": "计划{stage:stage}日期 {old} → {new}",
+    },
+    "plan.unchanged": {
+        "en": "project {id} already has that plan for {stage:stage}; nothing changed",
+        "zh": "项目 {id} 的计划{stage:stage}日期已是如此，未做任何修改",
+    },
+    "plan.dropped": {"en": "project {id} {name} is dropped", "zh": "项目 {id} {name} 已退单"},
+    "plan.dropped.hint": {"en": "restore it first: `pipeline restore {id}`", "zh": "请先恢复：`pipeline restore {id}`"},
+    "plan.not_above": {
+        "en": "project {id} {name} is at {at:stage}; {stage:stage} is not above it",
+        "zh": "项目 {id} {name} 处于{at:stage}阶段，{stage:stage}不在其之上",
+    },
+    "plan.not_above.hint": {
+        "en": "plan only a stage the project has still to reach",
+        "zh": "只能为尚未达到的阶段设定计划",
+    },
+    "plan.date_and_clear": {
+        "en": "give either DATE or --clear, not both",
+        "zh": "DATE 与 --clear 只能给出其一",
+    },
+    "plan.no_date": {"en": "no DATE given", "zh": "未给出 DATE"},
+    "plan.no_date.hint": {
+        "en": "give the planned day as YYYY-MM-DD, or --clear to remove the plan",
+        "zh": "请以 YYYY-MM-DD 给出计划日期，或用 --clear 取消计划",
+    },
+    "plan.title": {"en": "Plans", "zh": "计划节点"},
+    "reason.stage": {"en": "stage", "zh": "阶段停留"},
+    "reason.plan": {"en": "plan", "zh": "计划逾期"},
+    "stages.plan_nothing": {
+        "en": "nothing to set",
+        "zh": "没有要设置的内容",
+    },
+    "stages.plan_first": {
+        "en": "{stage:stage} is the first stage: no plan is made for reaching it, so it has no plan lights",
+        "zh": "{stage:stage}是第一个阶段：不为其设定计划，因此没有计划亮灯",
+    },
+    "stages.plan_first.hint": {
+        "en": "set plan thresholds on a later stage (`pipeline stages` lists them)",
+        "zh": "请为后面的阶段设置计划阈值（`pipeline stages` 可列出各阶段）",
+    },
+    "stages.plan_bad": {
+        "en": "plan yellow {yellow} and plan red {red} must be whole days from 1 to 36,500, yellow below red",
+        "zh": "计划黄灯 {yellow} 与计划红灯 {red} 须为不少于 1 天的整数天数，黄灯少于红灯，且不超过 36500 天",
+    },
+    "stages.plan_bad.hint": {
+        "en": "give --plan-yellow fewer days than --plan-red, e.g. --plan-yellow 1 --plan-red 90",
+        "zh": "--plan-yellow 应少于 --plan-red，例如 --plan-yellow 1 --plan-red 90",
+    },
 }

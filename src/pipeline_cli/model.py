@@ -329,6 +329,7 @@ class Filters:
     max_wan: int | None = None
     search: str | None = None
     lights: tuple[str, ...] = field(default=())
+    overdue: bool = False
 
 
 def _prefixes(values: list[str] | None) -> tuple[str, ...]:
@@ -350,6 +351,7 @@ def make_filters(
     max_investment: str | None = None,
     search: str | None = None,
     lights: list[str] | None = None,
+    overdue: bool = False,
 ) -> Filters:
     """Validate the raw option values of a command into Filters."""
     return Filters(
@@ -365,6 +367,7 @@ def make_filters(
         max_wan=parse_investment(max_investment) if max_investment is not None else None,
         search=search if search else None,
         lights=tuple(dict.fromkeys(resolve_light(x) for x in lights or ())),
+        overdue=overdue,
     )
 
 

@@ -329,6 +329,14 @@ _FILTER_PARAMETERS: list[tuple[str, Any, Any]] = [
         ],
         None,
     ),
+    (
+        "overdue",
+        Annotated[
+            bool,
+            typer.Option("--overdue", help="Next planned milestone past due.", rich_help_panel=_PANEL),
+        ],
+        False,
+    ),
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -341,12 +349,14 @@ def with_filters(func: F) -> F:
     added = [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
         for name, annotation, default in _FILTER_PARAMETERS
+        if name not in signature.parameters  # a command's own option of that name wins (problem list --overdue)
     ]
-    names = [name for name, _, _ in _FILTER_PARAMETERS]
+    names = [name for name, _, _ in _FILTER_PARAMETERS if name not in signature.parameters]
+    defaults = {name: default for name, _, default in _FILTER_PARAMETERS}
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        raw = {name: kwargs.pop(name) for name in names}
+        raw = {**defaults, **{name: kwargs.pop(name) for name in names}}
         filters = make_filters(
             sectors=raw["sector"],
             stages=raw["stage"],
@@ -360,6 +370,7 @@ def with_filters(func: F) -> F:
             max_investment=raw["max_investment"],
             search=raw["search"],
             lights=raw["light"],
+            overdue=raw["overdue"],
         )
         return func(*args, filters=filters, **kwargs)
 

@@ -47,6 +47,9 @@ def _effect(done: Done) -> Message:
         return changes(done.changes or {})
     if done.action.startswith("problem_"):
         return Message(f"effect.{done.action}", {"problem": done.problem_id})
+    if done.action == "planned":
+        old, new = (done.changes or {}).get("plan", [None, None])
+        return Message("effect.planned", {"stage": done.to, "old": value("plan", old), "new": value("plan", new)})
     return Message(f"effect.{done.action}")
 
 
@@ -61,6 +64,8 @@ def done(d: Done) -> Message:
         return Message("done.stage", {**params, "effect": _effect(d)})
     if d.action == "edited":
         return Message("done.edited", {**params, "effect": changes(d.changes or {})})
+    if d.action == "planned":
+        return Message("done.planned", {**params, "effect": _effect(d)})
     if d.action == "dropped":
         return Message("done.dropped", {**params, "reason": d.reason})
     return Message("done.restored", {**params, "stage": d.stage})

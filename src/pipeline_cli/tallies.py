@@ -241,8 +241,18 @@ def resolve_level(value: str, option: str) -> str:
 MAX_THRESHOLD_DAYS = 36_500
 
 
-def check_thresholds(stage: str, yellow: int | None, red: int | None, *, last: bool) -> None:
-    """Refuse thresholds a stage cannot have: on the last rung, not positive, yellow not below red."""
+def check_thresholds(stage: str, yellow: int | None, red: int | None, *, last: bool, plan: bool = False) -> None:
+    """Refuse thresholds a stage cannot have: on the last rung, not positive, yellow not below red.
+
+    With `plan`, the plan-light thresholds, which every stage but the first
+    has (`last` then says the stage is the first).
+    """
+    if plan:
+        if last:
+            raise UsageError("stages.plan_first", "stages.plan_first.hint", stage=stage)
+        if yellow is None or red is None or yellow <= 0 or red <= 0 or yellow >= red or red > MAX_THRESHOLD_DAYS:
+            raise UsageError("stages.plan_bad", "stages.plan_bad.hint", yellow=yellow, red=red)
+        return
     if last:
         raise UsageError(
             f"{stage} is the last stage: a project there has arrived, so it has no warning lights",

@@ -435,6 +435,55 @@ def restore(
     )
 
 
+def plan(
+    ctx: typer.Context,
+    project_id: ProjectIdArgument,
+    stage: Annotated[
+        str,
+        typer.Argument(
+            metavar="STAGE",
+            help=f"The stage planned (计划签约/开工/竣工/投产…), above the current one: {_STAGE_LIST}.",
+            show_default=False,
+            autocompletion=complete_stage,
+        ),
+    ],
+    date: Annotated[
+        Optional[str],
+        typer.Argument(metavar="[DATE]", help="YYYY-MM-DD, past or future.", show_default=False),
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the plan for STAGE.")] = False,
+    note: NoteOption = None,
+    by: ByOption = None,
+    format: WriteFormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Set (or --clear) the date by which a project is planned to reach STAGE; recorded as a `planned` event."""
+    target = resolve_stage(stage)
+    if clear and date is not None:
+        raise UsageError("plan.date_and_clear", "plan.no_date.hint")
+    if not clear and date is None:
+        raise UsageError("plan.no_date", "plan.no_date.hint")
+    when = parse_date(date, "DATE") if date is not None else None
+    now = today()
+    author = who(by)
+
+    def work(conn: sqlite3.Connection) -> list[store.Done]:
+        from ..store.plans import plan_project
+
+        done = plan_project(conn, project_id, target, when, today=now, by=author, note=_text(note))
+        return [done] if done else []
+
+    _write(
+        ctx,
+        work,
+        format=format,
+        no_header=no_header,
+        lang=lang,
+        nothing=output.say("plan.unchanged", id=project_id, stage=target),
+    )
+
+
 def undo(
     ctx: typer.Context,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; undo at once.")] = False,
@@ -535,5 +584,6 @@ def register(app: typer.Typer) -> None:
     app.command()(move)
     app.command()(drop)
     app.command()(restore)
+    app.command()(plan)
     app.command()(undo)
     app.command()(history)

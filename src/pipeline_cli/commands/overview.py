@@ -146,6 +146,41 @@ def lights(
         )
 
 
+@with_filters
+def due(
+    ctx: typer.Context,
+    filters: Filters,
+    within: Annotated[
+        int,
+        typer.Option(
+            "--within", metavar="DAYS", min=0, max=36_500, help="Milestones planned up to DAYS days from today."
+        ),
+    ] = 30,
+    format: FormatOption = None,
+    no_header: NoHeaderOption = False,
+    lang: LangOption = None,
+    output_file: OutputFileOption = None,
+) -> None:
+    """Active projects whose next planned milestone is overdue or due within DAYS days, oldest date first.
+
+    --overdue shows only the overdue ones. `pipeline plan` sets the dates.
+    """
+    from ..fields import DUE_BRIEF
+
+    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    rows = store.iter_due(state(ctx).connect(), filters, today(), within)
+    database = state(ctx).location().path
+    if fmt == "xlsx":
+        from ..formats.xlsx import project_sheet
+
+        output.write_workbook(
+            output_file, [project_sheet("Due", "计划节点", rows, FIELDS, style)], style, database=database
+        )
+    else:
+        with output.data_target(output_file, database=database) as out:
+            write_projects(out, rows, FIELDS, fmt, style, brief=DUE_BRIEF)
+
+
 def _counting(rows: Iterator[Any], level: str, light: int, counted: list[int]) -> Iterator[Any]:
     """Pass rows through, counting those with a light at `level` or worse.
 
@@ -242,4 +277,5 @@ def register(app: typer.Typer) -> None:
     app.command()(summary)
     app.command()(funnel)
     app.command()(lights)
+    app.command()(due)
     app.command()(report)

@@ -99,14 +99,23 @@ def show(
     from ..store import problems as ledger
 
     problems = [ledger.problem_record(row) for row in ledger.iter_problems(conn, today(), project_id=project_id)]
+    from ..store.plans import project_plans
+
+    plans = project_plans(conn, project_id)
     out = output.stdout()
     if fmt in ("json", "jsonl"):
-        write_object(out, {**project, "history": history, "problems": problems}, PROJECT_COLUMNS, fmt, style)
+        record = {**project, "history": history, "plans": plans, "problems": problems}
+        write_object(out, record, PROJECT_COLUMNS, fmt, style)
     elif fmt in ("table", "markdown"):
         write_object(out, project, PROJECT_COLUMNS, fmt, style)
         out.write("\n")
         title = "历史记录" if style.lang == "zh" else "History"
         write_records(out, history, EVENT_COLUMNS, fmt, style, brief=EVENT_BRIEF_COLUMNS, title=title)
+        if plans:
+            from ..formats import PLAN_COLUMNS
+
+            out.write("\n")
+            write_records(out, plans, PLAN_COLUMNS, fmt, style, title=output.say("plan.title"))
         if problems:
             from ..formats.problems import PROBLEM_BRIEF_COLUMNS, PROBLEM_COLUMNS
 

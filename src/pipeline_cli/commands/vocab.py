@@ -27,6 +27,8 @@ def _stage_record(row: Any) -> dict[str, Any]:
         "position": row["position"],
         "yellow_days": row["yellow_days"],
         "red_days": row["red_days"],
+        "plan_yellow_days": row["plan_yellow_days"],
+        "plan_red_days": row["plan_red_days"],
     }
 
 
@@ -57,36 +59,74 @@ def set_thresholds(
         Optional[int],
         typer.Option("--red", metavar="N", help="Red light after N days in the stage.", show_default=False),
     ] = None,
+    plan_yellow: Annotated[
+        Optional[int],
+        typer.Option(
+            "--plan-yellow", metavar="N", help="Yellow light from N days past a planned date.", show_default=False
+        ),
+    ] = None,
+    plan_red: Annotated[
+        Optional[int],
+        typer.Option("--plan-red", metavar="N", help="Red light from N days past a planned date.", show_default=False),
+    ] = None,
     format: FormatOption = None,
     lang: LangOption = None,
 ) -> None:
     """Change a stage's warning-light thresholds (yellow before red, in days).
 
-    Thresholds are configuration, not project history: no event is
-    recorded. The last stage has no lights.
+    --yellow/--red: days in the stage; --plan-yellow/--plan-red: days past
+    the date planned for reaching it (defaults 1 and 90, after 银川's and
+    邯郸's rules). Thresholds are configuration, not project history: no
+    event is recorded. The last stage has no stage lights, the first no
+    plan lights.
     """
     slug = resolve_stage(stage)
-    if yellow is None and red is None:
+    if yellow is None and red is None and plan_yellow is None and plan_red is None:
         raise UsageError(
-            "nothing to set", f"give --yellow N and/or --red N, e.g. pipeline stages set {slug} --yellow 60 --red 90"
+            "stages.plan_nothing",
+            f"give --yellow N, --red N, --plan-yellow N and/or --plan-red N,"
+            f" e.g. pipeline stages set {slug} --yellow 60 --red 90",
         )
     conn = state(ctx).connect()
     with store.transaction(conn, state(ctx).location().path):
         row, last = store.stage_thresholds(conn, slug)
         old = (row["yellow_days"], row["red_days"])
         new = (yellow if yellow is not None else old[0], red if red is not None else old[1])
-        check_thresholds(slug, new[0], new[1], last=last)
+        if yellow is not None or red is not None:
+            check_thresholds(slug, new[0], new[1], last=last)
+        plan_old = (row["plan_yellow_days"], row["plan_red_days"])
+        plan_new = (
+            plan_yellow if plan_yellow is not None else plan_old[0],
+            plan_red if plan_red is not None else plan_old[1],
+        )
+        if plan_yellow is not None or plan_red is not None:
+            check_thresholds(slug, plan_new[0], plan_new[1], last=bool(row["first"]), plan=True)
         if new != old:
             store.set_stage_thresholds(conn, slug, new[0], new[1])
+        if plan_new != plan_old:
+            from ..store.aggregates import set_plan_thresholds
+
+            set_plan_thresholds(conn, slug, plan_new[0], plan_new[1])
     label = f"{slug} {row['name_zh']}"
-    if new == old:
+    if new == old and plan_new == plan_old:
         line = f"{label}: unchanged (yellow {old[0]} days, red {old[1]} days)"
     else:
-        line = f"{label}: yellow {old[0]} → {new[0]} days, red {old[1]} → {new[1]} days"
+        parts = []
+        if new != old:
+            parts.append(f"yellow {old[0]} → {new[0]} days, red {old[1]} → {new[1]} days")
+        if plan_new != plan_old:
+            parts.append(f"plan yellow {plan_old[0]} → {plan_new[0]} days, plan red {plan_old[1]} → {plan_new[1]} days")
+        line = f"{label}: " + "; ".join(parts)
         state(ctx).saved.append(line)
     fmt, style = output.formatting(format, lang=lang)
     if fmt in ("json", "jsonl"):
-        record = {**_stage_record(row), "yellow_days": new[0], "red_days": new[1]}
+        record = {
+            **_stage_record(row),
+            "yellow_days": new[0],
+            "red_days": new[1],
+            "plan_yellow_days": plan_new[0],
+            "plan_red_days": plan_new[1],
+        }
         write_object(output.stdout(), record, STAGE_COLUMNS, fmt, style)
     else:
         output.line(line)

@@ -494,6 +494,16 @@ STAGE_COLUMNS = (
     Column("name_en", "English", "英文"),
     Column("yellow_days", "Yellow (days)", "黄灯(天)", "number"),
     Column("red_days", "Red (days)", "红灯(天)", "number"),
+    Column("plan_yellow_days", "Plan yellow (days)", "计划黄灯(天)", "number"),
+    Column("plan_red_days", "Plan red (days)", "计划红灯(天)", "number"),
+)
+
+# `show`: a project's plans, one per planned stage.
+PLAN_COLUMNS = (
+    Column("stage", "Stage", "阶段", "stage"),
+    Column("date", "Planned", "计划日期"),
+    Column("reached", "Reached", "实际日期"),
+    Column("slips", "Slips", "推迟次数", "number"),
 )
 
 SECTOR_COLUMNS = (

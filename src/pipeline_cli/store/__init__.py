@@ -10,6 +10,7 @@ One module per job; callers use the names gathered here (`store.advance_projects
 
 from ._core import DbLocation, create, locate, open_existing, transaction, translate_error
 from .aggregates import (
+    iter_due,
     iter_lights,
     iter_report_events,
     light_counts,
@@ -53,6 +54,7 @@ __all__ = [
     "edit_sector",
     "get_project",
     "ids_by_name",
+    "iter_due",
     "iter_events",
     "iter_export_rows",
     "iter_lights",

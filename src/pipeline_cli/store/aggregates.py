@@ -145,8 +145,9 @@ def iter_report_events(
 def stage_thresholds(conn: sqlite3.Connection, stage: str) -> tuple[sqlite3.Row, bool]:
     """A stage's row (stage, name_zh, name_en, position, yellow_days, red_days) and whether it is the last rung."""
     row = conn.execute(
-        "SELECT stage, name_zh, name_en, position, yellow_days, red_days,"
-        " position = (SELECT max(position) FROM stages) AS last FROM stages WHERE stage = ?",
+        "SELECT stage, name_zh, name_en, position, yellow_days, red_days, plan_yellow_days, plan_red_days,"
+        " position = (SELECT max(position) FROM stages) AS last,"
+        " position = (SELECT min(position) FROM stages) AS first FROM stages WHERE stage = ?",
         (stage,),
     ).fetchone()
     if row is None:
@@ -157,3 +158,41 @@ def stage_thresholds(conn: sqlite3.Connection, stage: str) -> tuple[sqlite3.Row,
 def set_stage_thresholds(conn: sqlite3.Connection, stage: str, yellow: int, red: int) -> None:
     """Change a stage's light thresholds (call inside `transaction()`): configuration, not a project event."""
     conn.execute("UPDATE stages SET yellow_days = ?, red_days = ? WHERE stage = ?", (yellow, red, stage))
+
+
+def set_plan_thresholds(conn: sqlite3.Connection, stage: str, yellow: int, red: int) -> None:
+    """Change a stage's plan-light thresholds (days past a planned date; inside `transaction()`)."""
+    conn.execute("UPDATE stages SET plan_yellow_days = ?, plan_red_days = ? WHERE stage = ?", (yellow, red, stage))
+
+
+def iter_due(
+    conn: sqlite3.Connection,
+    filters: Filters,
+    today: dt.date,
+    within: int,
+    *,
+    fields: Sequence[Field] = FIELDS,
+) -> Iterator[tuple[Any, ...]]:
+    """Active projects whose next planned milestone is past or within `within` days of today, oldest date first.
+
+    Only projects with some plan dated up to today + within can qualify: the
+    plans_date index finds them, so the rest of the table is never read.
+    """
+    from ..fields import NEXT_PLAN_DATE_SQL
+    from .reads import _PROJECTS_FROM
+
+    where, params = filter_clause(filters, today)
+    params["until"] = (today + dt.timedelta(days=within)).isoformat()
+    conditions = [where[len(" WHERE ") :]] if where else []
+    conditions += [
+        "p.status = 'active'",
+        "p.id IN (SELECT project_id FROM plans WHERE date <= :until)",
+        f"({NEXT_PLAN_DATE_SQL}) <= :until",
+    ]
+    sql = (
+        f"WITH {CUTOFFS_SQL}\nSELECT {select_list(fields)}{_PROJECTS_FROM}"
+        f" WHERE {' AND '.join(conditions)} ORDER BY ({NEXT_PLAN_DATE_SQL}), p.id"
+    )
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return iter(cursor.execute(sql, params))

@@ -370,6 +370,12 @@ def undo_change(conn: sqlite3.Connection, change: int, *, date: dt.date, by: str
 
             problem_id = event["problem_id"]
             changes, action = undo_problem_event(conn, event)
+        elif kind == "planned":
+            from .plans import undo_plan_event
+
+            changes = undo_plan_event(conn, event)
+            to = event["to"]
+            action = "planned"
         elif kind == "created":
             # Not a drop: as if never added (out of every list and count); the id stays taken.
             action = "add_undone"
@@ -422,7 +428,7 @@ def undo_change(conn: sqlite3.Connection, change: int, *, date: dt.date, by: str
                 action,
                 from_=from_,
                 to=to,
-                changes=changes if action == "edited" else None,
+                changes=changes if action in ("edited", "planned") else None,
                 undoes=change,
                 problem_id=problem_id,
             )

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..fields import CUTOFFS_SQL, DAYS_SQL, FIELDS, LIGHT_RANK_SQL, LIGHT_SQL, Field
+from ..fields import CUTOFFS_SQL, DAYS_SQL, FIELDS, LIGHT_RANK_SQL, LIGHT_SQL, OVERDUE_SQL, Field
 from ..model import Filters
 
 # --- reads -------------------------------------------------------------------
@@ -99,6 +99,9 @@ def filter_clause(filters: Filters, today: dt.date) -> tuple[str, dict[str, Any]
     if filters.lights:
         # Needs the cut-offs `c` in the query (cutoffs(filters) and a join on c.stage).
         any_of(f"({LIGHT_SQL})", "light", filters.lights)
+    if filters.overdue:
+        # Only projects with a plan dated before today can be overdue (plans_date index).
+        conditions.append(f"p.id IN (SELECT project_id FROM plans WHERE date < :today) AND ({OVERDUE_SQL}) > 0")
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
     return where, params
 
@@ -179,7 +182,8 @@ def iter_events(
 
 def stages(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     return conn.execute(
-        "SELECT stage, name_zh, name_en, position, yellow_days, red_days FROM stages ORDER BY position"
+        "SELECT stage, name_zh, name_en, position, yellow_days, red_days, plan_yellow_days, plan_red_days"
+        " FROM stages ORDER BY position"
     ).fetchall()
 
 

@@ -1,0 +1,250 @@
+"""plan, plan lights and the plan fields: plans set, cleared, slipped and undone; light boundaries; refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import REPORT_DATE, file_hash, run_cli, run_sh
+
+TODAY = dt.date.fromisoformat(REPORT_DATE)
+
+
+def ok(*args: str) -> str:
+    result = run_cli(*args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def project(project_id: int) -> dict:
+    return json.loads(ok("show", str(project_id), "--format", "json"))
+
+
+def days_ago(days: int) -> str:
+    return (TODAY - dt.timedelta(days=days)).isoformat()
+
+
+def test_plan_sets_the_fields_and_records_a_planned_event(db: Path) -> None:
+    assert ok("plan", "2", "signed", "2020-09-01") == "2 新型显示模组生产项目: plan for signed (none) → 2020-09-01\n"
+    shown = project(2)
+    assert (shown["next_plan_stage"], shown["next_plan_date"], shown["overdue_days"]) == ("signed", "2020-09-01", 0)
+    assert (shown["light"], shown["light_reason"]) == ("green", None)
+    event = shown["history"][-1]
+    assert (event["kind"], event["to"], event["plan_from"], event["plan_to"]) == (
+        "planned",
+        "signed",
+        None,
+        "2020-09-01",
+    )
+    assert shown["plans"] == [{"stage": "signed", "date": "2020-09-01", "reached": None, "slips": 0}]
+
+
+def test_the_next_plan_is_the_first_planned_stage_above_the_current_one(db: Path) -> None:
+    ok("plan", "2", "construction", "2020-12-01")
+    ok("plan", "2", "preliminary", "2020-10-01")
+    assert project(2)["next_plan_stage"] == "preliminary"
+    ok("move", "2", "preliminary")
+    shown = project(2)
+    # Reaching the stage ends it: the next one is construction.
+    assert (shown["next_plan_stage"], shown["next_plan_date"]) == ("construction", "2020-12-01")
+    assert shown["plans"][0] == {"stage": "preliminary", "date": "2020-10-01", "reached": REPORT_DATE, "slips": 0}
+
+
+def test_slips_count_dates_moved_later_and_undo_walks_back(db: Path) -> None:
+    ok("plan", "2", "signed", "2020-09-01")
+    ok("plan", "2", "signed", "2020-10-01")  # a slip
+    ok("plan", "2", "signed", "2020-09-15")  # earlier: not a slip
+    ok("plan", "2", "signed", "2020-11-01")  # a slip
+    assert project(2)["plans"][0]["slips"] == 2
+    assert ok("undo", "--yes") == "undid change 4: 2 新型显示模组生产项目: plan for signed 2020-11-01 → 2020-09-15\n"
+    shown = project(2)
+    assert (shown["next_plan_date"], shown["plans"][0]["slips"]) == ("2020-09-15", 1)
+    for _ in range(3):
+        ok("undo", "--yes")
+    shown = project(2)
+    assert (shown["next_plan_stage"], shown["next_plan_date"], shown["plans"]) == (None, None, [])
+
+
+def test_clear_removes_the_plan_and_undo_puts_it_back(db: Path) -> None:
+    ok("plan", "2", "signed", "2020-09-01")
+    assert ok("plan", "2", "signed", "--clear") == "2 新型显示模组生产项目: plan for signed 2020-09-01 → (none)\n"
+    event = project(2)["history"][-1]
+    assert (event["kind"], event["plan_from"], event["plan_to"]) == ("planned", "2020-09-01", None)
+    assert project(2)["next_plan_date"] is None
+    ok("undo", "--yes")
+    assert project(2)["next_plan_date"] == "2020-09-01"
+
+
+def test_the_same_plan_again_is_a_no_op_that_says_so(db: Path) -> None:
+    ok("plan", "2", "signed", "2020-09-01")
+    before = file_hash(db)
+    result = run_cli("plan", "2", "signed", "2020-09-01")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert "nothing changed" in result.stderr
+    assert file_hash(db) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["plan", "7", "signed", "2020-09-01"], 4, "error: project 7 东华鲲鹏 is at signed; signed is not above it\n"),
+        (["plan", "7", "negotiating", "2020-09-01"], 4, "is not above it"),
+        (["plan", "999", "signed", "2020-09-01"], 3, "error: no project with id 999\n"),
+        (["plan", "2", "signed"], 2, "error: no DATE given\n"),
+        (["plan", "2", "signed", "2020-09-01", "--clear"], 2, "error: give either DATE or --clear, not both\n"),
+        (["plan", "2", "signed", "2020-13-01"], 2, "2020-13-01"),
+        (["plan", "2", "nowhere", "2020-09-01"], 2, "nowhere"),
+        (["plan", "2", "signed", "2020-09-01", "--by", " "], 2, "error: --by is empty\n"),
+        (["stages", "set", "negotiating", "--plan-yellow", "1", "--plan-red", "9"], 2, "is the first stage"),
+        (["stages", "set", "signed", "--plan-yellow", "90"], 2, "yellow below red"),
+        (["stages", "set", "signed", "--plan-yellow", "0"], 2, "yellow below red"),
+    ],
+)
+def test_refusals_change_nothing(db: Path, args: list[str], code: int, message: str) -> None:
+    ok("drop", "3", "--reason", "gone")
+    before = file_hash(db)
+    for run in (run_cli, run_sh):
+        result = run(*args)
+        assert (result.exit_code, result.stdout) == (code, ""), result.stderr
+        assert message in result.stderr, result.stderr
+        assert file_hash(db) == before
+
+
+def test_a_dropped_project_is_not_planned(db: Path) -> None:
+    ok("drop", "3", "--reason", "gone")
+    before = file_hash(db)
+    result = run_sh("plan", "3", "signed", "2020-09-01")
+    assert (result.exit_code, result.stdout) == (4, "")
+    assert result.stderr.startswith("error: project 3 ") and "is dropped" in result.stderr
+    assert file_hash(db) == before
+    result = run_sh("--lang", "zh", "plan", "3", "signed", "2020-09-01")
+    assert (result.exit_code, result.stdout) == (4, "")
+    assert result.stderr.startswith("错误：项目 3 ") and "已退单" in result.stderr
+    assert file_hash(db) == before
+
+
+def test_plan_in_chinese(db: Path) -> None:
+    assert ok("--lang", "zh", "plan", "2", "signed", "2020-09-01") == (
+        "2 新型显示模组生产项目：计划签约日期 （无） → 2020-09-01\n"
+    )
+
+
+# --- light boundaries: the day before and the day of each threshold
+
+
+@pytest.mark.parametrize(
+    ("overdue", "light", "reason"),
+    [(0, "green", None), (1, "yellow", "plan"), (89, "yellow", "plan"), (90, "red", "plan")],
+)
+def test_plan_light_boundaries(db: Path, overdue: int, light: str, reason: str | None) -> None:
+    ok("plan", "2", "signed", days_ago(overdue))  # project 2: negotiating for 29 days, green by its stage
+    shown = project(2)
+    assert (shown["light"], shown["light_reason"], shown["overdue_days"]) == (light, reason, overdue)
+
+
+@pytest.mark.parametrize(
+    ("days", "light", "reason"),
+    [(89, "green", None), (90, "yellow", "stage"), (179, "yellow", "stage"), (180, "red", "stage")],
+)
+def test_stage_light_boundaries(db: Path, days: int, light: str, reason: str | None) -> None:
+    new_id = ok("add", "Boundary", "--sector", "it", "--date", days_ago(days)).split()[1]
+    shown = project(int(new_id))
+    assert (shown["days_in_stage"], shown["light"], shown["light_reason"]) == (days, light, reason)
+
+
+@pytest.mark.parametrize(
+    ("stage_days", "overdue", "light", "reason"),
+    [
+        (100, 1, "yellow", "plan"),  # both yellow: plan
+        (100, 90, "red", "plan"),  # stage yellow, plan red
+        (200, 1, "red", "stage"),  # stage red, plan yellow
+        (200, 90, "red", "plan"),  # both red: plan
+        (200, 0, "red", "stage"),  # plan not yet due
+    ],
+)
+def test_the_light_is_the_worse_of_the_two(db: Path, stage_days: int, overdue: int, light: str, reason: str) -> None:
+    new_id = ok("add", "Both", "--sector", "it", "--date", days_ago(stage_days)).split()[1]
+    ok("plan", new_id, "signed", days_ago(overdue))
+    shown = project(int(new_id))
+    assert (shown["light"], shown["light_reason"]) == (light, reason)
+
+
+def test_stages_set_moves_the_plan_thresholds(db: Path) -> None:
+    ok("plan", "2", "signed", days_ago(10))
+    assert project(2)["light"] == "yellow"
+    assert ok("stages", "set", "signed", "--plan-yellow", "11", "--plan-red", "30") == (
+        "signed 签约: plan yellow 1 → 11 days, plan red 90 → 30 days\n"
+    )
+    assert project(2)["light"] == "green"
+    ok("stages", "set", "signed", "--plan-yellow", "5", "--plan-red", "10")
+    assert (project(2)["light"], project(2)["light_reason"]) == ("red", "plan")
+    stages = json.loads(ok("stages", "--format", "json"))
+    assert stages[1]["plan_yellow_days"] == 5 and stages[1]["plan_red_days"] == 10
+    assert stages[0]["plan_yellow_days"] is None
+
+
+def test_lights_fail_on_sees_plan_lights(db: Path) -> None:
+    ok("plan", "2", "signed", days_ago(95))
+    result = run_sh("lights", "--only", "red", "--format", "json", "--fail-on", "red")
+    assert result.exit_code == 9
+    red = {p["id"]: p for p in json.loads(result.stdout)}
+    assert red[2]["light_reason"] == "plan"
+    assert json.loads(ok("list", "--light", "red", "--format", "json"))[0]["id"] is not None
+    assert 2 in {p["id"] for p in json.loads(ok("list", "--light", "red", "--format", "json"))}
+
+
+def test_the_plans_table_follows_the_events(db: Path) -> None:
+    ok("plan", "2", "signed", "2020-09-01")
+    ok("plan", "2", "construction", "2021-01-01")
+    ok("plan", "2", "signed", "--clear")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT project_id, stage, date FROM plans").fetchall() == [
+            (2, "construction", "2021-01-01")
+        ]
+    assert ok("check") is not None
+
+
+# --- due and the --overdue filter
+
+
+def ids(*args: str) -> list[int]:
+    return [p["id"] for p in json.loads(ok(*args, "--format", "json"))]
+
+
+def test_due_lists_overdue_and_coming_milestones_oldest_first(db: Path) -> None:
+    ok("plan", "5", "signed", days_ago(30))  # overdue
+    ok("plan", "2", "signed", days_ago(-30))  # the 30th day from today: included
+    ok("plan", "6", "signed", days_ago(-31))  # one day further: not
+    ok("plan", "8", "preliminary", REPORT_DATE)  # due today: not overdue
+    assert ids("due") == [5, 8, 2]
+    assert ids("due", "--within", "31") == [5, 8, 2, 6]
+    assert ids("due", "--within", "0") == [5, 8]
+    assert ids("due", "--overdue") == [5]
+    assert ids("list", "--overdue") == [5]
+    assert ids("due", "--sector", "it", "--within", "31") == [5, 8, 2, 6]
+    ok("drop", "5", "--reason", "gone")
+    assert ids("due") == [8, 2]  # active projects only
+    assert ids("list", "--overdue", "--all") == [5]
+
+
+def test_reaching_the_stage_ends_the_overdue(db: Path) -> None:
+    ok("plan", "5", "signed", days_ago(30))
+    ok("advance", "5")
+    assert ids("due", "--overdue") == []
+    assert project(5)["overdue_days"] == 0
+
+
+def test_due_subprocess_and_refusals(db: Path) -> None:
+    ok("plan", "5", "signed", days_ago(3))
+    result = run_sh("due", "-f", "csv")
+    assert result.exit_code == 0 and result.stdout.splitlines()[1].startswith("5,")
+    before = file_hash(db)
+    for args in (["due", "--within", "-1"], ["due", "--within", "x"]):
+        result = run_sh(*args)
+        assert (result.exit_code, result.stdout) == (2, ""), result.stderr
+        assert "--within" in result.stderr
+    assert file_hash(db) == before
