@@ -248,3 +248,58 @@ def test_due_subprocess_and_refusals(db: Path) -> None:
         assert (result.exit_code, result.stdout) == (2, ""), result.stderr
         assert "--within" in result.stderr
     assert file_hash(db) == before
+
+
+# --- planned events as people read them
+
+
+def test_history_and_show_tables_say_what_a_plan_event_did(db: Path) -> None:
+    ok("plan", "2", "construction", "2020-09-01")
+    ok("plan", "2", "construction", "2020-10-01")
+    table = ok("history", "2", "--format", "markdown")
+    assert "| plan for construction (none) → 2020-09-01 |" in table
+    assert "| plan for construction 2020-09-01 → 2020-10-01 |" in table
+    assert "计划开工日期 2020-09-01 → 2020-10-01" in ok("history", "2", "--format", "table", "--lang", "zh")
+    assert "plan for construction 2020-09-01 → 2020-10-01" in ok("show", "2", "--format", "table")
+    # JSON keeps the contract's keys: no changes, the dates in plan_from and plan_to.
+    event = json.loads(ok("history", "2", "--format", "json"))[-1]
+    assert (event["changes"], event["plan_from"], event["plan_to"]) == (None, "2020-09-01", "2020-10-01")
+
+
+def test_the_undo_of_a_plan_says_which_plan_it_reverts(db: Path) -> None:
+    ok("plan", "2", "signed", "2020-09-01")
+    ok("undo", "--yes")
+    undo = json.loads(ok("history", "2", "--format", "json"))[-1]
+    assert undo["kind"] == "undo"
+    assert undo["note"] == "reverts change 1: plan for signed (none) → 2020-09-01"
+
+
+def test_rank_counts_plan_reds_as_red(db: Path) -> None:
+    def red(district: str) -> int:
+        groups = json.loads(ok("rank", "--format", "json"))["groups"]
+        return next(g["red"] for g in groups if g["district"] == district)
+
+    before = red("城阳区")
+    assert project(2)["light"] == "green"  # 城阳区, green by its days in stage
+    ok("plan", "2", "signed", days_ago(89))
+    assert red("城阳区") == before
+    ok("plan", "2", "signed", days_ago(90))
+    assert (project(2)["light"], project(2)["light_reason"]) == ("red", "plan")
+    assert red("城阳区") == before + 1
+
+
+def test_a_move_undone_brings_the_overdue_back(db: Path) -> None:
+    ok("plan", "5", "preliminary", days_ago(10))
+    ok("advance", "5")  # to signed: preliminary still ahead, still overdue
+    assert (project(5)["next_plan_stage"], project(5)["overdue_days"]) == ("preliminary", 10)
+    ok("advance", "5")  # reaches preliminary
+    shown = project(5)
+    assert (shown["overdue_days"], shown["plans"][0]["reached"]) == (0, REPORT_DATE)
+    ok("undo", "--yes")
+    shown = project(5)
+    assert (shown["next_plan_stage"], shown["overdue_days"], shown["plans"][0]["reached"]) == (
+        "preliminary",
+        10,
+        None,
+    )
+    assert ids("due", "--overdue") == [5]

@@ -28,6 +28,16 @@ def test_an_edit_names_fields_and_values_in_chinese() -> None:
     assert render(sentences.done(done), "zh") == "3 x：投资(亿元) 12 → 15；重点 否 → 是；责任单位 （无） → 局"
 
 
+def test_a_planned_event_reads_with_its_dates_as_undo_shows_it() -> None:
+    what = sentences.event("planned", None, "construction", None, None, plan=("2020-09-01", "2020-10-01"))
+    assert not isinstance(what, str)
+    assert render(what, "en") == "plan for construction 2020-09-01 → 2020-10-01"
+    assert render(what, "zh") == "计划开工日期 2020-09-01 → 2020-10-01"
+    cleared = sentences.event("planned", None, "signed", None, None, plan=("2020-09-01", None))
+    assert not isinstance(cleared, str)
+    assert render(cleared, "zh") == "计划签约日期 2020-09-01 → （无）"
+
+
 def test_every_write_command_speaks_chinese(db: Path) -> None:
     assert ok("--lang", "zh", "add", "新项目", "--sector", "it").stdout.startswith("已新增 48 新项目（在谈）")
     assert ok("advance", "48", "--lang", "zh").stdout == "48 新项目：在谈 → 签约\n"

@@ -564,8 +564,18 @@ def check_date(when: dt.date, today: dt.date, last_event: str | None = None) -> 
         raise Conflict("date.before_last", "date.before_last.hint", when=when, last=last_event)
 
 
-def describe_event(kind: str, from_: str | None, to: str | None, note: str | None, changes: Any) -> str:
-    """What one event did, in a few words: 'signed → preliminary', 'dropped (reason: …)'."""
+def describe_event(
+    kind: str,
+    from_: str | None,
+    to: str | None,
+    note: str | None,
+    changes: Any,
+    plan: tuple[str | None, str | None] = (None, None),
+) -> str:
+    """What one event did, in a few words: 'signed → preliminary', 'dropped (reason: …)'.
+
+    `plan`: a `planned` event's old and new dates, 'plan for construction (none) → 2020-09-30'.
+    """
     if kind == "created":
         return f"added ({to})"
     if kind == "stage":
@@ -581,4 +591,7 @@ def describe_event(kind: str, from_: str | None, to: str | None, note: str | Non
         action = kind.removeprefix("problem_")
         details = changes_text(changes or {})
         return f"problem {action}: {details}" if details else f"problem {action}"
+    if kind == "planned":
+        old, new = (date or "(none)" for date in plan)
+        return f"plan for {to} {old} → {new}"
     return note or kind

@@ -10,7 +10,7 @@ module turns them into catalogue Messages (messages.py, keys `done.*`,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .errors import Message
@@ -71,8 +71,19 @@ def done(d: Done) -> Message:
     return Message("done.restored", {**params, "stage": d.stage})
 
 
-def event(kind: str, from_: str | None, to: str | None, note: str | None, recorded: Any) -> Message | str:
-    """What one event did, in a few words: 'signed → preliminary', 'dropped (reason: …)'."""
+def event(
+    kind: str,
+    from_: str | None,
+    to: str | None,
+    note: str | None,
+    recorded: Any,
+    *,
+    plan: tuple[str | None, str | None] = (None, None),
+) -> Message | str:
+    """What one event did, in a few words: 'signed → preliminary', 'dropped (reason: …)'.
+
+    `plan`: a `planned` event's old and new dates (plan_from, plan_to).
+    """
     if kind == "created":
         return Message("event.created", {"stage": to})
     if kind == "stage":
@@ -85,4 +96,23 @@ def event(kind: str, from_: str | None, to: str | None, note: str | None, record
         return Message("effect.restored")
     if kind.startswith("problem_"):
         return Message("event.problem", {"kind": kind, "changes": changes(recorded or {})})
+    if kind == "planned":
+        return Message("effect.planned", {"stage": to, "old": value("plan", plan[0]), "new": value("plan", plan[1])})
     return note or Message("value.kind", {"value": kind})
+
+
+def readable_events(records: Iterable[dict[str, Any]], lang: str) -> Iterator[dict[str, Any]]:
+    """Event objects for people (table, markdown): a `planned` event's changes say its old and new dates.
+
+    JSON, CSV and TSV keep plan_from and plan_to as they are; a person reading a
+    table sees 'plan for construction 2020-05-01 → 2020-06-01' where the
+    changes of an edit would be.
+    """
+    from .i18n import render
+
+    for record in records:
+        if record["kind"] == "planned":
+            effect = event("planned", None, record["to"], None, None, plan=(record["plan_from"], record["plan_to"]))
+            assert isinstance(effect, Message)
+            record = {**record, "changes": render(effect, lang)}
+        yield record

@@ -511,7 +511,12 @@ def undo(
         output.notice(output.say("undo.preview", change=target))
         for event in store.change_events(conn, target):
             what = sentences.event(
-                event["kind"], event["from"], event["to"], event["note"], event_from_row(event)["changes"]
+                event["kind"],
+                event["from"],
+                event["to"],
+                event["note"],
+                event_from_row(event)["changes"],
+                plan=(event["plan_from"], event["plan_to"]),
             )
             output.notice(
                 output.say(
@@ -567,9 +572,10 @@ def history(
     if project_id is not None and store.project_state(conn, project_id) is None:
         raise no_project(project_id)
     rows = store.iter_events(conn, project_id=project_id, since=start, until=end)
+    records = (event_from_row(row) for row in rows)
     write_records(
         output.stdout(),
-        (event_from_row(row) for row in rows),
+        sentences.readable_events(records, style.lang) if fmt in ("table", "markdown") else records,
         EVENT_COLUMNS,
         fmt,
         style,

@@ -110,7 +110,10 @@ def show(
         write_object(out, project, PROJECT_COLUMNS, fmt, style)
         out.write("\n")
         title = "历史记录" if style.lang == "zh" else "History"
-        write_records(out, history, EVENT_COLUMNS, fmt, style, brief=EVENT_BRIEF_COLUMNS, title=title)
+        from ..sentences import readable_events
+
+        readable = readable_events(history, style.lang)
+        write_records(out, readable, EVENT_COLUMNS, fmt, style, brief=EVENT_BRIEF_COLUMNS, title=title)
         if plans:
             from ..formats import PLAN_COLUMNS
 

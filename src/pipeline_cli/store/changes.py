@@ -361,7 +361,8 @@ def undo_change(conn: sqlite3.Connection, change: int, *, date: dt.date, by: str
         project_id = event["project_id"]
         row = _existing(conn, project_id)
         kind = event["kind"]
-        what = describe_event(kind, event["from"], event["to"], event["note"], _loads(event["changes"]))
+        plan = (event["plan_from"], event["plan_to"])
+        what = describe_event(kind, event["from"], event["to"], event["note"], _loads(event["changes"]), plan)
         from_ = to = None
         changes: dict[str, list[Any]] = {}
         problem_id = None
