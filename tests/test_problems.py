@@ -199,9 +199,20 @@ def test_list_xlsx(db: Path, tmp_path: Path) -> None:
     assert target.read_bytes()[:2] == b"PK"
 
 
-def test_write_format_json_prints_the_problem(db: Path) -> None:
-    [problem] = json.loads(ok("problem", "add", "7", "x", "--format", "json"))
-    assert problem["id"] == 1 and problem["status"] == "open"
+def test_write_format_json_prints_the_changed_project(db: Path) -> None:
+    """A write command with --format json prints the projects it changed, as `list --format json` shows them."""
+    listed = {p["id"]: p for p in json.loads(ok("list", "--format", "json"))}
+    ok("problem", "add", "7", "first", "--due", "2020-08-10")
+    for args in (
+        ("problem", "add", "7", "x", "--format", "json"),
+        ("problem", "close", "1", "--format", "json"),
+        ("problem", "reopen", "1", "--format", "json"),
+        ("problem", "edit", "1", "--unit", "U", "--format", "json"),
+    ):
+        assert json.loads(ok(*args)) == [listed[7]], args
+    [line] = ok("problem", "close", "2", "--format", "jsonl").splitlines()
+    assert json.loads(line) == listed[7]
+    assert [p["status"] for p in problems()] == ["open", "closed"]
 
 
 def test_chinese_confirmation(db: Path) -> None:
@@ -280,7 +291,8 @@ def test_the_installed_command(db: Path) -> None:
     assert "is open, not closed" in refused.stderr
     assert file_hash(db) == before
     closed = run_sh("problem", "close", "1", "--format", "json")
-    assert json.loads(closed.stdout)[0]["status"] == "closed"
+    assert [(p["id"], p["status"]) for p in json.loads(closed.stdout)] == [(7, "active")]
+    assert problems("--closed")[0]["id"] == 1
     assert run_sh("undo", "--yes").exit_code == 0
     assert json.loads(run_sh("problem", "list", "--format", "json").stdout)[0]["status"] == "open"
 

@@ -17,7 +17,8 @@ import typer
 from .. import output, store
 from ..context import state
 from ..errors import UsageError
-from ..formats import write_records
+from ..fields import FIELDS, LIST_BRIEF
+from ..formats import write_projects, write_records
 from ..formats.problems import PROBLEM_BRIEF_COLUMNS, PROBLEM_COLUMNS
 from ..model import Filters, parse_date, today
 from ..options import FormatOption, LangOption, NoHeaderOption, OutputFileOption, ProjectIdArgument, with_filters
@@ -73,29 +74,29 @@ def _write(
 ) -> None:
     """Run `work` (returning a ProblemDone or None) in one transaction; say what it did.
 
-    One line, or with --format the changed problem as `problem list` shows it.
+    One line, or with --format the changed project as `list` shows it (a
+    write command prints the projects it changed; `problem list` shows the
+    problem itself).
     """
     fmt, style = output.formatting(format, lang=lang, no_header=no_header) if format is not None else ("", None)
     conn = state(ctx).connect()
     now = today()
     with store.transaction(conn, state(ctx).location().path):
         done = work(conn)
-        record = ledger.get_problem(conn, done.problem_id, now) if done is not None and format is not None else None
+        row = store.get_project(conn, done.project_id, now) if done is not None and format is not None else None
     if done is None:
         if nothing:
             output.notice(nothing)
         if format is None:
             return
-        records: list[dict[str, Any]] = []
     else:
         line = _line(done)
         state(ctx).saved.append(line)
         if format is None:
             output.line(line)
             return
-        records = [record] if record is not None else []
     assert style is not None
-    write_records(output.stdout(), records, PROBLEM_COLUMNS, fmt, style, brief=PROBLEM_BRIEF_COLUMNS)
+    write_projects(output.stdout(), [row] if row is not None else [], FIELDS, fmt, style, brief=LIST_BRIEF)
 
 
 @problem_app.command("add")
