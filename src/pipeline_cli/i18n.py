@@ -86,6 +86,11 @@ class _Formatter(string.Formatter):
             return JOINERS.get(self.lang, ", ").join(self.format_field(item, format_spec) for item in value)
         if format_spec in MODEL_VOCABULARIES or format_spec in CATALOGUE_VOCABULARIES:
             return label(value, format_spec, self.lang)
+        if isinstance(value, str):
+            # A name, reason or value given by a person: on one line, nothing raw for the terminal.
+            from .texts import shown
+
+            return shown(str(super().format_field(value, format_spec)))
         return str(super().format_field(value, format_spec))
 
 
@@ -97,7 +102,10 @@ def render(message: Message, lang: str = "en") -> str:
     """
     texts = catalogue().get(message.key)
     if texts is None:
-        return message.key
+        # A sentence composed before the catalogue held it: the values it quotes on its line too.
+        from .texts import shown
+
+        return shown(message.key)
     template = texts.get(lang) or texts["en"]
     return _Formatter(lang).vformat(template, (), dict(message.params))
 

@@ -18,6 +18,8 @@ Refused rather than cleaned silently: a person asked to store that text.
 
 from __future__ import annotations
 
+import re
+
 from .errors import UsageError
 
 # The controls text may hold: white space and line breaks.
@@ -52,3 +54,25 @@ def clean_text(value: str | None, field: str) -> str | None:
             position=index + 1,
         )
     return text
+
+
+# --- text as people see it ---------------------------------------------------------
+# Stored text keeps its tabs and line breaks (every export carries them), but a
+# table row, a one-line confirmation or an error is one line on a terminal: the
+# human formats and the messages show them as TSV writes them (`\t`, `\n`,
+# `\r`), and any other line break or control character, and a bidirectional
+# override stored before the rule refused them, by its code (`\u2028`), so
+# nothing splits a line or reaches the terminal raw.
+_SHOWN = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _SHOWN.get(char) or (f"\\u{code:04x}" if code > 0xFF else f"\\x{code:02x}")
+
+
+def shown(text: str) -> str:
+    """`text` for one line of a terminal: tabs, line breaks, controls and bidi overrides written as escapes."""
+    return _ESCAPED.sub(_escape, text)

@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 from ..fields import FIELDS, LIGHTS_BRIEF, LIST_BRIEF, STORED_FIELDS, Field, pick
 from ..model import STAGE_BY_SLUG, sector_label
+from ..texts import shown
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "markdown", "xlsx", "html", "text")
 # Formats only some commands write: a workbook (binary, written by the command
@@ -197,7 +198,8 @@ def label(value: Any, kind: str, lang: str) -> str:
         return "✓" if value else ""
     if kind == "percent":
         return f"{float(value) * 100:.1f}%"
-    return plain(value)
+    # Text people read on one line: a stored line break or tab shown as an escape.
+    return shown(value) if isinstance(value, str) else plain(value)
 
 
 # --- csv and tsv cells ------------------------------------------------------
