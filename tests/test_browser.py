@@ -69,7 +69,7 @@ def test_the_html_report_renders_in_chromium(db: Path, tmp_path: Path) -> None:
     dom = chromium(tmp_path, "--dump-dom", page.as_uri())
     assert dom.returncode == 0, dom.stderr
     assert "<title>Pipeline dispatch report, 2020-08-01 to 2020-08-18</title>" in dom.stdout
-    assert dom.stdout.count("<svg") == 2
+    assert dom.stdout.count("<svg") == 3  # the funnel, the totals by sector, the ranking
     assert "ERR_" not in dom.stderr  # no failed request (there is none to make)
 
 

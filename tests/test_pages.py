@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -76,7 +77,9 @@ def test_report_page_has_every_section_charts_and_print_styles(db: Path) -> None
     for heading, expected in zip(headings, SECTIONS_EN, strict=True):
         assert heading.startswith(expected)
     svgs = document.findall(".//{http://www.w3.org/2000/svg}svg")  # type: ignore[attr-defined]
-    assert len(svgs) == 2  # the funnel and the totals by sector
+    assert len(svgs) == 3  # the funnel, the totals by sector and the ranking
+    charts = [text_of(svg.find("{http://www.w3.org/2000/svg}title")) for svg in svgs]
+    assert [chart.split(" ")[0] for chart in charts] == ["Funnel", "By", "Ranking"]
     assert "@page" in source and "A4" in source and "@media print" in source
     lights = document.findall(".//h:td[@class='light light-red']", NS)  # type: ignore[attr-defined]
     assert len(lights) == 19
@@ -162,4 +165,60 @@ def test_summary_and_funnel_text(db: Path) -> None:
     assert "textile 纺织服装, 1 project, 3.5 亿元" in summary
     assert summary[-1] == "Total, 47 projects, 871 亿元"
     funnel = run_cli("funnel", "--format", "text").stdout
-    assert "signed 签约, 26 projects, 389.7 亿元, 55.3%" in funnel.splitlines()
+    assert "signed 签约, 26 projects, 389.7 亿元, Conversion 55.3%" in funnel.splitlines()
+
+
+# --- rank -----------------------------------------------------------------------------
+
+HOSTILE = '<script>alert("x")</script> & </svg><img src=//evil.example/x>'
+
+
+def test_rank_page_has_the_league_table_and_its_chart(db: Path) -> None:
+    assert run_cli("add", "p", "--sector", "it", "--stage", "construction", "--district", HOSTILE).exit_code == 0
+    assert run_cli("add", "q", "--sector", "it", "--stage", "signed", "--district", HOSTILE).exit_code == 0
+    ranking = json.loads(run_cli("rank", "--format", "json").stdout)["groups"]
+    source, document = page("rank")
+    assert document.get("lang") == "en"  # type: ignore[attr-defined]
+    heading = document.find(".//h:section/h:h2", NS)  # type: ignore[attr-defined]
+    assert text_of(heading) == "Ranking by District (by start rate)"
+    rows = document.findall(".//h:tbody/h:tr", NS)  # type: ignore[attr-defined]
+    assert len(rows) == len(ranking)
+    for row, group in zip(rows, ranking, strict=True):
+        cells = [text_of(td) for td in row.findall("h:td", NS)]
+        assert cells[0] == str(group["rank"])
+        assert cells[1] == (group["district"] or "(none)")
+    # The hostile district is text in a cell and in the chart, never markup.
+    assert HOSTILE in [text_of(td) for td in document.findall(".//h:td", NS)]  # type: ignore[attr-defined]
+    (svg,) = document.findall(".//{http://www.w3.org/2000/svg}svg")  # type: ignore[attr-defined]
+    labels = [text_of(t) for t in svg.findall("{http://www.w3.org/2000/svg}text")]
+    assert f"1. {HOSTILE}" in labels and "50.0%" in labels
+    bars = svg.findall("{http://www.w3.org/2000/svg}rect")
+    assert len(bars) == len(ranking)
+    # A bar's length is its start rate against 100 %: the leader's 50 % is half the widest possible.
+    widths = [float(bar.get("width")) for bar in bars]
+    assert widths[0] > 0 and all(w == 0 for w in widths[1:])
+    assert not document.findall(".//h:img", NS)  # type: ignore[attr-defined]
+    assert_self_contained(source, document)
+    zh_source, zh = page("rank", "--lang", "zh", "--by", "sector")
+    assert zh.get("lang") == "zh-CN"  # type: ignore[attr-defined]
+    assert text_of(zh.find(".//h:section/h:h2", NS)) == "按产业领域排名（按开工率）"  # type: ignore[attr-defined]
+    assert "新一代信息技术" in zh_source
+    assert_self_contained(zh_source, zh)
+
+
+def test_rank_text_is_one_line_per_group(db: Path) -> None:
+    ranking = json.loads(run_cli("rank", "--format", "json").stdout)["groups"]
+    result = run_cli("rank", "--format", "text")
+    assert result.exit_code == 0, result.stderr
+    title, blank, *lines = result.stdout.splitlines()
+    assert (title, blank) == ("Ranking by District (by start rate)", "")
+    assert len(lines) == len(ranking)
+    for line, group in zip(lines, ranking, strict=True):
+        projects = f"{group['projects']} project{'s' if group['projects'] != 1 else ''}"
+        assert line.startswith(f"{group['rank']}, {group['district']}, {projects}, "), line
+        assert f"Signed+ {group['signed']}, Started+ {group['started']}, " in line
+    for mark in ("|", "**", "##", "---", "▲", "▼"):
+        assert mark not in result.stdout, mark
+    zh = run_cli("rank", "--format", "text", "--lang", "zh").stdout
+    assert zh.splitlines()[0] == "按区市排名（按开工率）"
+    assert "个项目" in zh and "|" not in zh

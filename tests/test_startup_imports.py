@@ -71,6 +71,31 @@ READ_COMMANDS = [
     ["show", "7", "--format", "json"],
     ["history", "7", "--format", "tsv"],
     ["stages", "--format", "json"],
+    # Every other read command and page format that does not write a workbook.
+    ["list", "--format", "markdown"],
+    ["list", "--format", "csv"],
+    ["lights", "--format", "jsonl"],
+    ["funnel", "--format", "html"],
+    ["funnel", "--format", "text"],
+    ["summary", "--by", "sector", "--format", "text"],
+    ["summary", "--by", "district", "--format", "markdown"],
+    ["report", "--week", "--format", "markdown"],
+    ["report", "--week", "--format", "csv"],
+    ["due", "--within", "3650", "--format", "tsv"],
+    ["due", "--within", "3650", "--format", "json"],
+    ["problem", "list", "--format", "json"],
+    ["problem", "list", "--format", "tsv"],
+    ["rank", "--format", "json"],
+    ["rank", "--by", "sector", "--format", "tsv"],
+    ["rank", "--format", "html"],
+    ["rank", "--format", "text"],
+    ["rank", "--format", "markdown"],
+    ["history", "--format", "json"],
+    ["sectors", "--format", "tsv"],
+    ["export"],
+    ["export", "--format", "jsonl"],
+    ["check", "--format", "json"],
+    ["where"],
 ]
 
 
@@ -85,7 +110,11 @@ def test_read_commands_import_neither_rich_nor_sqlite_utils_nor_pydantic(db: Pat
     assert "pipeline_cli.messages" not in modules
 
 
-@pytest.mark.parametrize("args", READ_COMMANDS, ids=" ".join)
+# problem and export share the write options and `who` of commands.changes.
+OWN_MODULE_COMMANDS = [args for args in READ_COMMANDS if args[0] not in ("problem", "export")]
+
+
+@pytest.mark.parametrize("args", OWN_MODULE_COMMANDS, ids=" ".join)
 def test_a_command_imports_only_its_own_module_of_commands(db: Path, args: list[str]) -> None:
     completed, modules = run_importing(*args)
     assert completed.returncode == 0, completed.stderr

@@ -103,12 +103,17 @@ def _cell(record: dict[str, Any], column: Column, lang: str) -> str:
     return f"<td>{esc(text)}</td>"
 
 
-def bar_chart(title: str, bars: Sequence[tuple[str, Any, str]], *, funnel: bool = False) -> str:
-    """Horizontal bars as inline SVG: (label, value, value text) each; a funnel centres them."""
+def bar_chart(
+    title: str, bars: Sequence[tuple[str, Any, str]], *, funnel: bool = False, full: float | None = None
+) -> str:
+    """Horizontal bars as inline SVG: (label, value, value text) each; a funnel centres them.
+
+    A bar's length is its value against `full` (a rate's 1), else against the largest value.
+    """
     width, label_width, row, gap = 640, 150, 26, 6
     plot = width - label_width - 90
     height = len(bars) * (row + gap) + gap
-    widest = max((_number(value) for _, value, _ in bars), default=0) or 1
+    widest = full or max((_number(value) for _, value, _ in bars), default=0) or 1
     parts = [
         f'<svg role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}"><title>{esc(title)}</title>'
     ]
@@ -141,6 +146,21 @@ def sector_chart(groups: Sequence[dict[str, Any]], lang: str, title: str) -> str
         for g in groups
     ]
     return bar_chart(title, bars)
+
+
+def rank_chart(groups: Sequence[dict[str, Any]], by: str, lang: str, title: str) -> str:
+    """The ranking as bars of 开工率 (start rate), in rank order; a group with nothing signed has no bar."""
+    from .summaries import _group_label
+
+    bars = [
+        (
+            f"{g['rank']}. {_group_label(by, g.get(by), lang)}",
+            g["start_rate"] or 0,
+            "—" if g["start_rate"] is None else label(g["start_rate"], "percent", lang),
+        )
+        for g in groups
+    ]
+    return bar_chart(title, bars, full=1)
 
 
 def write_sections(out: TextIO, title: str, sections: Sequence[Section], style: Style, charts: dict[int, str]) -> None:

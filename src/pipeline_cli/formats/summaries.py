@@ -410,6 +410,8 @@ def _write_page(out: TextIO, title: str, sections: list[Section], fmt: str, styl
             charts[index] = html.funnel_chart(section.records, style.lang, section.title)
         elif keys[0] == "sector" and "investment" in keys:
             charts[index] = html.sector_chart(section.records, style.lang, section.title)
+        elif "start_rate" in keys and "rank" in keys:
+            charts[index] = html.rank_chart(section.records, keys[1], style.lang, section.title)
     html.write_sections(out, title, sections, style, charts)
 
 

@@ -16,9 +16,12 @@ if TYPE_CHECKING:
     from .summaries import Section
 
 _UNITS = {
-    "en": {"investment": " 亿元", "count": " projects", "reached": " projects"},
-    "zh": {"investment": "亿元", "count": "个项目", "reached": "个项目"},
+    "en": {"investment": " 亿元", "count": " projects", "reached": " projects", "projects": " projects"},
+    "zh": {"investment": "亿元", "count": "个项目", "reached": "个项目", "projects": "个项目"},
 }
+
+# Numbers that read on their own: ids and ranks lead their line.
+_BARE = frozenset(("id", "project_id", "rank"))
 
 
 def cell_text(record: dict[str, Any], column: Column, lang: str) -> str:
@@ -31,6 +34,9 @@ def cell_text(record: dict[str, Any], column: Column, lang: str) -> str:
     unit = _UNITS[lang].get(column.key, "")
     if lang == "en" and unit == " projects" and text in ("1", "+1", "-1"):
         unit = " project"
+    if not unit and column.kind in ("number", "percent") and column.key not in _BARE:
+        # A bare number says nothing in a message: it goes with its header ("Days in stage 2697").
+        return f"{column.header(lang)} {text}"
     return text + unit
 
 
@@ -47,7 +53,8 @@ def write_sections(out: TextIO, title: str, sections: Sequence[Section], style: 
     none = "无。" if lang == "zh" else "None."
     out.write(f"{title}\n")
     for section in sections:
-        out.write(f"\n{section.title}\n")
+        # A page of one section named as the page (rank) has its heading once.
+        out.write("\n" if section.title == title else f"\n{section.title}\n")
         if section.empty:
             out.write(f"{none}\n")
             continue
