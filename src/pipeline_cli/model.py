@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import Conflict, NotFound, UsageError
+from .texts import clean_text
 
 
 @dataclass(frozen=True)
@@ -409,8 +410,6 @@ def parse_bool(value: Any, what: str = "key") -> bool:
 
 def _text_or_none(value: Any, field: str) -> str | None:
     """A text cell as the field stores it (texts.clean_text: the one rule of every way in)."""
-    from .texts import clean_text
-
     return clean_text(None if value is None else str(value), field)
 
 

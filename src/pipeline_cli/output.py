@@ -121,25 +121,36 @@ def formatting(
     return chosen, style(lang=lang_text, header=not no_header)
 
 
-# Files smaller than this import in well under a second: no bar.
+# Work smaller than this is done in well under a second: no bar.
 PROGRESS_THRESHOLD = 5000
+# An import file smaller than this (about 5,000 rows) neither.
+PROGRESS_BYTES = 64 * 1024
 
 
 @contextlib.contextmanager
-def progress(total: int, description: str) -> Iterator[Callable[[int], None]]:
+def progress(total: int, description: str, *, in_bytes: bool = False) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr for long work, only on a terminal; yields `advance(n)`.
 
     Nothing is drawn (and rich is not imported) when stderr is not a terminal
-    or the work is small, so pipes, logs and tests never see it.
+    or the work is small, so pipes, logs and tests never see it. `in_bytes`:
+    the work is a file read, counted in bytes (shown as kB, MB).
     """
-    if total < PROGRESS_THRESHOLD or not is_terminal(sys.stderr):
+    if total < (PROGRESS_BYTES if in_bytes else PROGRESS_THRESHOLD) or not is_terminal(sys.stderr):
         yield lambda _n: None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     console = Console(file=sys.stderr, no_color="NO_COLOR" in os.environ)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    count = DownloadColumn() if in_bytes else MofNCompleteColumn()
+    columns = (TextColumn("{task.description}"), BarColumn(), count, TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(description, total=total)
         yield lambda n: bar.advance(task, n)

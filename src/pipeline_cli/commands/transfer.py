@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import sqlite3
-import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional, TextIO, cast
+from typing import IO, Annotated, Optional, TextIO, cast
 
 import typer
 
 from .. import output, store
 from ..context import state
 from ..errors import UsageError
-from ..importing.describe import describe, name_warnings
-from ..importing.file_text import decode, format_from_name
-from ..importing.plan import BadRows, Plan, ids_in, plan_import
-from ..importing.rows import ParsedFile, parse
+from ..importing.describe import NameCheck, describe
+from ..importing.file_text import format_from_name
+from ..importing.plan import ACTIONS, BadRows, Planner, ids_in
+from ..importing.rows import ParsedFile, parse_lines
+from ..importing.source import Source
 from ..importing.workbook import parse_workbook
 from ..options import LangOption
 from .changes import who
@@ -171,6 +173,8 @@ def import_(
     means exit 5 and nothing written. Every change is
     recorded as events of one change, so `undo` takes back a whole import.
     """
+    import tempfile
+
     from ..model import today
 
     path = None if file == "-" else Path(file)
@@ -179,79 +183,123 @@ def import_(
         raise UsageError(f"cannot tell the format of {file} from its name", "add --format csv, json, jsonl or xlsx")
     if sheet is not None and fmt != "xlsx":
         raise UsageError("--sheet is for .xlsx workbooks", f"{file} is read as {fmt}; leave out --sheet")
-    name = "stdin" if path is None else path.name
-    data = _read_bytes(path)
-    if fmt == "xlsx":
-        parsed = parse_workbook(data, name, sheet)
-    else:
-        text = decode(data, encoding, name)
-        parsed = parse(text, fmt, name)
+    source = Source(path)
+    name = source.name
+    # The file's header (its encoding, its columns) is checked before the database is opened.
+    parsed = _read_rows(source, fmt, encoding, sheet)
     conn = state(ctx).connect()
     day = today()
-    if dry_run:
-        plan = _plan(conn, parsed, name, day)
-        for item in plan.changes:
-            output.line(describe(item, item.record.id))
-        output.line(_summary(plan, dry_run=True))
-        return
-    # Checked and written in one transaction: nobody can change a project
-    # between the check and the write.
-    with store.transaction(conn, state(ctx).location().path):
-        plan = _plan(conn, parsed, name, day)
-        if plan.changes:
-            with output.progress(len(plan.changes), "writing") as advance:
-                assigned = store.apply_import(conn, plan, by=who(None), note=f"import {name}", progress=advance)
-    if not plan.changes:
-        output.line(f"nothing to import: all {len(plan.rows)} rows match the database")
-        return
-    summary = _summary(plan, dry_run=False)
-    state(ctx).saved.append(summary)
-    for item, project_id in zip(plan.changes, assigned, strict=True):
-        output.line(describe(item, project_id))
-    output.line(summary)
+    # What each changed row does, one line each (NUL-terminated: a name may hold a line break),
+    # printed only once the whole file is known to be good.
+    with tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8", newline="") as lines:
+        if dry_run:
+            planner, names = _run_import(conn, source, parsed, day, lines, writer=None)
+        else:
+            # Checked and written in one transaction, batch by batch: nobody can
+            # change a project between the check and the write, and a bad row
+            # anywhere in the file rolls back every batch written before it.
+            with store.transaction(conn, state(ctx).location().path):
+                writer = store.ImportWriter(
+                    conn,
+                    by=who(None),
+                    note=f"import {name}",
+                    floor=lambda: max(ids_in(_read_rows(source, fmt, encoding, sheet).rows), default=0),
+                )
+                planner, names = _run_import(conn, source, parsed, day, lines, writer=writer)
+        _warn_names(names, name)
+        if not dry_run and planner.rows == planner.counts["unchanged"]:
+            output.line(f"nothing to import: all {planner.rows} rows match the database")
+            return
+        summary = _summary(planner.counts, dry_run=dry_run)
+        if not dry_run:
+            state(ctx).saved.append(summary)
+        lines.seek(0)
+        for line in _spooled_lines(lines):
+            output.line(line)
+        output.line(summary)
+
+
+# Rows checked (and written) at a time: small enough to keep memory flat, large
+# enough that each batch's lookups and writes are a few statements.
+_BATCH = 2000
+
+
+def _read_rows(source: Source, fmt: str, encoding: str | None, sheet: str | None) -> ParsedFile:
+    if fmt == "xlsx":
+        return parse_workbook(source.open(), source.name, sheet)
+    newline = "" if fmt == "csv" else "\n"
+    return parse_lines(source.lines(source.codec(encoding), newline), fmt, source.name)
+
+
+def _run_import(
+    conn: sqlite3.Connection,
+    source: Source,
+    parsed: ParsedFile,
+    day: dt.date,
+    lines: IO[str],
+    *,
+    writer: store.ImportWriter | None,
+) -> tuple[Planner, tuple[list[str], int]]:
+    """Read, check and (with a writer) write the file batch by batch, each change's line to `lines`.
+
+    Returns the planner (its counts) and the warnings about names already taken (the first, and how many more).
+
+    BadRows naming every bad row of the file; BadData for what only the whole file tells.
+    """
+    planner = Planner(day, parsed.unit)
+    names = NameCheck(parsed.unit, _WARNINGS_SHOWN)
+    rows = iter(parsed.rows)
+    # A bar over the file's bytes; a workbook's rows come from a zip member, which it could not follow.
+    total = 0 if parsed.workbook else source.size()
+    read = 0
+    with output.progress(total, "importing", in_bytes=True) as advance:
+        while batch := list(itertools.islice(rows, _BATCH)):
+            existing = store.projects_by_id(conn, ids_in(batch))
+            last_event = store.last_event_dates(conn, list(existing))
+            items = planner.plan(batch, existing, last_event)
+            names.add(item for item in items if item.before is None)
+            if not (planner.errors or parsed.errors):
+                # Once a row is bad nothing more is written: the rest is read for its bad rows.
+                changes = [item for item in items if item.action != "unchanged"]
+                assigned = [item.record.id for item in changes] if writer is None else writer.write(changes)
+                for item, project_id in zip(changes, assigned, strict=True):
+                    lines.write(describe(item, project_id) + "\0")
+            position = source.position()
+            advance(position - read)
+            read = position
+    parsed.finish()
+    try:
+        planner.check(parsed.errors)
+    except BadRows as error:
+        raise error.named(parsed.name) from None
+    # One look at the stored names, once the file is known good (the import's own additions aside).
+    stored = store.ids_by_name(conn, names.first, besides=writer.change if writer is not None else None)
+    return planner, names.warnings(stored)
+
+
+def _spooled_lines(file: IO[str]) -> Iterator[str]:
+    rest = ""
+    while block := file.read(1 << 16):
+        *done, rest = (rest + block).split("\0")
+        yield from done
 
 
 # More than a screenful of the same warning hides the point.
 _WARNINGS_SHOWN = 20
 
 
-def _plan(conn: sqlite3.Connection, parsed: ParsedFile, name: str, day: dt.date) -> Plan:
-    existing = store.projects_by_id(conn, ids_in(parsed))
-    last_event = store.last_event_dates(conn, list(existing))
-    with output.progress(len(parsed.rows), "checking") as advance:
-        try:
-            plan = plan_import(parsed, existing, last_event, day, progress=advance)
-        except BadRows as error:
-            raise error.named(name) from None
-    added = [item.record.name for item in plan.rows if item.before is None]
-    if added:
-        warnings = name_warnings(plan, store.ids_by_name(conn, added), parsed.unit)
-        for warning in warnings[:_WARNINGS_SHOWN]:
-            output.notice(f"warning: {name}: {warning}")
-        if len(warnings) > _WARNINGS_SHOWN:
-            output.notice(
-                f"warning: {name}: and {len(warnings) - _WARNINGS_SHOWN} more rows adding a name already taken"
-            )
-        if warnings:
-            output.notice("hint: a row without an id always adds a project; give it the id to update that one instead")
-    return plan
+def _warn_names(warnings: tuple[list[str], int], name: str) -> None:
+    shown, more = warnings
+    for warning in shown:
+        output.notice(f"warning: {name}: {warning}")
+    if more:
+        output.notice(f"warning: {name}: and {more} more rows adding a name already taken")
+    if shown:
+        output.notice("hint: a row without an id always adds a project; give it the id to update that one instead")
 
 
-def _read_bytes(path: Path | None) -> bytes:
-    if path is None:
-        return sys.stdin.buffer.read()
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"no file {path}", "check the name and folder") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path} is a folder", "name a CSV, JSON or JSON Lines file") from None
-    except PermissionError:
-        raise UsageError(f"cannot read {path}: permission denied", "check the file's permissions") from None
-
-
-def _summary(plan: Plan, *, dry_run: bool) -> str:
-    counts = ", ".join(f"{plan.count(action)} {action}" for action in ("added", "updated", "moved", "unchanged"))
+def _summary(counts: dict[str, int], *, dry_run: bool) -> str:
+    done = ", ".join(f"{counts[action]} {action}" for action in ACTIONS)
     if dry_run:
-        return f"dry run: {counts}; nothing was written"
-    return f"imported: {counts}"
+        return f"dry run: {done}; nothing was written"
+    return f"imported: {done}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,7 @@ from ..model import (
     parse_project_id,
     record_from_mapping,
 )
-from .rows import ParsedFile, RawRow
+from .rows import RawRow
 
 # For an existing project an empty cell in these keeps the stored value (they
 # cannot be null); for a new project it means the default.
@@ -49,16 +49,7 @@ class Planned:
         return "unchanged"
 
 
-@dataclass
-class Plan:
-    rows: list[Planned]
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
-
-    @property
-    def changes(self) -> list[Planned]:
-        return [row for row in self.rows if row.action != "unchanged"]
+ACTIONS = ("added", "updated", "moved", "unchanged")
 
 
 def edit_value(record: ProjectRecord, name: str) -> Any:
@@ -83,46 +74,55 @@ def _raw_id(row: RawRow) -> int | None:
         return None
 
 
-def ids_in(parsed: ParsedFile) -> list[int]:
-    """The ids the file names (well-formed ones), to look up before validating."""
-    return [project_id for row in parsed.rows if (project_id := _raw_id(row)) is not None]
+def ids_in(rows: Iterable[RawRow]) -> list[int]:
+    """The ids the rows name (well-formed ones), to look up before validating."""
+    return [project_id for row in rows if (project_id := _raw_id(row)) is not None]
 
 
-def plan_import(
-    parsed: ParsedFile,
-    existing: Mapping[int, ProjectRecord],
-    last_event: Mapping[int, str],
-    today: dt.date,
-    *,
-    progress: Callable[[int], None] | None = None,
-) -> Plan:
-    """Validate every row against the stored projects; BadData listing every bad row.
+class Planner:
+    """Rows checked batch by batch against the stored projects, and what importing each does.
 
     A row whose id is stored updates that project: columns the file lacks keep
     their stored values, and so do empty stage, status, source and stage_since
     cells. A moved project enters its new stage on the row's stage_since if
-    the row changes it, else today.
+    the row changes it, else today. What spans batches is small: the row of
+    each id seen (an id twice is an error), the counts and the bad rows.
     """
-    errors: list[tuple[int, Message | str]] = list(parsed.errors)
-    planned: list[Planned] = []
-    first_row: dict[int, int] = {}
-    for index, row in enumerate(parsed.rows):
-        if progress is not None and index % 1000 == 999:
-            progress(1000)
-        try:
-            item = _plan_row(row, existing, last_event, today, first_row, parsed.unit)
-        except PipelineError as error:
-            hint = error.hint_msg
-            reason = error.msg if hint is None else Message("import.reason_hint", {"text": error.msg, "hint": hint})
-            errors.append((row.number, reason))
-            continue
-        planned.append(item)
-    if progress is not None:
-        progress(len(parsed.rows) % 1000)
-    if errors:
-        errors.sort(key=lambda pair: pair[0])
-        raise BadRows(errors, parsed.unit)
-    return Plan(planned)
+
+    def __init__(self, today: dt.date, unit: str = "row") -> None:
+        self.today = today
+        self.unit = unit
+        self.first_row: dict[int, int] = {}
+        self.errors: list[tuple[int, Message | str]] = []
+        self.counts = dict.fromkeys(ACTIONS, 0)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+    def plan(
+        self, rows: Iterable[RawRow], existing: Mapping[int, ProjectRecord], last_event: Mapping[int, str]
+    ) -> list[Planned]:
+        """The batch's good rows planned (those that change something and those that do not); bad ones noted."""
+        planned = []
+        for row in rows:
+            try:
+                item = _plan_row(row, existing, last_event, self.today, self.first_row, self.unit)
+            except PipelineError as error:
+                hint = error.hint_msg
+                reason = error.msg if hint is None else Message("import.reason_hint", {"text": error.msg, "hint": hint})
+                self.errors.append((row.number, reason))
+                continue
+            self.counts[item.action] += 1
+            planned.append(item)
+        return planned
+
+    def check(self, parse_errors: Sequence[tuple[int, Message | str]]) -> None:
+        """BadRows listing every bad row of the file (the reader's and the planner's), in the file's order."""
+        errors = [*parse_errors, *self.errors]
+        if errors:
+            errors.sort(key=lambda pair: pair[0])
+            raise BadRows(errors, self.unit)
 
 
 class BadRows(BadData):

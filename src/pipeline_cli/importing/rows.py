@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,23 +32,55 @@ class RawRow:
 
 @dataclass
 class ParsedFile:
+    """A file's columns and its rows, read once as they are iterated (a table streams; a JSON array is whole).
+
+    `errors` grows while `rows` is read; `finish()`, once they are all read,
+    checks what only the whole file tells.
+    """
+
     columns: tuple[str, ...]
-    rows: list[RawRow]
+    rows: Iterable[RawRow]
     errors: list[tuple[int, Message | str]] = field(default_factory=list)
     # "row" for CSV and JSON; JSON Lines numbers by line.
     unit: str = "row"
+    name: str = ""
+    # A table (CSV, a sheet) must have a row below its header.
+    needs_rows: bool = False
+    rows_seen: int = 0
+    # JSON: where each column first appeared, to name an unknown one.
+    first_in: dict[str, int] = field(default_factory=dict)
+    workbook: bool = False
+
+    def finish(self) -> None:
+        """After every row is read: columns JSON objects brought that import does not know; a table without rows."""
+        for column, first in self.first_in.items():
+            if column not in _IMPORT_NAMES.values():
+                _known_columns([column], self.name, f"first in {self.unit} {first}")
+        if self.needs_rows and not self.rows_seen and not self.errors:
+            raise BadData(f"{self.name} has a header but no rows", "add one row per project below the header")
 
 
 def parse(text: str, fmt: str, name: str) -> ParsedFile:
     """Split the text into rows; structural problems of the whole file raise BadData."""
-    if not text.strip():
+    return parse_lines(iter(io.StringIO(text, newline="" if fmt == "csv" else "\n")), fmt, name)
+
+
+def parse_lines(lines: Iterator[str], fmt: str, name: str) -> ParsedFile:
+    """Rows from the text's lines (ends kept: csv's as csv reads them, JSON Lines' at LF only), read lazily."""
+    head: list[str] = []
+    for line in lines:
+        head.append(line)
+        if line.strip():
+            break
+    else:
         raise BadData(f"{name} is empty", "export a file with `pipeline export` to see the columns import takes")
+    text_lines = itertools.chain(head, lines)
     if fmt == "csv":
-        return _parse_csv(text, name)
+        return _parse_csv(text_lines, name)
     if fmt == "json":
-        return _parse_json(text, name)
+        return _parse_json("".join(text_lines), name)
     if fmt == "jsonl":
-        return _parse_jsonl(text, name)
+        return _parse_jsonl(text_lines, name)
     raise UsageError(f"unknown format '{fmt}'", "use csv, json, jsonl or xlsx")
 
 
@@ -71,8 +104,8 @@ def _header_name(cell: str) -> str:
     return _IMPORT_NAMES.get(text, text)
 
 
-def _parse_csv(text: str, name: str) -> ParsedFile:
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _parse_csv(lines: Iterable[str], name: str) -> ParsedFile:
+    reader = csv.reader(lines)
     try:
         header = next(reader)
     except csv.Error as error:
@@ -124,25 +157,34 @@ def parse_table(
         seen.add(column)
     _known_columns(columns, name, where)
     # `errors` may grow while `rows` is read (a CSV reader's own errors).
-    parsed = ParsedFile(columns=tuple(columns), rows=[], errors=errors if errors is not None else [])
+    parsed = ParsedFile(
+        columns=tuple(columns), rows=(), errors=errors if errors is not None else [], name=name, needs_rows=True
+    )
+    parsed.rows = _table_rows(parsed, columns, rows, unescape)
+    return parsed
+
+
+def _table_rows(
+    parsed: ParsedFile, columns: list[str], rows: Iterable[tuple[int, Sequence[str]]], unescape: bool
+) -> Iterator[RawRow]:
+    width = len(columns)
+    unescaped = [unescape and column in TEXT_FIELDS for column in columns]
     for number, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue  # a blank row
-        if len(cells) > len(columns):
-            extra = cells[len(columns) :]
+        if len(cells) > width:
+            extra = cells[width:]
             if any(cell.strip() for cell in extra):
-                parsed.errors.append((number, f"{len(cells)} cells but the header has {len(columns)} columns"))
+                parsed.errors.append((number, f"{len(cells)} cells but the header has {width} columns"))
                 continue
-            cells = cells[: len(columns)]
+            cells = cells[:width]
         values: dict[str, Any] = {}
-        for column, cell in zip(columns, cells, strict=False):
-            values[column] = unescape_cell(cell) if unescape and column in TEXT_FIELDS else cell
+        for column, cell, escaped in zip(columns, cells, unescaped, strict=False):
+            values[column] = unescape_cell(cell) if escaped else cell
         for column in columns[len(cells) :]:
             values[column] = ""
-        parsed.rows.append(RawRow(number, values))
-    if not parsed.rows and not parsed.errors:
-        raise BadData(f"{name} has a header but no rows", "add one row per project below the header")
-    return parsed
+        parsed.rows_seen += 1
+        yield RawRow(number, values)
 
 
 # Fields whose JSON value may be other than a string: every other stored
@@ -216,20 +258,24 @@ def _item_problem(item: Any, keys: Sequence[str]) -> Message | None:
     return None
 
 
-def _item_row(item: Any, number: int, parsed: ParsedFile) -> None:
+def _item_row(item: Any, number: int, parsed: ParsedFile) -> RawRow | None:
+    """A JSON item as a row, or None with its error noted."""
     if not isinstance(item, dict):
         parsed.errors.append((number, f"is {type(item).__name__ if item is not None else 'null'}, not an object"))
-        return
+        return None
     keys = [_header_name(str(key)) for key in item]
     problem = _item_problem(item, keys)
     if problem is not None:
         parsed.errors.append((number, problem))
-        return
+        return None
     new = [key for key in keys if key not in parsed.columns]
     if new:
         parsed.columns = (*parsed.columns, *new)
+        for key in new:
+            parsed.first_in.setdefault(key, number)
     values = {name: _json_value(value) for name, value in zip(keys, item.values(), strict=True)}
-    parsed.rows.append(RawRow(number, values))
+    parsed.rows_seen += 1
+    return RawRow(number, values)
 
 
 def _load_json(text: str, name: str, where: str = "") -> Any:
@@ -246,23 +292,36 @@ def _load_json(text: str, name: str, where: str = "") -> Any:
 
 def _parse_json(text: str, name: str) -> ParsedFile:
     data = _load_json(text.lstrip("\ufeff"), name)
+    del text
     if not isinstance(data, list):
         raise BadData(f"{name}: expected a JSON array of project objects, found {type(data).__name__}")
     if not data:
         raise BadData(f"{name} has no projects (an empty array)", "add one object per project")
-    parsed = ParsedFile(columns=(), rows=[])
-    for number, item in enumerate(data, start=1):
-        _item_row(item, number, parsed)
-    _check_json_columns(parsed, name)
+    parsed = ParsedFile(columns=(), rows=(), name=name)
+
+    def rows() -> Iterator[RawRow]:
+        for number, item in enumerate(data, start=1):
+            row = _item_row(item, number, parsed)
+            if row is not None:
+                yield row
+
+    parsed.rows = rows()
     return parsed
 
 
-def _parse_jsonl(text: str, name: str) -> ParsedFile:
-    parsed = ParsedFile(columns=(), rows=[], unit="line")
+def _parse_jsonl(lines: Iterable[str], name: str) -> ParsedFile:
+    parsed = ParsedFile(columns=(), rows=(), unit="line", name=name)
+    parsed.rows = _jsonl_rows(parsed, lines)
+    return parsed
+
+
+def _jsonl_rows(parsed: ParsedFile, lines: Iterable[str]) -> Iterator[RawRow]:
     # Lines end at LF only (a CRLF's CR is white space to JSON): str.splitlines
     # would also split at U+2028, U+2029, U+0085 and a lone CR, which JSON
     # allows raw inside a string.
-    for number, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
+        if number == 1:
+            line = line.lstrip("\ufeff")
         if not line.strip():
             continue
         try:
@@ -273,13 +332,6 @@ def _parse_jsonl(text: str, name: str) -> ParsedFile:
         except RecursionError:
             parsed.errors.append((number, Message("import.json_too_deep.line")))
             continue
-        _item_row(item, number, parsed)
-    _check_json_columns(parsed, name)
-    return parsed
-
-
-def _check_json_columns(parsed: ParsedFile, name: str) -> None:
-    for column in parsed.columns:
-        if column not in _IMPORT_NAMES.values():
-            first = next(row.number for row in parsed.rows if column in row.values)
-            _known_columns([column], name, f"first in {parsed.unit} {first}")
+        row = _item_row(item, number, parsed)
+        if row is not None:
+            yield row

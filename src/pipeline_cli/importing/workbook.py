@@ -3,28 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
 from ..errors import BadData, UsageError
 from .rows import ParsedFile, parse_table
 
 
-def parse_workbook(data: bytes, name: str, sheet: str | None = None) -> ParsedFile:
-    """The first sheet of an .xlsx workbook (or the one named `sheet`), read as CSV is.
+def parse_workbook(file: BinaryIO, name: str, sheet: str | None = None) -> ParsedFile:
+    """The first sheet of an .xlsx workbook (or the one named `sheet`), read as CSV is, row by row.
 
     Rows keep the numbers the spreadsheet shows (the header is the first
     non-empty row, usually row 1). Cells become the text a CSV of them would
     hold: numbers as their shortest exact digits, dates as YYYY-MM-DD,
     TRUE/FALSE as true/false; formulas give the value Excel last computed.
+    The workbook (read-only mode: the sheet's XML is parsed as it is read)
+    stays open until its rows are read.
     """
     import zipfile
 
     import openpyxl
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise BadData(
             f"{name} is not a readable .xlsx workbook: {error}",
@@ -47,8 +49,21 @@ def parse_workbook(data: bytes, name: str, sheet: str | None = None) -> ParsedFi
         )
         for number, cells in numbered:
             if any(cell.strip() for cell in cells):
-                return parse_table(number, cells, numbered, name, unescape=False)
-        raise BadData(f"{name} is empty", "export a file with `pipeline export` to see the columns import takes")
+                parsed = parse_table(number, cells, _closing(numbered, workbook), name, unescape=False)
+                parsed.workbook = True
+                break
+        else:
+            raise BadData(f"{name} is empty", "export a file with `pipeline export` to see the columns import takes")
+    except BaseException:
+        workbook.close()
+        raise
+    return parsed
+
+
+def _closing(rows: Iterator[tuple[int, list[str]]], workbook: Any) -> Iterator[tuple[int, list[str]]]:
+    """The rows, then the workbook closed (also when they are left unread)."""
+    try:
+        yield from rows
     finally:
         workbook.close()
 

@@ -33,18 +33,18 @@ from .changes import (
 )
 from .check import check_database, table_counts
 from .reads import SORT_EXPRESSIONS, add_undone, get_project, iter_events, iter_projects, sectors, stages
-from .transfer import apply_import, backup, ids_by_name, iter_export_rows, last_event_dates, projects_by_id
+from .transfer import ImportWriter, backup, ids_by_name, iter_export_rows, last_event_dates, projects_by_id
 from .vocab import add_sector, edit_sector, remove_sector
 
 __all__ = [
     "SORT_EXPRESSIONS",
     "DbLocation",
     "Done",
+    "ImportWriter",
     "add_project",
     "add_sector",
     "add_undone",
     "advance_projects",
-    "apply_import",
     "backup",
     "change_events",
     "check_database",

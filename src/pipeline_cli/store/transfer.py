@@ -29,7 +29,7 @@ from .changes import EVENT_INSERT, next_change
 from .reads import select_list
 
 if TYPE_CHECKING:
-    from ..importing.plan import Plan
+    from ..importing.plan import Planned
 
 
 # --- import and backup ---------------------------------------------------------
@@ -137,105 +137,117 @@ def last_event_dates(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, 
     return dates
 
 
-def apply_import(
-    conn: sqlite3.Connection,
-    plan: Plan,
-    *,
-    by: str,
-    note: str,
-    progress: Callable[[int], None] | None = None,
-) -> list[int]:
-    """Write a checked import plan (importing.plan.Plan) as one change; call inside `transaction()`.
+class ImportWriter:
+    """Writes a checked import batch by batch as one change; use inside `transaction()`.
 
     New projects are inserted under their own id or a fresh one above every
-    id ever used; updated ones get one UPDATE each. Events, all under one
-    change number: `created` (and `dropped` for a project that arrives
-    dropped) for new ones; `restored`, `stage`, `edited`, `dropped` for
-    updated ones, in that order, each dated no earlier than the one before
-    (a restore with a move is dated on the move's day). All with executemany: 100,000 rows are a
-    few statements, not 100,000 round trips. Returns each changed row's id.
+    id ever used and every id the file names (`floor()`: the file's largest
+    id, asked for once, when the first row without an id comes). Updated
+    ones get one UPDATE each. Events, all under one change number:
+    `created` (and `dropped` for a project that arrives dropped) for new
+    ones; `restored`, `stage`, `edited`, `dropped` for updated ones, in that
+    order, each dated no earlier than the one before (a restore with a move
+    is dated on the move's day). Each batch is a few executemany statements,
+    not a round trip per row.
     """
-    change = next_change(conn)
-    now = _utc_now()
-    items = plan.changes
-    sequence = conn.execute(
-        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'projects'), 0),"
-        " coalesce((SELECT max(id) FROM projects), 0))"
-    ).fetchone()[0]
-    fresh = max([sequence, *(item.record.id for item in items if item.before is None and item.record.id)])
-    ids: list[int] = []
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    events: list[tuple[Any, ...]] = []
-    user = db_user()
 
-    def event(project_id: int, kind: str, date: str, **values: Any) -> None:
-        changes = values.get("changes")
-        events.append(
-            (
-                project_id,
-                kind,
-                values.get("from_"),
-                values.get("to"),
-                date,
-                now,
-                values.get("note", note),
-                by,
-                json.dumps(changes, ensure_ascii=False) if changes is not None else None,
-                change,
-                None,
-                None,
-                None,
-                None,
-                user,
+    def __init__(self, conn: sqlite3.Connection, *, by: str, note: str, floor: Callable[[], int]) -> None:
+        self.conn = conn
+        self.by = by
+        self.note = note
+        self.change = next_change(conn)
+        self.now = _utc_now()
+        self.user = db_user()
+        self._floor = floor
+        self._sequence: int = conn.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'projects'), 0),"
+            " coalesce((SELECT max(id) FROM projects), 0))"
+        ).fetchone()[0]
+        self._fresh: int | None = None
+
+    def _next_id(self) -> int:
+        if self._fresh is None:
+            self._fresh = max(self._sequence, self._floor())
+        self._fresh += 1
+        return self._fresh
+
+    def write(self, items: Sequence[Planned]) -> list[int]:
+        """Write the batch's changed rows; returns each one's project id."""
+        change, now, note, by, user = self.change, self.now, self.note, self.by, self.user
+        ids: list[int] = []
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        events: list[tuple[Any, ...]] = []
+
+        def event(project_id: int, kind: str, date: str, **values: Any) -> None:
+            changes = values.get("changes")
+            events.append(
+                (
+                    project_id,
+                    kind,
+                    values.get("from_"),
+                    values.get("to"),
+                    date,
+                    now,
+                    values.get("note", note),
+                    by,
+                    json.dumps(changes, ensure_ascii=False) if changes is not None else None,
+                    change,
+                    None,
+                    None,
+                    None,
+                    None,
+                    user,
+                )
             )
-        )
 
-    for item in items:
-        record, before = item.record, item.before
-        if before is None:
-            project_id = record.id
-            if project_id is None:
-                fresh += 1
-                project_id = fresh
-            inserts.append({**record.__dict__, "id": project_id, "key": int(record.key)})
-            event(project_id, "created", record.stage_since, to=record.stage)
-            if record.status == "dropped":
-                event(project_id, "dropped", item.date)
-        else:
-            assert before.id is not None
-            project_id = before.id
-            updates.append({**record.__dict__, "id": project_id, "key": int(record.key)})
-            if before.status == "dropped" and record.status == "active":
-                # A restore that comes with a move happens on the move's day at
-                # the latest: the project is never moved while still dropped.
-                moved = before.stage != record.stage
-                event(project_id, "restored", min(item.date, record.stage_since) if moved else item.date)
-            if before.stage != record.stage:
-                event(project_id, "stage", record.stage_since, from_=before.stage, to=record.stage)
-            if item.edits:
-                event(project_id, "edited", item.date, changes=item.edits)
-            if before.status == "active" and record.status == "dropped":
-                event(project_id, "dropped", item.date)
-        ids.append(project_id)
-    conn.executemany(PROJECT_INSERT, inserts)
-    if progress is not None:
-        progress(len(inserts))
-    conn.executemany(PROJECT_UPDATE, updates)
-    if progress is not None:
-        progress(len(updates))
-    conn.executemany(EVENT_INSERT, events)
-    return ids
+        for item in items:
+            record, before = item.record, item.before
+            if before is None:
+                project_id = record.id if record.id is not None else self._next_id()
+                inserts.append({**record.__dict__, "id": project_id, "key": int(record.key)})
+                event(project_id, "created", record.stage_since, to=record.stage)
+                if record.status == "dropped":
+                    event(project_id, "dropped", item.date)
+            else:
+                assert before.id is not None
+                project_id = before.id
+                updates.append({**record.__dict__, "id": project_id, "key": int(record.key)})
+                if before.status == "dropped" and record.status == "active":
+                    # A restore that comes with a move happens on the move's day at
+                    # the latest: the project is never moved while still dropped.
+                    moved = before.stage != record.stage
+                    event(project_id, "restored", min(item.date, record.stage_since) if moved else item.date)
+                if before.stage != record.stage:
+                    event(project_id, "stage", record.stage_since, from_=before.stage, to=record.stage)
+                if item.edits:
+                    event(project_id, "edited", item.date, changes=item.edits)
+                if before.status == "active" and record.status == "dropped":
+                    event(project_id, "dropped", item.date)
+            ids.append(project_id)
+        self.conn.executemany(PROJECT_INSERT, inserts)
+        self.conn.executemany(PROJECT_UPDATE, updates)
+        self.conn.executemany(EVENT_INSERT, events)
+        return ids
 
 
-def ids_by_name(conn: sqlite3.Connection, names: Iterable[str]) -> dict[str, int]:
-    """The lowest stored id for each of `names` that a project has (one scan, however many names)."""
+def ids_by_name(conn: sqlite3.Connection, names: Iterable[str], *, besides: int | None = None) -> dict[str, int]:
+    """The lowest stored id for each of `names` that a project has (one scan, however many names).
+
+    `besides`: a change whose added projects do not count (an import's own, batch by batch).
+    """
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_names (name TEXT PRIMARY KEY)")
     try:
         conn.executemany("INSERT OR IGNORE INTO temp.import_names VALUES (?)", ((name,) for name in names))
+        own = (
+            ""
+            if besides is None
+            else " AND p.id NOT IN (SELECT project_id FROM events WHERE change = ? AND kind = 'created')"
+        )
         rows = conn.execute(
             "SELECT p.name, min(p.id) FROM projects p JOIN temp.import_names n ON n.name = p.name"
-            " WHERE p.status <> 'undone' GROUP BY p.name"
+            f" WHERE p.status <> 'undone'{own} GROUP BY p.name",
+            () if besides is None else (besides,),
         )
         return {name: project_id for name, project_id in rows}
     finally:
