@@ -135,3 +135,62 @@ def file_hash(path: Path) -> str:
     if not path.exists():
         return "missing"
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- PostgreSQL: a throwaway server for the session (tests/pg.py) ------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """The session's PostgreSQL server; the test is skipped, with the reason, where it cannot run."""
+    import pg
+
+    missing = pg.missing_binaries()
+    if missing:
+        pytest.skip(f"PostgreSQL server binaries not on PATH: {', '.join(missing)} (install PostgreSQL 15)")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg is not installed (pip install -e '.[test]')")
+    with pg.running_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def pg_templates(pg_server: object) -> dict[str, str]:
+    """Databases made by `pipeline init` once, copied per test: seeded and empty."""
+    import pg
+
+    assert isinstance(pg_server, pg.Server)
+    names = {}
+    for kind, args in (("seeded", []), ("empty", ["--empty"])):
+        name = f"template_{kind}"
+        pg_server.admin(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        done = run_sh("--db", pg_server.url(name), "init", *args, env={"PIPELINE_TODAY": REPORT_DATE})
+        assert done.exit_code == 0, done.stderr
+        names[kind] = name
+    return names
+
+
+@pytest.fixture
+def pg_url(
+    environment: Path, pg_server: object, pg_templates: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """PIPELINE_DB pointed at a fresh copy of the seeded database on the session's server."""
+    import pg
+
+    assert isinstance(pg_server, pg.Server)
+    name = pg_server.new_database(pg_templates["seeded"])
+    url = pg_server.url(name)
+    monkeypatch.setenv("PIPELINE_DB", url)
+    yield url
+    pg_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest) -> str:
+    """The seeded database on each engine in turn: PIPELINE_DB names it; its path or URL."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("db"))
+    url: str = request.getfixturevalue("pg_url")
+    return url

@@ -43,6 +43,9 @@ class AppState:
         """The database in use, checked and migrated; the default one is created on first use."""
         if self._conn is None:
             location = self.location()
+            if location.url is not None:
+                self._conn = store.open_url(location.url)
+                return self._conn
             if not location.explicit and not location.path.exists():
                 from .seed import projects_2020
 

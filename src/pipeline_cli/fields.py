@@ -100,10 +100,14 @@ LIGHT_REASON_SQL = f"""CASE
 
 
 def money_sql(wan: str) -> str:
-    """An integer of 万元 as the exact decimal text of 亿元, without trailing zeros (NULL stays NULL)."""
+    """An integer of 万元 as the exact decimal text of 亿元, without trailing zeros (NULL stays NULL).
+
+    In SQL both SQLite and PostgreSQL run: the four decimals are the last
+    four digits of 10000 + the remainder, with trailing zeros cut.
+    """
     return (
         f"CASE WHEN {wan} IS NULL THEN NULL WHEN {wan} % 10000 = 0 THEN CAST({wan} / 10000 AS TEXT)"
-        f" ELSE rtrim(printf('%d.%04d', {wan} / 10000, {wan} % 10000), '0') END"
+        f" ELSE CAST({wan} / 10000 AS TEXT) || '.' || rtrim(substr(CAST({wan} % 10000 + 10000 AS TEXT), 2), '0') END"
     )
 
 

@@ -471,6 +471,55 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "name a file, e.g. --db pipeline.db, or leave --db out for the default (`pipeline where`)",
         "zh": "请给出文件名，例如 --db pipeline.db，或不加 --db 使用默认路径（`pipeline where`）",
     },
+    # --- a database on a PostgreSQL server ---
+    "pg.no_driver": {
+        "en": "a postgresql:// database needs the PostgreSQL driver, which is not installed ({reason})",
+        "zh": "使用 `postgresql://` 数据库需要安装数据库驱动，当前未安装（{reason}）",
+    },
+    "pg.no_driver.hint": {
+        "en": "install it with `pip install 'pipeline-cli[postgres]'`",
+        "zh": "请运行 `pip install 'pipeline-cli[postgres]'` 安装",
+    },
+    "pg.unreachable": {"en": "cannot use the database {url}: {reason}", "zh": "无法使用数据库 {url}：{reason}"},
+    "pg.unreachable.hint": {
+        "en": "nothing changed; check the server is running, the URL's host, port, database and user, and the password",
+        "zh": "未做任何修改；请检查服务器是否运行，以及网址中的主机、端口、数据库名、用户名和密码",
+    },
+    "pg.bad_url": {"en": "cannot read the database URL {url}: {reason}", "zh": "无法解析数据库网址 {url}：{reason}"},
+    "pg.bad_url.hint": {
+        "en": "write it as postgresql://USER@HOST:PORT/DATABASE (libpq's syntax)",
+        "zh": "请写成 `postgresql://USER@HOST:PORT/DATABASE` 的形式",
+    },
+    "pg.not_initialised": {
+        "en": "{url} has no pipeline tables",
+        "zh": "{url} 中没有 pipeline 数据表",
+    },
+    "pg.not_initialised.hint": {
+        "en": "run `pipeline init` to create them there, or check the database name",
+        "zh": "请运行 `pipeline init` 在其中建表，或检查数据库名",
+    },
+    "pg.init_exists": {
+        "en": "{url} already has pipeline tables ({tables})",
+        "zh": "{url} 中已有 pipeline 数据表（{tables}）",
+    },
+    "pg.init_exists.hint": {
+        "en": "nothing changed; a shared database is never replaced: create an empty database for a new one",
+        "zh": "未做任何修改；共享数据库不会被替换：如需新库，请先新建一个空数据库",
+    },
+    "pg.no_privilege": {"en": "{url} refused the change: {reason}", "zh": "{url} 拒绝了修改：{reason}"},
+    "pg.no_privilege.hint": {
+        "en": "nothing changed; ask the database's owner for the privilege (`pipeline access grant`)",
+        "zh": "未做任何修改；请向数据库所有者申请权限（`pipeline access grant`）",
+    },
+    "pg.cannot_write": {"en": "{url} cannot write: {reason}", "zh": "{url} 无法写入：{reason}"},
+    "pg.cannot_write.hint": {
+        "en": "nothing changed; ask the server's administrator to free some room",
+        "zh": "未做任何修改；请联系服务器管理员腾出空间",
+    },
+    "pg.created": {
+        "en": "created the pipeline tables in {url} with {count} projects",
+        "zh": "已在 {url} 中建立 pipeline 数据表，含 {count} 个项目",
+    },
     # --- conflicts of a change ---
     "move.dropped": {"en": "project {id} {name} is dropped", "zh": "项目 {id} {name} 已退单"},
     "move.dropped.hint": {"en": "restore it first: pipeline restore {id}", "zh": "请先恢复：`pipeline restore {id}`"},

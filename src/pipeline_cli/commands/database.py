@@ -28,6 +28,11 @@ def init(
         from ..seed import projects_2020
 
         records = projects_2020()
+    if location.url is not None:
+        # A shared database is never replaced: --force refuses as well when pipeline tables are there.
+        count = store.create_url(location.url, records)
+        output.line(output.say("pg.created", url=location.display, count=count))
+        return
     # create() refuses a folder, a device, a FIFO or a symlink, and the journal of a vanished database.
     try:
         backup = store.create(location.path, records, replace=force)
@@ -45,7 +50,7 @@ def init(
 
 def where(ctx: typer.Context) -> None:
     """Print the database path in use."""
-    output.line(str(state(ctx).location().path))
+    output.line(state(ctx).location().display)
 
 
 def check(

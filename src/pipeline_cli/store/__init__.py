@@ -8,7 +8,17 @@ Nothing here prints or exits: failures are raised as `errors.PipelineError`.
 One module per job; callers use the names gathered here (`store.advance_projects`).
 """
 
-from ._core import DbLocation, create, locate, open_existing, transaction, translate_error
+from ._core import (
+    DbLocation,
+    create,
+    create_url,
+    is_postgres,
+    locate,
+    open_existing,
+    open_url,
+    transaction,
+    translate_error,
+)
 from .aggregates import (
     iter_due,
     iter_lights,
@@ -49,11 +59,13 @@ __all__ = [
     "change_events",
     "check_database",
     "create",
+    "create_url",
     "drop_project",
     "edit_project",
     "edit_sector",
     "get_project",
     "ids_by_name",
+    "is_postgres",
     "iter_due",
     "iter_events",
     "iter_export_rows",
@@ -65,6 +77,7 @@ __all__ = [
     "locate",
     "move_project",
     "open_existing",
+    "open_url",
     "project_state",
     "projects_by_id",
     "remove_sector",

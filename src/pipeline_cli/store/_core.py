@@ -30,6 +30,33 @@ class DbLocation:
     path: Path
     # Named by --db or $PIPELINE_DB: never created by accident.
     explicit: bool
+    # A `postgresql://` URL (then `path` is only its name without the password).
+    url: str | None = None
+
+    @property
+    def display(self) -> str:
+        """What `where` and messages name: the path, or the URL without its password."""
+        return str(self.path) if self.url is None else redact_url(self.url)
+
+
+URL_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_url(named: str) -> bool:
+    return named.strip().lower().startswith(URL_SCHEMES)
+
+
+def redact_url(url: str) -> str:
+    """A database URL without its password (in the authority or as a `password` parameter)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, hostport = netloc.rpartition("@")
+        netloc = f"{userinfo.split(':', 1)[0]}@{hostport}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "password"])
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def locate(db_option: str | None) -> DbLocation:
@@ -43,6 +70,8 @@ def locate(db_option: str | None) -> DbLocation:
 
         named = get("db")
     if named:
+        if is_url(named):
+            return DbLocation(Path(redact_url(named)), explicit=True, url=named.strip())
         return DbLocation(Path(named).expanduser(), explicit=True)
     import platformdirs
 
@@ -278,6 +307,36 @@ def open_existing(path: Path) -> sqlite3.Connection:
             "db.cannot_open", "db.cannot_open.hint", path=str(path), reason=str(error)
         ) from None
     return conn
+
+
+def _postgres() -> Any:
+    """store.postgres, which needs psycopg: the `postgres` extra (exit 6 with the hint without it)."""
+    try:
+        from . import postgres
+    except ImportError as error:
+        raise DatabaseUnusable("pg.no_driver", "pg.no_driver.hint", reason=str(error)) from None
+    return postgres
+
+
+def open_url(url: str) -> sqlite3.Connection:
+    """Open a pipeline database on a PostgreSQL server, checked and migrated.
+
+    The connection gives the store the part of sqlite3.Connection it uses
+    (store/postgres.py), so the store's functions take either.
+    """
+    conn: sqlite3.Connection = _postgres().open_existing(url, busy_timeout())
+    return conn
+
+
+def create_url(url: str, records: Iterable[ProjectRecord]) -> int:
+    """`init` on a server: the schema in a database without pipeline tables; how many projects it seeded."""
+    count: int = _postgres().create(url, records, busy_timeout())
+    return count
+
+
+def is_postgres(conn: object) -> bool:
+    """Whether `conn` is a connection to a PostgreSQL server (open_url's)."""
+    return type(conn).__name__ == "PgConnection"
 
 
 def create(path: Path, records: Iterable[ProjectRecord], *, replace: bool = False) -> Path | None:

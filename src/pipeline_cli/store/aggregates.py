@@ -65,7 +65,11 @@ def summary_rows(
     inner += " GROUP BY " + ", ".join(f"v{index}" for index in range(len(by)))
     keys = [f"{_GROUP_FIELDS[field][1].format(v=f'g.v{index}')} AS o{index}" for index, field in enumerate(by)]
     orders = [f"o{index} IS NULL, o{index}" for index in range(len(by))]
-    sql = f"{cutoffs(filters)}SELECT g.*, {', '.join(keys)} FROM ({inner}) g ORDER BY {', '.join(orders)}"
+    # The order keys named in an outer query: PostgreSQL orders by an output column only by its bare name.
+    sql = (
+        f"{cutoffs(filters)}SELECT * FROM (SELECT g.*, {', '.join(keys)} FROM ({inner}) g) o"
+        f" ORDER BY {', '.join(orders)}"
+    )
     return conn.execute(sql, params).fetchall()
 
 

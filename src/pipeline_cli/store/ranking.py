@@ -35,9 +35,9 @@ def rank_rows(conn: sqlite3.Connection, by: str, filters: Filters, today: dt.dat
                    (SELECT position FROM stages WHERE stage = 'construction') AS started)
     SELECT {group} AS grp, count(*), sum(p.investment_wan),
            sum(st.position >= pos.signed), sum(st.position >= pos.started),
-           sum(coalesce({_NEXT_PLAN_SQL} < :today, 0)),
+           sum(coalesce({_NEXT_PLAN_SQL} < :today, FALSE)),
            coalesce(sum(pr.open_), 0), coalesce(sum(pr.overdue_), 0),
-           sum(coalesce(({LIGHT_SQL}) = 'red', 0))
+           sum(coalesce(({LIGHT_SQL}) = 'red', FALSE))
     FROM projects p
     JOIN stages st ON st.stage = p.stage
     JOIN sectors sec ON sec.sector = p.sector

@@ -1,0 +1,359 @@
+"""A pipeline database on a PostgreSQL server, through the installed command, against a real server.
+
+The session's throwaway cluster (tests/pg.py) gives each test its own
+database; where the server binaries are missing these tests are skipped
+with the reason. The same commands run on both engines must print the same
+bytes, except what only the engine decides: when an event was recorded and
+who the database says wrote it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+import pytest
+
+import pg
+from conftest import Result, run_sh
+from pipeline_cli import migrations
+from pipeline_cli.store import dialect
+
+Sh = Callable[..., Result]
+
+
+def query(url: str, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        cursor = conn.execute(sql, params)  # type: ignore[arg-type]
+        return cursor.fetchall() if cursor.description else []
+
+
+def snapshot(url: str) -> list[list[tuple[object, ...]]]:
+    """Every row of the pipeline tables, for 'nothing changed'."""
+    return [
+        query(url, f"SELECT * FROM {table} ORDER BY 1, 2")
+        for table in ("projects", "events", "stages", "sectors", "plans", "problems", "migrations")
+    ]
+
+
+# --- opening a URL ----------------------------------------------------------------------
+
+
+def test_where_prints_the_url_without_its_password(sh: Sh) -> None:
+    url = "postgresql://bureau:s3cret@db.example:5433/pipeline?sslmode=require&password=other"
+    done = sh("--db", url, "where")
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout == "postgresql://bureau@db.example:5433/pipeline?sslmode=require\n"
+    assert "s3cret" not in done.stdout + done.stderr and "other" not in done.stdout
+
+
+def test_a_url_in_pipeline_db_or_the_settings_is_used_too(sh: Sh, pg_url: str, tmp_path: Path) -> None:
+    assert sh("where", env={"PIPELINE_DB": pg_url}).stdout == pg_url + "\n"
+    config = tmp_path / "config.toml"
+    config.write_text(f'db = "{pg_url}"\n')
+    done = sh("list", "--format", "tsv", env={"PIPELINE_DB": "", "PIPELINE_CONFIG": str(config)})
+    assert done.exit_code == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 48
+
+
+def test_without_the_driver_a_url_is_exit_6_with_the_install_hint(pg_url: str) -> None:
+    # psycopg made unimportable in that interpreter, as where the extra is not installed.
+    program = "import sys; sys.modules['psycopg'] = None; from pipeline_cli.cli import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", program, "--db", pg_url, "list"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 6
+    assert done.stdout == ""
+    assert "pip install 'pipeline-cli[postgres]'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_sqlite_start_up_never_imports_psycopg(db: Path) -> None:
+    from test_startup_imports import run_importing, top_level
+
+    for args in (["list", "--format", "tsv"], ["summary", "--format", "json"], ["where"]):
+        completed, modules = run_importing(*args)
+        assert completed.returncode == 0, completed.stderr
+        assert "psycopg" not in top_level(modules), args
+
+
+def test_a_server_that_refuses_the_connection_is_exit_6_with_its_reason(sh: Sh) -> None:
+    url = f"postgresql://nobody@127.0.0.1:{pg._free_port()}/pipeline"
+    done = sh("--db", url, "list")
+    assert done.exit_code == 6
+    assert done.stdout == ""
+    assert "Connection refused" in done.stderr and "127.0.0.1" in done.stderr
+
+
+def test_a_wrong_password_is_exit_6_and_the_password_is_never_shown(sh: Sh, pg_server: pg.Server, pg_url: str) -> None:
+    database = pg_url.rsplit("/", 1)[1]
+    url = pg_server.url(database, user=pg.PASSWORD_ROLE, password="wrong-guess")
+    done = sh("--db", url, "list")
+    assert done.exit_code == 6
+    assert done.stdout == ""
+    assert "password authentication failed" in done.stderr
+    assert "wrong-guess" not in done.stderr
+
+
+def test_a_missing_database_is_exit_6_with_its_reason(sh: Sh, pg_server: pg.Server) -> None:
+    done = sh("--db", pg_server.url("no_such_database"), "list")
+    assert done.exit_code == 6
+    assert done.stdout == ""
+    assert 'database "no_such_database" does not exist' in done.stderr
+
+
+def test_a_database_without_pipeline_tables_is_exit_6_with_a_hint_to_init(sh: Sh, pg_server: pg.Server) -> None:
+    name = pg_server.new_database()
+    done = sh("--db", pg_server.url(name), "list")
+    assert done.exit_code == 6
+    assert "pipeline init" in done.stderr
+    assert query(pg_server.url(name), "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == [(0,)]
+
+
+def test_init_creates_the_schema_in_an_empty_database_and_refuses_it_twice(sh: Sh, pg_server: pg.Server) -> None:
+    url = pg_server.url(pg_server.new_database())
+    done = sh("--db", url, "init")
+    assert done.exit_code == 0, done.stderr
+    assert "47 projects" in done.stdout
+    assert query(url, "SELECT count(*) FROM projects") == [(47,)]
+    assert query(url, "SELECT id, name FROM migrations ORDER BY id") == [
+        (number, migration.__name__) for number, migration in enumerate(migrations.MIGRATIONS, 1)
+    ]
+    before = snapshot(url)
+    for args in (["init"], ["init", "--force"], ["init", "--empty"]):
+        again = sh("--db", url, *args)
+        assert again.exit_code == 4, args
+        assert again.stdout == ""
+        assert "already has pipeline tables" in again.stderr
+    assert snapshot(url) == before
+
+
+def test_a_newer_schema_is_exit_6_and_left_alone(sh: Sh, pg_url: str) -> None:
+    query(pg_url, "INSERT INTO migrations VALUES (999, 'm999_future', '2030-01-01T00:00:00Z')")
+    before = snapshot(pg_url)
+    done = sh("advance", "1")
+    assert done.exit_code == 6
+    assert "newer version" in done.stderr
+    assert snapshot(pg_url) == before
+
+
+def test_every_migration_has_its_postgresql_form() -> None:
+    later = set(range(dialect.PG_BASE_VERSION + 1, migrations.SCHEMA_VERSION + 1))
+    assert dialect.PG_BASE_VERSION <= migrations.SCHEMA_VERSION
+    assert later <= set(dialect.PG_MIGRATIONS), "a migration without its PostgreSQL form in store/dialect.py"
+
+
+# --- the same output on both engines ------------------------------------------------------
+
+# A bureau's week: reads, every kind of write, undo, and the reads again.
+SCRIPT: list[list[str]] = [
+    ["list"],
+    ["list", "--format", "json"],
+    ["list", "--all", "--sort", "investment", "--reverse", "--format", "csv"],
+    ["list", "--search", "青岛", "--min-investment", "10", "--format", "markdown"],
+    ["list", "--light", "red", "--district", "城阳", "--format", "tsv"],
+    ["show", "7", "--format", "json"],
+    ["summary", "--format", "json"],
+    ["summary", "--by", "sector", "--by", "stage"],
+    ["summary", "--by", "key", "--by", "district", "--format", "csv"],
+    ["funnel", "--format", "json"],
+    ["lights", "--format", "tsv"],
+    ["stages", "--format", "json"],
+    ["sectors"],
+    ["rank", "--format", "json"],
+    ["report", "--week", "--format", "json"],
+    ["add", "海洋装备测试项目", "--sector", "trans", "--investment", "1,200万", "--key", "--district", "黄岛区"],
+    ["add", "生物药测试项目", "--sector", "生物医药", "--investment", "12.3456", "--date", "2020-08-01"],
+    ["advance", "48", "49", "--note", "周调度"],
+    ["advance", "7", "--from", "negotiating"],
+    ["edit", "48", "--name", "海洋装备项目", "--investment", "8亿", "--no-key", "--unit", "区发改局"],
+    ["move", "49", "landed", "--date", "2020-08-17"],
+    ["drop", "3", "--reason", "企业撤回"],
+    ["restore", "3"],
+    ["drop", "5", "--reason", "悔单"],
+    ["plan", "48", "construction", "2020-09-30"],
+    ["plan", "12", "signed", "2020-08-01"],
+    ["problem", "add", "48", "用地指标未落实", "--unit", "自然资源局", "--due", "2020-08-10"],
+    ["undo", "--yes"],
+    ["undo", "--yes"],
+    ["history", "48", "--format", "json"],
+    ["history", "--since", "2020-08-17", "--format", "tsv"],
+    ["list", "--all", "--format", "json"],
+    ["show", "48", "--format", "json"],
+    ["summary", "--by", "status", "--format", "json"],
+    ["due", "--within", "60", "--format", "json"],
+    ["report", "--month", "--format", "json"],
+    ["advance", "999"],
+    ["advance", "5"],
+    ["move", "48", "signed", "--from", "capacity"],
+    ["check"],
+]
+
+
+def _engine_free(args: list[str], done: Result) -> tuple[int, str, str]:
+    """The result without what only the engine decides: recorded_at and db_user of events."""
+    out = done.stdout
+    if args[0] in ("history", "show") and "--format" in args:
+        fmt = args[args.index("--format") + 1]
+        if fmt == "json":
+            value = json.loads(out)
+            events = value["history"] if isinstance(value, dict) else value
+            for event in events:
+                event["recorded_at"] = event["db_user"] = "*"
+            out = json.dumps(value, ensure_ascii=False, indent=2)
+        elif fmt == "tsv":
+            lines = out.splitlines()
+            header = lines[0].split("\t")
+            hidden = [header.index("recorded_at"), header.index("db_user")]
+            rows = [line.split("\t") for line in lines[1:]]
+            for row in rows:
+                for index in hidden:
+                    row[index] = "*"
+            out = "\n".join(["\t".join(header), *("\t".join(row) for row in rows)])
+    return done.exit_code, out, done.stderr
+
+
+def test_the_same_commands_print_the_same_bytes_on_both_engines(db: Path, pg_url: str) -> None:
+    results: dict[str, list[tuple[int, str, str]]] = {}
+    for engine, target in (("sqlite", str(db)), ("postgresql", pg_url)):
+        results[engine] = [_engine_free(args, run_sh("--db", target, *args)) for args in SCRIPT]
+    for args, on_sqlite, on_postgres in zip(SCRIPT, results["sqlite"], results["postgresql"], strict=True):
+        assert on_postgres == on_sqlite, args
+    # The script did reach every kind of outcome.
+    codes = {code for code, _, _ in results["sqlite"]}
+    assert {0, 3, 4} <= codes
+
+
+def test_amounts_are_exact_on_the_server(sh: Sh, pg_url: str) -> None:
+    assert sh("edit", "1", "--investment", "870.9999").exit_code == 0
+    assert sh("edit", "2", "--investment", "0.0001").exit_code == 0
+    assert query(pg_url, "SELECT investment_wan FROM projects WHERE id IN (1, 2) ORDER BY id") == [(8709999,), (1,)]
+    listed = json.loads(sh("list", "--format", "json").stdout)
+    assert [p["investment"] for p in listed[:2]] == [870.9999, 0.0001]
+    total = json.loads(sh("summary", "--format", "json").stdout)["total"]["investment"]
+    expected = sum(row[0] for row in query(pg_url, "SELECT investment_wan FROM projects WHERE status = 'active'"))
+    assert str(total) == f"{expected // 10000}.{expected % 10000:04d}".rstrip("0").rstrip(".")
+
+
+def test_ids_are_never_reused_after_an_undone_add(sh: Sh, pg_url: str) -> None:
+    first = sh("add", "甲", "--sector", "it", "--format", "json")
+    assert json.loads(first.stdout)[0]["id"] == 48
+    assert sh("undo", "--yes").exit_code == 0
+    second = sh("add", "丙", "--sector", "it", "--format", "json")
+    assert json.loads(second.stdout)[0]["id"] == 49
+    assert sh("show", "48").exit_code == 3
+
+
+# --- db_user: who the server says wrote -------------------------------------------------
+
+
+def test_db_user_is_the_session_user_whatever_by_says(sh: Sh, pg_server: pg.Server, pg_url: str) -> None:
+    database = pg_url.rsplit("/", 1)[1]
+    query(pg_url, f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {pg.PASSWORD_ROLE}")
+    as_role = pg_server.url(database, user=pg.PASSWORD_ROLE, password=pg.PASSWORD)
+    done = sh("--db", as_role, "advance", "1", "--by", pg.SUPERUSER)
+    assert done.exit_code == 0, done.stderr
+    assert query(pg_url, "SELECT by, db_user FROM events ORDER BY id DESC LIMIT 1") == [
+        (pg.SUPERUSER, pg.PASSWORD_ROLE)
+    ]
+    # Not even a client writing its own INSERT can name someone else.
+    with psycopg.connect(as_role, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO events (project_id, kind, date, recorded_at, db_user) "
+            "VALUES (1, 'edited', '2020-08-18', 'now', 'someone-else')"
+        )
+    assert query(pg_url, "SELECT db_user FROM events ORDER BY id DESC LIMIT 1") == [(pg.PASSWORD_ROLE,)]
+    history = json.loads(sh("history", "1", "--format", "json").stdout)
+    assert history[-2]["db_user"] == pg.PASSWORD_ROLE and history[-2]["by"] == pg.SUPERUSER
+
+
+def test_a_role_that_may_only_read_gets_exit_8_for_a_write(sh: Sh, pg_server: pg.Server, pg_url: str) -> None:
+    database = pg_url.rsplit("/", 1)[1]
+    query(pg_url, f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {pg.PASSWORD_ROLE}")
+    as_reader = pg_server.url(database, user=pg.PASSWORD_ROLE, password=pg.PASSWORD)
+    assert sh("--db", as_reader, "list", "--format", "tsv").exit_code == 0
+    before = snapshot(pg_url)
+    done = sh("--db", as_reader, "advance", "1")
+    assert done.exit_code == 8, done.stderr
+    assert done.stdout == ""
+    assert "permission denied" in done.stderr
+    assert snapshot(pg_url) == before
+
+
+# --- writes: one at a time, waiting at most the busy timeout -------------------------------
+
+
+def test_a_write_waits_for_the_lock_and_gives_up_after_the_busy_timeout(sh: Sh, pg_url: str) -> None:
+    before = snapshot(pg_url)
+    with psycopg.connect(pg_url) as holder:
+        holder.execute("SELECT pg_advisory_xact_lock(%s)", (dialect.WRITE_LOCK,))
+        for timeout in ("0", "0.5"):
+            done = sh("advance", "1", env={"PIPELINE_BUSY_TIMEOUT": timeout})
+            assert done.exit_code == 7, done.stderr
+            assert done.stdout == ""
+            assert "busy" in done.stderr
+        # Reads never wait for a writer.
+        assert sh("list", "--format", "tsv").exit_code == 0
+        holder.rollback()
+    assert snapshot(pg_url) == before
+    assert sh("advance", "1").exit_code == 0
+
+
+def test_a_write_waiting_for_the_lock_goes_through_when_it_is_released(sh: Sh, pg_url: str) -> None:
+    holder = psycopg.connect(pg_url)
+    holder.execute("SELECT pg_advisory_xact_lock(%s)", (dialect.WRITE_LOCK,))
+    timer = threading.Timer(1.0, holder.rollback)
+    timer.start()
+    try:
+        done = sh("advance", "1", env={"PIPELINE_BUSY_TIMEOUT": "10"})
+    finally:
+        timer.join()
+        holder.close()
+    assert done.exit_code == 0, done.stderr
+
+
+@pytest.mark.slow
+def test_eight_writers_at_once_all_succeed_one_change_each(pg_url: str) -> None:
+    writers = 8
+    processes = [
+        subprocess.Popen(
+            [str(Path(sys.executable).with_name("pipeline")), "advance", str(project_id)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for project_id in range(1, writers + 1)
+    ]
+    outcomes = [(process.wait(timeout=60), process.stderr.read() if process.stderr else "") for process in processes]
+    assert all(code == 0 for code, _ in outcomes), outcomes
+    changes = query(pg_url, "SELECT change, count(*) FROM events WHERE kind = 'stage' GROUP BY change ORDER BY change")
+    assert [count for _, count in changes] == [1] * writers
+    assert [change for change, _ in changes] == list(range(1, writers + 1))
+    assert run_sh("check").exit_code == 0
+
+
+# --- the parametrised database: the same test on each engine --------------------------------
+
+
+def test_advance_then_undo_leaves_the_project_as_it_was(sh: Sh, any_db: str) -> None:
+    before = sh("show", "7", "--format", "json").stdout
+    assert sh("advance", "7").exit_code == 0
+    assert json.loads(sh("show", "7", "--format", "json").stdout)["stage"] == "preliminary"
+    assert sh("undo", "--yes").exit_code == 0
+    after = json.loads(sh("show", "7", "--format", "json").stdout)
+    expected = json.loads(before)
+    assert {k: v for k, v in after.items() if k != "history"} == {k: v for k, v in expected.items() if k != "history"}
+    assert [e["kind"] for e in after["history"]] == ["created", "stage", "undo"]
+    assert sh("check").exit_code == 0
+
+
+def test_several_ids_move_together_or_not_at_all(sh: Sh, any_db: str) -> None:
+    before = sh("list", "--all", "--format", "json").stdout
+    done = sh("advance", "1", "2", "999")
+    assert done.exit_code == 3
+    assert sh("list", "--all", "--format", "json").stdout == before
