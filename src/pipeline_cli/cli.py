@@ -89,6 +89,7 @@ COMMAND_MODULES: dict[str, str] = {
     "import": "transfer",
     "export": "transfer",
     "backup": "transfer",
+    "copy": "copying",
     "config": "config",
     "web": "web",
 }

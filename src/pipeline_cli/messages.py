@@ -520,6 +520,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "created the pipeline tables in {url} with {count} projects",
         "zh": "已在 {url} 中建立 pipeline 数据表，含 {count} 个项目",
     },
+    # --- copy ---
+    "copy.target_exists": {
+        "en": "{target} is not empty: copy writes only a new file or a database without pipeline tables",
+        "zh": "{target} 不是空的：只能复制到新文件，或没有 pipeline 数据表的数据库",
+    },
+    "copy.target_exists.hint": {
+        "en": "nothing changed; name a file that does not exist yet, or create an empty database for the copy",
+        "zh": "未做任何修改；请指定一个尚不存在的文件，或先新建一个空数据库",
+    },
+    "copy.differs": {
+        "en": "the copy in {target} does not match the source in table {table}; nothing was kept",
+        "zh": "{target} 中的副本与源数据库的 {table} 表不一致；副本未保留",
+    },
+    "copy.differs.hint": {
+        "en": "run `pipeline check` on the source, and report this if it passes",
+        "zh": "请对源数据库运行 `pipeline check`；若检查通过，请报告此问题",
+    },
+    "copy.check_failed": {
+        "en": "the copy in {target} fails its check ({problem}); nothing was kept",
+        "zh": "{target} 中的副本未通过检查（{problem}）；副本未保留",
+    },
+    "copy.done": {
+        "en": "copied {projects} projects and {events} events from {source} to {target}; the copy passes every check",
+        "zh": "已将 {projects} 个项目和 {events} 条事件从 {source} 复制到 {target}；副本通过全部检查",
+    },
     # --- conflicts of a change ---
     "move.dropped": {"en": "project {id} {name} is dropped", "zh": "项目 {id} {name} 已退单"},
     "move.dropped.hint": {"en": "restore it first: pipeline restore {id}", "zh": "请先恢复：`pipeline restore {id}`"},

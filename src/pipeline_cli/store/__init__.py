@@ -12,7 +12,9 @@ from ._core import (
     DbLocation,
     create,
     create_url,
+    display_name,
     is_postgres,
+    is_url,
     locate,
     open_existing,
     open_url,
@@ -42,12 +44,14 @@ from .changes import (
     undo_target,
 )
 from .check import check_database, table_counts
+from .copying import Copied, copy_database
 from .reads import SORT_EXPRESSIONS, add_undone, get_project, iter_events, iter_projects, sectors, stages
 from .transfer import ImportWriter, backup, ids_by_name, iter_export_rows, last_event_dates, projects_by_id
 from .vocab import add_sector, edit_sector, remove_sector
 
 __all__ = [
     "SORT_EXPRESSIONS",
+    "Copied",
     "DbLocation",
     "Done",
     "ImportWriter",
@@ -58,14 +62,17 @@ __all__ = [
     "backup",
     "change_events",
     "check_database",
+    "copy_database",
     "create",
     "create_url",
+    "display_name",
     "drop_project",
     "edit_project",
     "edit_sector",
     "get_project",
     "ids_by_name",
     "is_postgres",
+    "is_url",
     "iter_due",
     "iter_events",
     "iter_export_rows",

@@ -46,6 +46,11 @@ def is_url(named: str) -> bool:
     return named.strip().lower().startswith(URL_SCHEMES)
 
 
+def display_name(named: str) -> str:
+    """A database as messages name it: a path as given, a URL without its password."""
+    return redact_url(named.strip()) if is_url(named) else named
+
+
 def redact_url(url: str) -> str:
     """A database URL without its password (in the authority or as a `password` parameter)."""
     from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit

@@ -118,28 +118,33 @@ def table_counts(conn: sqlite3.Connection) -> tuple[int, int]:
 
 def check_database(conn: sqlite3.Connection, path: Path) -> list[Violation]:
     """integrity_check, foreign_key_check and the invariants, on one snapshot."""
-    violations: list[Violation] = []
     try:
         conn.execute("BEGIN")
         try:
-            for (message,) in conn.execute("PRAGMA integrity_check"):
-                if message != "ok":
-                    violations.append(Violation("integrity", str(message)))
-            for row in conn.execute("PRAGMA foreign_key_check"):
-                table, rowid, parent = row[0], row[1], row[2]
-                violations.append(
-                    Violation(
-                        "foreign_key",
-                        f"{table} row {rowid} refers to a missing row of {parent}",
-                        project_id=rowid if table == "projects" else None,
-                        event_id=rowid if table == "events" else None,
-                    )
-                )
-            for name, sql in _CHECK_QUERIES:
-                for row in conn.execute(sql):
-                    violations.append(Violation(name, row["message"], row["project_id"], row["event_id"]))
+            return violations(conn)
         finally:
             _rollback(conn)
     except sqlite3.Error as error:
         raise translate_error(error, path) or DatabaseUnusable(f"{path} could not be checked: {error}") from None
-    return violations
+
+
+def violations(conn: sqlite3.Connection) -> list[Violation]:
+    """What check finds, read in the transaction the caller holds (copy checks its copy before committing)."""
+    found: list[Violation] = []
+    for (message,) in conn.execute("PRAGMA integrity_check"):
+        if message != "ok":
+            found.append(Violation("integrity", str(message)))
+    for row in conn.execute("PRAGMA foreign_key_check"):
+        table, rowid, parent = row[0], row[1], row[2]
+        found.append(
+            Violation(
+                "foreign_key",
+                f"{table} row {rowid} refers to a missing row of {parent}",
+                project_id=rowid if table == "projects" else None,
+                event_id=rowid if table == "events" else None,
+            )
+        )
+    for name, sql in _CHECK_QUERIES:
+        for row in conn.execute(sql):
+            found.append(Violation(name, row["message"], row["project_id"], row["event_id"]))
+    return found

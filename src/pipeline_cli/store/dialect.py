@@ -311,6 +311,12 @@ PG_BASE_VERSION = 4
 # Migrations after PG_BASE_VERSION, by number: their PostgreSQL form.
 PG_MIGRATIONS: dict[int, str] = {}
 
+# `copy` keeps each event's db_user as it was recorded: the trigger that sets
+# it is off while the copy's rows go in, in the copy's own transaction (which
+# only the tables' owner, who has just created them, may do).
+KEEP_DB_USER = ("ALTER TABLE events DISABLE TRIGGER events_db_user",)
+SET_DB_USER = ("ALTER TABLE events ENABLE TRIGGER events_db_user",)
+
 # Every table and view PG_SCHEMA makes: one of them there already means the
 # database holds (part of) a pipeline, and `init` refuses.
 PG_RELATIONS = (

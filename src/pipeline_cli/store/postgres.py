@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -29,6 +29,8 @@ from ..migrations import MIGRATIONS, SCHEMA_VERSION
 from ..model import ProjectRecord
 from . import dialect
 from ._core import redact_url as redact
+
+T = TypeVar("T")
 
 # How long to wait for a server that does not answer, unless the URL says (connect_timeout).
 CONNECT_TIMEOUT = 10
@@ -322,14 +324,47 @@ def _utc_now() -> str:
 
 
 def create(url: str, records: Iterable[ProjectRecord], timeout: float) -> int:
-    """Create the schema in a database without pipeline tables, seeded with `records`; how many.
-
-    One transaction under the write lock: a concurrent `init` waits, then
-    finds the tables and refuses (exit 4); a failure leaves nothing behind.
-    """
+    """Create the schema in a database without pipeline tables, seeded with `records`; how many."""
     from ..model import SECTORS, STAGES
     from ._core import insert_project
 
+    def seed(conn: PgConnection) -> int:
+        with conn.translated_errors(), conn.raw.cursor() as raw:
+            raw.executemany(
+                "INSERT INTO stages VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        s.slug,
+                        s.position,
+                        s.name_zh,
+                        s.name_en,
+                        s.yellow_days,
+                        s.red_days,
+                        *(dialect.PLAN_THRESHOLDS if s.position > 1 else (None, None)),
+                    )
+                    for s in STAGES
+                ],
+            )
+            raw.executemany(
+                "INSERT INTO sectors VALUES (%s, %s, %s, %s)",
+                [(s.slug, s.position, s.name_zh, s.name_en) for s in SECTORS],
+            )
+        count = 0
+        for record in records:
+            insert_project(cast(Any, conn), record, change=None, by="pipeline init", note="seed")
+            count += 1
+        return count
+
+    return create_with(url, timeout, seed)
+
+
+def create_with(url: str, timeout: float, fill: Callable[[PgConnection], T]) -> T:
+    """Create the schema in a database without pipeline tables and `fill` it, in one transaction; what fill says.
+
+    The transaction holds the write lock: a concurrent `init` or `copy` waits,
+    then finds the tables and refuses (exit 4); a failure leaves nothing behind.
+    Stages and sectors are for `fill` to write.
+    """
     conn = connect(url, timeout)
     try:
         cursor = conn.cursor()
@@ -341,39 +376,13 @@ def create(url: str, records: Iterable[ProjectRecord], timeout: float) -> int:
                     raise Conflict("pg.init_exists", "pg.init_exists.hint", url=conn.display, tables=sorted(present))
                 conn.raw.execute(cast(Any, dialect.COMPAT_FUNCTIONS))
                 conn.raw.execute(cast(Any, dialect.PG_SCHEMA))
+                now = _utc_now()
                 with conn.raw.cursor() as raw:
                     raw.executemany(
-                        "INSERT INTO stages VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                        [
-                            (
-                                s.slug,
-                                s.position,
-                                s.name_zh,
-                                s.name_en,
-                                s.yellow_days,
-                                s.red_days,
-                                *(dialect.PLAN_THRESHOLDS if s.position > 1 else (None, None)),
-                            )
-                            for s in STAGES
-                        ],
-                    )
-                    raw.executemany(
-                        "INSERT INTO sectors VALUES (%s, %s, %s, %s)",
-                        [(s.slug, s.position, s.name_zh, s.name_en) for s in SECTORS],
-                    )
-                    now = _utc_now()
-                    raw.executemany(
                         "INSERT INTO migrations (id, name, applied_at) VALUES (%s, %s, %s)",
-                        [
-                            (number, MIGRATIONS[number - 1].__name__, now)
-                            for number in range(1, dialect.PG_BASE_VERSION + 1)
-                        ],
+                        [(n, MIGRATIONS[n - 1].__name__, now) for n in range(1, dialect.PG_BASE_VERSION + 1)],
                     )
-            count = 0
-            store_conn = cast(Any, conn)
-            for record in records:
-                insert_project(store_conn, record, change=None, by="pipeline init", note="seed")
-                count += 1
+            result = fill(conn)
             with conn.translated_errors():
                 conn.raw.execute("COMMIT")
         except BaseException:
@@ -385,4 +394,4 @@ def create(url: str, records: Iterable[ProjectRecord], timeout: float) -> int:
         conn.close()
     if dialect.PG_BASE_VERSION < SCHEMA_VERSION:
         open_existing(url, timeout).close()  # the migrations after the base schema
-    return count
+    return result

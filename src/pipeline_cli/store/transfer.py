@@ -22,6 +22,7 @@ from ._core import (
     _fsync_dir,
     _utc_now,
     db_user,
+    is_postgres,
     record_from_row,
     translate_error,
 )
@@ -63,11 +64,16 @@ def backup(conn: sqlite3.Connection, target: Path) -> int:
     if exists:
         raise Conflict("backup.exists", "backup.exists.hint", path=str(target))
     # Not the name of a journal of the database in use, or of any SQLite file.
-    database = conn.execute("PRAGMA database_list").fetchone()[2]
+    database = None if is_postgres(conn) else conn.execute("PRAGMA database_list").fetchone()[2]
     files.refuse_sqlite(target, Path(database) if database else None)
     folder = target.parent
     if not folder_ok:
         raise CannotWrite("backup.no_folder", "backup.no_folder.hint", path=str(target), folder=str(folder))
+    if is_postgres(conn):
+        # A database on a server is backed up as an SQLite file: every row, checked (store/copying.py).
+        from .copying import into_sqlite
+
+        return into_sqlite(conn, target).rows["projects"]
     files.clean_stale(target)
     temporary = files.temporary_name(target)
     try:
