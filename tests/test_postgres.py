@@ -188,6 +188,10 @@ SCRIPT: list[list[str]] = [
     ["summary", "--by", "status", "--format", "json"],
     ["due", "--within", "60", "--format", "json"],
     ["report", "--month", "--format", "json"],
+    ["export", "--format", "csv"],
+    ["import", "{folder}/rows.csv", "--dry-run"],
+    ["import", "{folder}/rows.csv"],
+    ["export", "--format", "json"],
     ["advance", "999"],
     ["advance", "5"],
     ["move", "48", "signed", "--from", "capacity"],
@@ -218,15 +222,28 @@ def _engine_free(args: list[str], done: Result) -> tuple[int, str, str]:
     return done.exit_code, out, done.stderr
 
 
-def test_the_same_commands_print_the_same_bytes_on_both_engines(db: Path, pg_url: str) -> None:
+# What the script imports: an update by id, a new id, a row without one, a dropped project.
+IMPORTED = """id,name,sector,stage,status,investment,key,district
+7,东华鲲鹏（二期）,it,preliminary,active,25.5,true,崂山区
+120,导入的新项目,food,signed,active,1.0001,false,即墨区
+,没有编号的项目,textile,negotiating,active,,false,
+9,智能传感器产业园项目,it,signed,dropped,10,false,城阳区
+"""
+
+
+def test_the_same_commands_print_the_same_bytes_on_both_engines(db: Path, pg_url: str, tmp_path: Path) -> None:
+    (tmp_path / "rows.csv").write_text(IMPORTED, encoding="utf-8")
+    script = [[arg.format(folder=tmp_path) for arg in args] for args in SCRIPT]
     results: dict[str, list[tuple[int, str, str]]] = {}
     for engine, target in (("sqlite", str(db)), ("postgresql", pg_url)):
-        results[engine] = [_engine_free(args, run_sh("--db", target, *args)) for args in SCRIPT]
-    for args, on_sqlite, on_postgres in zip(SCRIPT, results["sqlite"], results["postgresql"], strict=True):
+        results[engine] = [_engine_free(args, run_sh("--db", target, *args)) for args in script]
+    for args, on_sqlite, on_postgres in zip(script, results["sqlite"], results["postgresql"], strict=True):
         assert on_postgres == on_sqlite, args
-    # The script did reach every kind of outcome.
+    # The script did reach every kind of outcome, and its import went through.
     codes = {code for code, _, _ in results["sqlite"]}
     assert {0, 3, 4} <= codes
+    imported = results["sqlite"][script.index(["import", f"{tmp_path}/rows.csv"])]
+    assert imported[0] == 0 and "2 added, 1 updated" in imported[1], imported
 
 
 def test_amounts_are_exact_on_the_server(sh: Sh, pg_url: str) -> None:
