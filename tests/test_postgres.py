@@ -20,7 +20,7 @@ import psycopg
 import pytest
 
 import pg
-from conftest import Result, run_sh
+from conftest import Result, run_cli, run_sh
 from pipeline_cli import migrations
 from pipeline_cli.store import dialect
 
@@ -357,32 +357,32 @@ def test_eight_writers_at_once_all_succeed_one_change_each(pg_url: str) -> None:
 # --- the parametrised database: the same test on each engine --------------------------------
 
 
-def test_advance_then_undo_leaves_the_project_as_it_was(sh: Sh, any_db: str) -> None:
-    before = sh("show", "7", "--format", "json").stdout
-    assert sh("advance", "7").exit_code == 0
-    assert json.loads(sh("show", "7", "--format", "json").stdout)["stage"] == "preliminary"
-    assert sh("undo", "--yes").exit_code == 0
-    after = json.loads(sh("show", "7", "--format", "json").stdout)
+def test_advance_then_undo_leaves_the_project_as_it_was(cli: Sh, any_db: str) -> None:
+    before = cli("show", "7", "--format", "json").stdout
+    assert cli("advance", "7").exit_code == 0
+    assert json.loads(cli("show", "7", "--format", "json").stdout)["stage"] == "preliminary"
+    assert cli("undo", "--yes").exit_code == 0
+    after = json.loads(cli("show", "7", "--format", "json").stdout)
     expected = json.loads(before)
     assert {k: v for k, v in after.items() if k != "history"} == {k: v for k, v in expected.items() if k != "history"}
     assert [e["kind"] for e in after["history"]] == ["created", "stage", "undo"]
-    assert sh("check").exit_code == 0
+    assert cli("check").exit_code == 0
 
 
-def test_several_ids_move_together_or_not_at_all(sh: Sh, any_db: str) -> None:
-    before = sh("list", "--all", "--format", "json").stdout
-    done = sh("advance", "1", "2", "999")
+def test_several_ids_move_together_or_not_at_all(cli: Sh, any_db: str) -> None:
+    before = cli("list", "--all", "--format", "json").stdout
+    done = cli("advance", "1", "2", "999")
     assert done.exit_code == 3
-    assert sh("list", "--all", "--format", "json").stdout == before
+    assert cli("list", "--all", "--format", "json").stdout == before
 
 
 # --- copy and backup -------------------------------------------------------------------------
 
 
-def _everything(sh: Sh, target: str) -> list[str]:
-    """What the commands print of a whole database, history with its recorded_at and db_user included."""
+def _everything(target: str) -> list[str]:
+    """What the commands print of a whole database, history with its recorded_at and db_user included (in-process)."""
     return [
-        sh("--db", target, *args).stdout
+        run_cli("--db", target, *args).stdout
         for args in (
             ["history", "--format", "tsv"],
             ["list", "--all", "--format", "json"],
@@ -394,7 +394,7 @@ def _everything(sh: Sh, target: str) -> list[str]:
     ]
 
 
-def _busy_week(sh: Sh) -> None:
+def _busy_week() -> None:
     """Changes of every kind in the database PIPELINE_DB names, ending with an undone add (its id stays given)."""
     for args in (
         ["sectors", "add", "chem", "--zh", "化工"],
@@ -407,23 +407,23 @@ def _busy_week(sh: Sh) -> None:
         ["add", "撤销的项目", "--sector", "it"],
         ["undo", "--yes"],
     ):
-        done = sh(*args)
+        done = run_cli(*args)
         assert done.exit_code == 0, (args, done.stderr)
 
 
 def test_copy_moves_a_file_to_a_server_and_back_unchanged(
     sh: Sh, db: Path, pg_server: pg.Server, tmp_path: Path
 ) -> None:
-    _busy_week(sh)
+    _busy_week()
     url = pg_server.url(pg_server.new_database())
     there = sh("copy", str(db), url)
     assert there.exit_code == 0, there.stderr
     assert "48 projects" in there.stdout and url in there.stdout
     back = tmp_path / "back.db"
     assert sh("copy", url, str(back)).exit_code == 0
-    original = _everything(sh, str(db))
-    assert _everything(sh, url) == original
-    assert _everything(sh, str(back)) == original
+    original = _everything(str(db))
+    assert _everything(url) == original
+    assert _everything(str(back)) == original
     for target in (url, str(back)):
         assert sh("--db", target, "check").exit_code == 0
     # The ids each table gave stay given: the next add gets the same new id everywhere.
@@ -441,7 +441,7 @@ def test_copy_keeps_who_the_server_said_wrote(sh: Sh, pg_url: str, pg_server: pg
     again = pg_server.url(pg_server.new_database())
     assert sh("copy", str(copy), again).exit_code == 0
     assert query(again, "SELECT db_user FROM events ORDER BY id DESC LIMIT 1") == [(pg.SUPERUSER,)]
-    assert _everything(sh, again) == _everything(sh, pg_url)
+    assert _everything(again) == _everything(pg_url)
 
 
 def test_copy_refuses_a_target_that_is_not_empty(sh: Sh, db: Path, pg_url: str, tmp_path: Path) -> None:
@@ -464,7 +464,7 @@ def test_backup_of_a_server_database_is_an_sqlite_file(sh: Sh, pg_url: str, tmp_
     assert done.exit_code == 0, done.stderr
     assert "47 projects" in done.stdout
     assert target.read_bytes().startswith(b"SQLite format 3\x00")
-    assert _everything(sh, str(target)) == _everything(sh, pg_url)
+    assert _everything(str(target)) == _everything(pg_url)
     again = sh("backup", str(target))
     assert again.exit_code == 4
     assert again.stdout == ""
