@@ -73,6 +73,13 @@ def test_without_the_driver_a_url_is_exit_6_with_the_install_hint(pg_url: str) -
     assert "Traceback" not in done.stderr
 
 
+def test_web_on_a_server_is_a_usage_error_that_says_how(sh: Sh, pg_url: str) -> None:
+    done = sh("web", "--metadata")
+    assert done.exit_code == 2
+    assert done.stdout == ""
+    assert "pipeline backup" in done.stderr
+
+
 def test_sqlite_start_up_never_imports_psycopg(db: Path) -> None:
     from test_startup_imports import run_importing, top_level
 

@@ -520,6 +520,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "created the pipeline tables in {url} with {count} projects",
         "zh": "已在 {url} 中建立 pipeline 数据表，含 {count} 个项目",
     },
+    "web.needs_file": {
+        "en": "pipeline web shows an SQLite file, not a database on a server",
+        "zh": "`pipeline web` 只能展示 SQLite 文件，不能直接展示服务器上的数据库",
+    },
+    "web.needs_file.hint": {
+        "en": "make a copy first (pipeline backup copy.db), then: pipeline --db copy.db web",
+        "zh": "请先复制一份（`pipeline backup copy.db`），再运行 `pipeline --db copy.db web`",
+    },
     # --- copy ---
     "copy.target_exists": {
         "en": "{target} is not empty: copy writes only a new file or a database without pipeline tables",

@@ -33,6 +33,9 @@ def web(
     """
     from ..web import metadata
 
+    if state(ctx).location().url is not None:
+        # Datasette serves SQLite files: a server's database is shown through a copy.
+        raise UsageError("web.needs_file", "web.needs_file.hint")
     conn = state(ctx).connect()  # checked and migrated: the view is the current one
     del conn
     path = state(ctx).location().path
