@@ -509,7 +509,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "pg.no_privilege": {"en": "{url} refused the change: {reason}", "zh": "{url} 拒绝了修改：{reason}"},
     "pg.no_privilege.hint": {
         "en": "nothing changed; ask the database's owner to grant your role the privilege (GRANT ... TO ROLE)",
-        "zh": "未做任何修改；请数据库所有者为你的角色授予该权限（GRANT ... TO ROLE）",
+        "zh": "未做任何修改；请数据库所有者为你的角色授予该权限（`GRANT ... TO ROLE`）",
     },
     "pg.cannot_write": {"en": "{url} cannot write: {reason}", "zh": "{url} 无法写入：{reason}"},
     "pg.cannot_write.hint": {
