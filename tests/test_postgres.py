@@ -195,6 +195,14 @@ SCRIPT: list[list[str]] = [
     ["summary", "--by", "status", "--format", "json"],
     ["due", "--within", "60", "--format", "json"],
     ["report", "--month", "--format", "json"],
+    ["sectors", "add", "chem", "--zh", "化工", "--en", "chemicals"],
+    ["sectors", "edit", "chem", "--position", "2"],
+    ["sectors", "add", "chem", "--zh", "化工"],
+    ["stages", "set", "signed", "--yellow", "20", "--red", "40"],
+    ["sectors", "remove", "biomed"],
+    ["sectors", "remove", "chem"],
+    ["sectors", "--format", "json"],
+    ["lights", "--format", "json"],
     ["export", "--format", "csv"],
     ["import", "{folder}/rows.csv", "--dry-run"],
     ["import", "{folder}/rows.csv"],
@@ -294,6 +302,15 @@ def test_db_user_is_the_session_user_whatever_by_says(sh: Sh, pg_server: pg.Serv
     assert query(pg_url, "SELECT db_user FROM events ORDER BY id DESC LIMIT 1") == [(pg.PASSWORD_ROLE,)]
     history = json.loads(sh("history", "1", "--format", "json").stdout)
     assert history[-2]["db_user"] == pg.PASSWORD_ROLE and history[-2]["by"] == pg.SUPERUSER
+
+
+def test_a_role_without_any_privilege_gets_exit_8_and_no_data(sh: Sh, pg_server: pg.Server, pg_url: str) -> None:
+    database = pg_url.rsplit("/", 1)[1]
+    as_stranger = pg_server.url(database, user=pg.PASSWORD_ROLE, password=pg.PASSWORD)
+    done = sh("--db", as_stranger, "list")
+    assert done.exit_code == 8, done.stderr
+    assert done.stdout == ""
+    assert "permission denied" in done.stderr
 
 
 def test_a_role_that_may_only_read_gets_exit_8_for_a_write(sh: Sh, pg_server: pg.Server, pg_url: str) -> None:
