@@ -212,3 +212,49 @@ def test_saved_queries_for_due_open_problems_and_ranking_agree_with_the_cli(db: 
         for g in rank
     ]
     assert any(row["计划逾期"] for row in ranking)
+
+
+def test_the_stage_facet_comes_in_ladder_order(db: Path, cli: Any) -> None:
+    """The plugin's ladder facet: 在谈, 签约, 前期, 落地 (not by count), each with its count and a filtering link."""
+    metadata = json.loads(cli("web", "--metadata").stdout)
+    assert metadata["databases"]["pipeline"]["tables"]["project_view"]["facets"][0] == {"ladder": "stage_zh"}
+    assert cli("advance", "30", "31", "32").exit_code == 0  # three more at 签约: still after 在谈 on the ladder
+    (response, filtered) = get(
+        db,
+        "/pipeline/project_view.json?_size=0",
+        "/pipeline/project_view.json?_size=0&stage_zh=签约",
+        metadata=metadata,
+    )
+    results = response.json()["facet_results"]
+    facets = results.get("results", results)
+    stage = facets["stage_zh"]
+    assert stage["type"] == "ladder"
+    counts = [(item["value"], item["count"]) for item in stage["results"]]
+    assert counts == [("在谈", 18), ("签约", 20), ("前期", 7), ("落地", 2)]
+    link = next(item["toggle_url"] for item in stage["results"] if item["value"] == "签约")
+    assert "stage_zh=%E7%AD%BE%E7%BA%A6" in link
+    assert filtered.json()["filtered_table_rows_count"] == 20
+    # Asked for in the URL on any column of the rows, ordered by the ladder too.
+    (asked,) = get(db, "/pipeline/project_view.json?_size=0&_facet_ladder=stage")
+    results = asked.json()["facet_results"]
+    values = [item["value"] for item in results.get("results", results)["stage"]["results"]]
+    assert values == ["negotiating", "signed", "preliminary", "landed"]
+
+
+def test_the_lights_query_has_the_plan_lights_as_lights_does(db: Path, cli: Any) -> None:
+    """A project green by its days in stage but red by an overdue plan is red in the saved query too."""
+    listed = json.loads(cli("list", "--format", "json").stdout)
+    green = [p["id"] for p in listed if p["light"] == "green"]
+    assert cli("plan", str(green[0]), "construction", "2020-05-01").exit_code == 0  # 109 days overdue: red
+    assert cli("plan", str(green[1]), "construction", "2020-08-01").exit_code == 0  # 17 days: yellow
+    expected = json.loads(cli("lights", "--only", "yellow", "--format", "json").stdout)  # yellow and red
+    assert {p["id"]: p["light"] for p in expected}[green[0]] == "red"
+    metadata = json.loads(cli("web", "--metadata").stdout)
+    (response,) = get(db, "/pipeline/lights.json?_shape=array&_size=max", metadata=metadata)
+    rows = response.json()
+    names = {"red": "红灯", "yellow": "黄灯"}
+    assert [(row["id"], row["亮灯"]) for row in rows] == [(p["id"], names[p["light"]]) for p in expected]
+    reasons = {row["id"]: row["亮灯原因"] for row in rows}
+    assert reasons[green[0]] == reasons[green[1]] == "计划逾期"
+    assert {p["light_reason"] for p in expected if p["id"] not in green[:2]} == {"stage"}
+    assert {reasons[p["id"]] for p in expected if p["id"] not in green[:2]} == {"阶段停留"}

@@ -1,12 +1,5 @@
 """The saved queries Datasette offers (`pipeline web`), over project_view."""
 
-LIGHTS_SQL = """SELECT id, name AS 项目名称, sector_zh AS 产业领域, stage_zh AS 进度, investment_yi AS "计划投资(亿元)",
-       district AS 区市, unit AS 责任单位, lead AS 包联领导, stage_since AS 进入阶段日期,
-       days_in_stage AS 停留天数, CASE light WHEN 'red' THEN '红灯' ELSE '黄灯' END AS 亮灯
-FROM project_view
-WHERE light IN ('red', 'yellow')
-ORDER BY CASE light WHEN 'red' THEN 0 ELSE 1 END, days_in_stage DESC, id"""
-
 FUNNEL_SQL = """SELECT st.position AS 序号, st.name_zh AS 阶段,
        (SELECT count(*) FROM project_view v WHERE v.stage_position >= st.position) AS 达到及以上,
        (SELECT sum(investment_wan) FROM project_view v WHERE v.stage_position >= st.position) AS "投资(万元)"
@@ -81,3 +74,32 @@ SELECT rank() OVER (ORDER BY g.signed = 0, 1.0 * g.started / nullif(g.signed, 0)
        g.overdue AS 计划逾期, coalesce(q.open, 0) AS 未销号问题, coalesce(q.overdue, 0) AS 逾期问题, g.red AS 红灯
 FROM groups g LEFT JOIN problems_of q ON q.district = g.district
 ORDER BY 名次, g.district"""
+
+
+# The light as `lights` gives it: the worse of the stage light (the view's,
+# by days in stage) and the plan light (the next planned milestone overdue
+# by the stage's plan_yellow_days or plan_red_days); none at the last stage.
+# Reddest first, then the longest in their stage.
+LIGHTS_SQL = f"""WITH {_NEXT_PLAN},
+plan_of AS (
+  SELECT id, plan_stage_zh, plan_date, overdue_days,
+         CASE WHEN plan_red_days IS NOT NULL AND overdue_days >= plan_red_days THEN 0
+              WHEN plan_yellow_days IS NOT NULL AND overdue_days >= plan_yellow_days THEN 1
+              ELSE 2 END AS plan_rank
+  FROM next_plan WHERE n = 1
+),
+ranked AS (
+  SELECT v.*, p.plan_stage_zh, p.plan_date, coalesce(p.overdue_days, 0) AS overdue,
+         CASE v.light WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END AS stage_rank,
+         coalesce(p.plan_rank, 2) AS plan_rank
+  FROM project_view v LEFT JOIN plan_of p ON p.id = v.id
+  WHERE v.light IS NOT NULL
+)
+SELECT id, name AS 项目名称, sector_zh AS 产业领域, stage_zh AS 进度, investment_yi AS "计划投资(亿元)",
+       district AS 区市, unit AS 责任单位, lead AS 包联领导, stage_since AS 进入阶段日期,
+       days_in_stage AS 停留天数, plan_stage_zh AS 计划阶段, plan_date AS 计划日期, overdue AS 逾期天数,
+       CASE min(stage_rank, plan_rank) WHEN 0 THEN '红灯' ELSE '黄灯' END AS 亮灯,
+       CASE WHEN plan_rank <= stage_rank THEN '计划逾期' ELSE '阶段停留' END AS 亮灯原因
+FROM ranked
+WHERE min(stage_rank, plan_rank) < 2
+ORDER BY min(stage_rank, plan_rank), stage_since, id"""

@@ -51,7 +51,8 @@ def metadata(database: str) -> dict[str, Any]:
                             "在库项目(退单项目不在此列,见 projects 表),按阶段排列;亮灯按 PIPELINE_TODAY 或今天计算。"
                         ),
                         "sort": "stage_position",
-                        "facets": ["stage_zh", "sector_zh", "light", "district"],
+                        # Stages in ladder order (the plugin's facet), not by count.
+                        "facets": [{"ladder": "stage_zh"}, "sector_zh", "light", "district"],
                         "label_column": "name",
                         "columns": VIEW_LABELS,
                         "size": 100,

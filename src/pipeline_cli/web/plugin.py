@@ -1,4 +1,4 @@
-"""The Datasette plugin: project_view's days and lights, and the saved queries' pipeline_today().
+"""The Datasette plugin: project_view's days and lights, the saved queries' pipeline_today(), the ladder facet.
 
 A view cannot read the environment. When PIPELINE_TODAY is set, each
 connection Datasette opens to a pipeline database gets a TEMP view of the
@@ -15,6 +15,8 @@ import sqlite3
 from typing import Any
 
 from datasette import hookimpl
+from datasette.facets import ColumnFacet
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
 from ..migrations import APPLICATION_ID, project_view_sql
 
@@ -39,3 +41,83 @@ def prepare_connection(conn: sqlite3.Connection, database: Any, datasette: Any) 
         conn.execute(f"CREATE TEMP VIEW IF NOT EXISTS project_view AS {project_view_sql(repr(day))}")
     except (ValueError, sqlite3.Error):
         return  # a malformed day or an unexpected file: Datasette shows the stored view
+
+
+# Columns a ladder facet orders by another column of the same rows: the stage
+# (its slug or Chinese name) by its position on the ladder, 在谈 … 达产.
+LADDER_ORDER = {"stage": "stage_position", "stage_zh": "stage_position"}
+
+
+class LadderFacet(ColumnFacet):  # type: ignore[misc]
+    """A column facet whose values come in ladder order (在谈, 签约, 前期 …), not by count.
+
+    Configured in metadata as `{"ladder": "stage_zh"}` (or
+    `{"ladder": {"column": "stage_zh", "order": "stage_position"}}`), or
+    asked for with `?_facet_ladder=stage_zh`. Each value keeps its count and
+    its link that filters the rows, as Datasette's own column facets do.
+    """
+
+    type = "ladder"
+
+    async def suggest(self) -> list[Any]:
+        return []  # Datasette's column facet suggests the columns; this one only orders them
+
+    async def facet_results(self) -> tuple[list[Any], list[str]]:
+        from datasette.database import QueryInterrupted
+
+        results: list[Any] = []
+        timed_out: list[str] = []
+        pairs = self.get_querystring_pairs()
+        size = self.get_facet_size()
+        for item in self.get_configs():
+            config, source = item["config"], item["source"]
+            column = config.get("column") or config["simple"]
+            order = config.get("order") or LADDER_ORDER.get(column, column)
+            sql = (
+                f"select {escape_sqlite(column)} as value, count(*) as count, min({escape_sqlite(order)}) as rung"
+                f" from ({self.sql}) where {escape_sqlite(column)} is not null"
+                f" group by {escape_sqlite(column)} order by rung, value limit {size + 1}"
+            )
+            try:
+                rows = await self.ds.execute(
+                    self.database,
+                    sql,
+                    self.params,
+                    truncate=False,
+                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                )
+            except QueryInterrupted:
+                timed_out.append(column)
+                continue
+            values = []
+            for row in rows.rows[:size]:
+                selected = (column, str(row["value"])) in pairs
+                if selected:
+                    toggle = path_with_removed_args(self.request, {column: str(row["value"])})
+                else:
+                    toggle = path_with_added_args(self.request, {column: row["value"]})
+                values.append(
+                    {
+                        "value": row["value"],
+                        "label": row["value"],
+                        "count": row["count"],
+                        "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle)),
+                        "selected": selected,
+                    }
+                )
+            results.append(
+                {
+                    "name": column,
+                    "type": self.type,
+                    "hideable": source != "metadata",
+                    "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_ladder": column})),
+                    "results": values,
+                    "truncated": len(rows) > size,
+                }
+            )
+        return results, timed_out
+
+
+@hookimpl  # type: ignore[untyped-decorator]
+def register_facet_classes() -> list[type]:
+    return [LadderFacet]
