@@ -21,7 +21,7 @@ import pytest
 from conftest import run_cli
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (CI installs it: .ci/run)")
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (CI installs it: .ci/run)")
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -56,6 +56,7 @@ def png_pixels(path: Path) -> tuple[int, int, bytes]:
     return width, height, zlib.decompress(b"".join(chunks))
 
 
+@needs_chromium
 def test_the_html_report_renders_in_chromium(db: Path, tmp_path: Path) -> None:
     page = tmp_path / "report.html"
     result = run_cli("report", "--since", "2020-08-01", "--until", "2020-08-18", "--format", "html", "-o", str(page))
@@ -79,6 +80,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@needs_chromium
 def test_a_datasette_page_renders_in_chromium(db: Path, tmp_path: Path) -> None:
     """`datasette` on a free localhost port with the package's metadata: project_view, headless, to PNG."""
     metadata = run_cli("web", "--metadata")
@@ -112,7 +114,22 @@ def test_a_datasette_page_renders_in_chromium(db: Path, tmp_path: Path) -> None:
         assert dom.returncode == 0, dom.stderr
         assert "<title>pipeline: project_view: 47 rows" in dom.stdout  # Datasette's own title
         assert "项目一览(在库项目)" in dom.stdout and "计划投资(亿元)" in dom.stdout  # the metadata's
+        # The plugin's script gave the headers their Chinese labels, the column's name as the tooltip.
+        assert 'title="investment_yi"' in dom.stdout and 'title="stage_zh"' in dom.stdout
         assert "ERR_" not in dom.stderr, dom.stderr  # no failed request
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_readme_shows_the_screenshots_the_script_makes() -> None:
+    """docs/screenshots.py writes docs/report.png and docs/datasette.png; the README shows both."""
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    script = (root / "docs" / "screenshots.py").read_text(encoding="utf-8")
+    for name in ("report.png", "datasette.png"):
+        assert f"](docs/{name})" in readme
+        assert f'"{name}"' in script
+        width, height, pixels = png_pixels(root / "docs" / name)
+        assert width >= 1000 and height >= 900
+        assert len(set(pixels)) > 16, f"{name} is blank"

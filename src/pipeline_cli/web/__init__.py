@@ -35,6 +35,31 @@ VIEW_LABELS = {
     "light": "亮灯(red 红灯,yellow 黄灯,green 绿灯)",
 }
 
+# Short Chinese headers the plugin puts on the columns of the project pages (the name stays as the tooltip).
+HEADER_LABELS = {
+    "id": "编号",
+    "name": "项目名称",
+    "sector": "产业领域代码",
+    "sector_zh": "产业领域",
+    "stage": "进度代码",
+    "stage_zh": "进度",
+    "stage_position": "阶段序号",
+    "status": "状态",
+    "investment_wan": "计划投资(万元)",
+    "investment_yi": "计划投资(亿元)",
+    "investment": "计划投资(万元)",
+    "key": "重点",
+    "district": "区市",
+    "unit": "责任单位",
+    "lead": "包联领导",
+    "note": "备注",
+    "source": "来源",
+    "stage_since": "进入阶段日期",
+    "days_in_stage": "停留天数",
+    "light": "亮灯",
+}
+LABELLED_TABLES = frozenset(("project_view", "projects"))
+
 
 def metadata(database: str) -> dict[str, Any]:
     """Datasette metadata for the database named `database` (the file's stem)."""

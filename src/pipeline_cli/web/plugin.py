@@ -10,6 +10,7 @@ is never written: the TEMP schema lives in the connection.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sqlite3
 from typing import Any
@@ -19,6 +20,7 @@ from datasette.facets import ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
 from ..migrations import APPLICATION_ID, project_view_sql
+from . import HEADER_LABELS, LABELLED_TABLES
 
 
 @hookimpl  # type: ignore[untyped-decorator]
@@ -121,3 +123,35 @@ class LadderFacet(ColumnFacet):  # type: ignore[misc]
 @hookimpl  # type: ignore[untyped-decorator]
 def register_facet_classes() -> list[type]:
     return [LadderFacet]
+
+
+# Column headers in Chinese on the project pages: Datasette names a column by
+# its SQL name and shows metadata descriptions as a list above the table;
+# this replaces each header's name with its label (the name stays as the
+# tooltip) and folds the list away. Inline, so the page asks for nothing more.
+_HEADER_SCRIPT = """(function () {
+  var labels = %s;
+  var list = document.querySelector("dl.column-descriptions");
+  if (list) { list.style.display = "none"; }
+  document.querySelectorAll("table.rows-and-columns th[data-column]").forEach(function (th) {
+    var name = th.getAttribute("data-column"), label = labels[name];
+    if (!label) { return; }
+    th.title = name;
+    var target = th.querySelector("a") || th;
+    target.childNodes.forEach(function (node) {
+      if (node.nodeType === 3 && node.nodeValue.indexOf(name) !== -1) {
+        node.nodeValue = node.nodeValue.replace(name, label);
+      }
+    });
+  });
+})();"""
+
+
+@hookimpl  # type: ignore[untyped-decorator]
+def extra_body_script(
+    template: str, database: str, table: str | None, columns: Any, view_name: str, request: Any, datasette: Any
+) -> str:
+    if view_name != "table" or table not in LABELLED_TABLES:
+        return ""
+    labels = {name: HEADER_LABELS[name] for name in (columns or ()) if name in HEADER_LABELS}
+    return _HEADER_SCRIPT % json.dumps(labels)
