@@ -21,7 +21,7 @@ from conftest import PIPELINE_BIN, PROJECT_FIELDS, file_hash, run_cli
 from pipeline_cli import output
 
 FILLS = {"green": "FFC6EFCE", "yellow": "FFFFEB9C", "red": "FFFFC7CE"}
-DATE_KEYS = {"stage_since", "date"}
+DATE_KEYS = {"stage_since", "date", "opened", "due", "closed", "next_plan_date"}
 
 
 def json_of(*args: str) -> Any:
@@ -71,8 +71,8 @@ def assert_sheet_matches(sheet: Any, records: list[dict[str, Any]], keys: list[s
                 assert cell.data_type == "s", cell.coordinate  # text stays text, never a formula
             if key == "investment" and expected is not None:
                 assert "亿元" in cell.number_format
-            if key in DATE_KEYS:
-                assert isinstance(cell.value, dt.datetime)
+            if key in DATE_KEYS and expected is not None:
+                assert isinstance(cell.value, dt.datetime), (sheet.title, cell.coordinate)
             if key == "light":
                 assert cell.fill.fgColor.rgb == FILLS[expected] if expected else cell.fill.fill_type is None
 
@@ -383,3 +383,122 @@ def test_sheet_xml_text_reads_back_as_written(tmp_path: Path) -> None:
     assert sheet["A1"].font.b
     read_only = openpyxl.load_workbook(path, read_only=True).worksheets[0]
     assert read_only.max_row == len(texts) + 1 and read_only.max_column == 3
+
+
+# --- due, problem list, rank and every sheet of the report -----------------------------
+
+
+@pytest.fixture
+def agenda(db: Path) -> Path:
+    """Plans overdue and due, problems open, overdue and closed, a move, an addition, a drop and a restore."""
+    for args in (
+        ("plan", "1", "signed", "2020-05-01"),  # overdue 109 days: a red plan light
+        ("plan", "2", "signed", "2020-08-10"),  # overdue 8 days: yellow
+        ("plan", "4", "construction", "2020-09-01"),  # due within 30 days
+        ("problem", "add", "3", "用地指标未落实", "--due", "2020-08-01", "--unit", "市自然资源局"),
+        ("problem", "add", "5", "环评 <待批> & 公示", "--due", "2020-09-30"),
+        ("problem", "add", "6", "已解决的问题"),
+        ("problem", "close", "3", "--note", "已协调"),
+        ("advance", "7", "--date", "2020-08-10", "--note", "签约仪式"),
+        ("add", "新增项目", "--sector", "food", "--investment", "2.5", "--date", "2020-08-12"),
+        ("drop", "20", "--reason", "外迁", "--date", "2020-08-11"),
+        ("drop", "21", "--reason", "暂缓", "--date", "2020-08-03"),
+        ("restore", "21", "--date", "2020-08-13"),
+    ):
+        result = run_cli(*args)
+        assert result.exit_code == 0, (args, result.stderr)
+    return db
+
+
+def header_keys(sheet: Any) -> list[str]:
+    return [cell.value for cell in next(sheet.iter_rows())]
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (("due",), "Due"),
+        (("due", "--overdue"), "Due"),
+        (("problem", "list"), "Problems"),
+        (("problem", "list", "--open"), "Problems"),
+        (("lights", "--only", "yellow"), "Lights"),
+    ],
+)
+def test_due_problems_and_lights_workbooks_are_the_json_cell_by_cell(
+    agenda: Path, tmp_path: Path, args: tuple[str, ...], name: str
+) -> None:
+    records = json_of(*args)
+    assert records, args
+    book = workbook(tmp_path, *args)
+    assert book.sheetnames == [name]
+    sheet = book.worksheets[0]
+    assert header_keys(sheet) == list(records[0])  # the JSON's fields, in its order
+    assert_sheet_matches(sheet, records, list(records[0]))
+
+
+def test_rank_workbook_is_the_json_cell_by_cell(agenda: Path, tmp_path: Path) -> None:
+    for by, name in (("district", "Ranking by District"), ("sector", "Ranking by Sector")):
+        body = json_of("rank", "--by", by)
+        book = workbook(tmp_path, "rank", "--by", by, name=f"rank-{by}.xlsx")
+        assert book.sheetnames == [name]
+        sheet = book.worksheets[0]
+        keys = ["rank", by, *[k for k in body["groups"][0] if k not in ("rank", by)]]
+        assert_sheet_matches(sheet, body["groups"], keys)
+        rates = [row[keys.index("start_rate")] for row in sheet.iter_rows(min_row=2)]
+        assert all(cell.number_format == "0.0%" for cell in rates if cell.value is not None)
+    zh = workbook(tmp_path, "rank", "--lang", "zh", name="rank-zh.xlsx")
+    assert zh.sheetnames == ["按区市排名"]
+    assert header_keys(zh.worksheets[0])[:3] == ["名次", "区市", "项目数"]
+
+
+REPORT_SHEETS = {
+    "Moves": "moves",
+    "New": "added",
+    "Dropped": "dropped",
+    "Restored": "restored",
+    "Lights": "lights",
+}
+
+
+def test_every_report_sheet_is_its_json_section_cell_by_cell(agenda: Path, tmp_path: Path) -> None:
+    period = ("report", "--since", "2020-08-01", "--until", "2020-08-18")
+    body = json_of(*period)
+    book = workbook(tmp_path, *period)
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert all(cell.font.b for cell in next(sheet.iter_rows())), sheet.title
+    sections = {
+        **{name: body[key] for name, key in REPORT_SHEETS.items()},
+        "Funnel": body["funnel"]["stages"],
+        "Problems opened": body["problems"]["opened"],
+        "Problems closed": body["problems"]["closed"],
+        "Problems overdue": body["problems"]["overdue"],
+        "Ranking": body["ranking"]["groups"],
+    }
+    for name, records in sections.items():
+        assert records, name  # the agenda gives every section something
+        sheet = book[name]
+        keys = header_keys(sheet)
+        assert set(keys) <= set(records[0]), (name, keys)
+        assert_sheet_matches(sheet, records, keys)
+    # Fills on the lights, the chart on the funnel, the total in bold under the sectors.
+    lights = book["Lights"]
+    column = header_keys(lights).index("light")
+    assert {row[column].fill.fgColor.rgb for row in lights.iter_rows(min_row=2)} == {FILLS["red"], FILLS["yellow"]}
+    assert len(book["Funnel"]._charts) == 1
+    assert sum(len(sheet._charts) for sheet in book.worksheets) == 1
+    by_sector = list(book["By sector"].iter_rows())
+    groups = body["by_sector"]["groups"]
+    assert [cell_value(c) for c in by_sector[-1][1:]] == [
+        body["by_sector"]["total"]["count"],
+        as_expected(body["by_sector"]["total"]["investment"]),
+    ]
+    assert by_sector[-1][1].font.b
+    for row, group in zip(by_sector[1:-1], groups, strict=True):
+        assert [cell_value(c) for c in row] == [as_expected(group[k]) for k in ("sector", "count", "investment")]
+    # Hostile text stays text: the problem with < & > reads back as written.
+    texts = [
+        row[header_keys(book["Problems opened"]).index("text")].value
+        for row in book["Problems opened"].iter_rows(min_row=2)
+    ]
+    assert "环评 <待批> & 公示" in texts

@@ -118,4 +118,6 @@ def write_rank(out: TextIO, ranking: Any, fmt: str, style: Style) -> None:
 def rank_sheets(ranking: Any, style: Style) -> list[Any]:
     from .xlsx import Sheet
 
-    return [Sheet(_title(ranking, style)[:31], rank_columns(ranking.by), ranking.as_json()["groups"])]
+    column = rank_columns(ranking.by)[1]
+    name = _words(style, f"Ranking by {column.en}", f"按{column.zh}排名")
+    return [Sheet(name, rank_columns(ranking.by), ranking.as_json()["groups"])]
