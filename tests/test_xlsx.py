@@ -502,3 +502,31 @@ def test_every_report_sheet_is_its_json_section_cell_by_cell(agenda: Path, tmp_p
         for row in book["Problems opened"].iter_rows(min_row=2)
     ]
     assert "环评 <待批> & 公示" in texts
+
+
+def test_the_fast_writer_of_project_tuples_writes_what_the_record_path_writes(agenda: Path, tmp_path: Path) -> None:
+    """Projects written from their tuples (one generated expression per cell) are the same workbook, byte for byte."""
+    import zipfile
+
+    from pipeline_cli import store
+    from pipeline_cli.fields import FIELDS
+    from pipeline_cli.formats import Style, field_columns, project_record
+    from pipeline_cli.formats.xlsx import Sheet, write_workbook
+
+    assert run_cli("add", " <b>&amp;</b> _x0041_ \x85", "--sector", "it", "--investment", "0.0001").exit_code == 0
+    from pipeline_cli.model import Filters
+
+    conn = store.open_existing(agenda)
+    try:
+        rows = list(store.iter_projects(conn, Filters(), dt.date(2020, 8, 18), fields=FIELDS))
+    finally:
+        conn.close()
+    assert len(rows) > 40 and any(row[-1] for row in rows)  # overdue plans among them
+    columns = field_columns(FIELDS)
+    fast, slow = tmp_path / "fast.xlsx", tmp_path / "slow.xlsx"
+    with fast.open("wb") as out:
+        write_workbook(out, [Sheet("P", columns, [], rows=rows, fields=FIELDS)], Style())
+    with slow.open("wb") as out:
+        write_workbook(out, [Sheet("P", columns, [project_record(row, FIELDS) for row in rows])], Style())
+    with zipfile.ZipFile(fast) as a, zipfile.ZipFile(slow) as b:
+        assert a.read("xl/worksheets/sheet1.xml") == b.read("xl/worksheets/sheet1.xml")

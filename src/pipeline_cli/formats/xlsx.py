@@ -1,7 +1,7 @@
 """Workbooks (.xlsx): the same records and columns the other formats get, as sheets.
 
 Sheets without a chart are written straight as XML by formats.sheetxml
-(100,000 exported projects: 2.5 s and 35 MiB, against 15 s through
+(100,000 exported projects: about 2 × the CSV export and 35 MiB, against 15 s through
 XlsxWriter and 1.2 s for the CSV, on a loaded 2-core machine); a workbook
 with a chart (the report's funnel) is written with XlsxWriter in
 constant-memory mode, which draws it (openpyxl, which reads workbooks for
@@ -68,6 +68,10 @@ class Sheet:
     chart: Chart | None = None
     # Shown in the first row instead of a header when there are no columns (an empty section).
     empty_note: str | None = None
+    # Projects: the read path's tuples of these fields (fields.Field), which `records` makes dicts of.
+    # The fast writer reads the tuples themselves (no dict or Decimal per row); only one of the two is read.
+    rows: Iterable[Sequence[Any]] | None = None
+    fields: Sequence[Any] | None = None
 
 
 def project_sheet(en: str, zh: str, rows: Iterable[Sequence[Any]], fields: Sequence[Any], style: Style) -> Sheet:
@@ -75,7 +79,7 @@ def project_sheet(en: str, zh: str, rows: Iterable[Sequence[Any]], fields: Seque
     from . import field_columns, project_record
 
     records = (project_record(row, fields) for row in rows)
-    return Sheet(zh if style.lang == "zh" else en, field_columns(fields), records)
+    return Sheet(zh if style.lang == "zh" else en, field_columns(fields), records, rows=rows, fields=fields)
 
 
 def header(column: Column, lang: str) -> str:
