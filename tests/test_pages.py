@@ -123,6 +123,12 @@ def test_summary_and_funnel_pages(db: Path) -> None:
     assert "871" in text_of(document.find(".//h:tfoot", NS))  # type: ignore[attr-defined]
     assert len(document.findall(".//{http://www.w3.org/2000/svg}svg")) == 1  # type: ignore[attr-defined]
     assert_self_contained(source, document)
+    source, document = page("summary", "--by", "district", "--lang", "zh")
+    svg = document.find(".//{http://www.w3.org/2000/svg}svg")  # type: ignore[attr-defined]
+    labels = [text_of(t) for t in svg.findall("{http://www.w3.org/2000/svg}text")]
+    assert "城阳区" in labels and "136.5亿元" in labels  # a bar per district, its investment beside it
+    assert len(document.findall(".//{http://www.w3.org/2000/svg}svg")) == 1  # type: ignore[attr-defined]
+    assert_self_contained(source, document)
     source, document = page("funnel")
     assert len(document.findall(".//h:tbody/h:tr", NS)) == 8  # type: ignore[attr-defined]
     assert len(document.findall(".//{http://www.w3.org/2000/svg}svg")) == 1  # type: ignore[attr-defined]

@@ -148,6 +148,18 @@ def sector_chart(groups: Sequence[dict[str, Any]], lang: str, title: str) -> str
     return bar_chart(title, bars)
 
 
+def group_chart(groups: Sequence[dict[str, Any]], field: str, lang: str, title: str) -> str:
+    """A summary by one field (district, stage, unit …) as bars of investment per group."""
+    from .summaries import _group_label
+
+    unit = "亿元" if lang == "zh" else " 亿元"
+    bars = [
+        (_group_label(field, g.get(field), lang), g["investment"], f"{label(g['investment'], 'number', lang)}{unit}")
+        for g in groups
+    ]
+    return bar_chart(title, bars)
+
+
 def rank_chart(groups: Sequence[dict[str, Any]], by: str, lang: str, title: str) -> str:
     """The ranking as bars of 开工率 (start rate), in rank order; a group with nothing signed has no bar."""
     from .summaries import _group_label

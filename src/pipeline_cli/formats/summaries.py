@@ -412,6 +412,8 @@ def _write_page(out: TextIO, title: str, sections: list[Section], fmt: str, styl
             charts[index] = html.sector_chart(section.records, style.lang, section.title)
         elif "start_rate" in keys and "rank" in keys:
             charts[index] = html.rank_chart(section.records, keys[1], style.lang, section.title)
+        elif keys[1:] == ["count", "investment"] and section.footer is not None:  # groups and their total
+            charts[index] = html.group_chart(section.records, keys[0], style.lang, section.title)
     html.write_sections(out, title, sections, style, charts)
 
 
