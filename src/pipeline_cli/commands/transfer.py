@@ -22,7 +22,6 @@ from ..importing.rows import ParsedFile, parse_lines
 from ..importing.source import Source
 from ..importing.workbook import parse_workbook
 from ..options import LangOption
-from .changes import who
 
 
 class DataFormat(StrEnum):
@@ -176,6 +175,7 @@ def import_(
     import tempfile
 
     from ..model import today
+    from .changes import who  # only import writes: export and backup never load the change commands
 
     path = None if file == "-" else Path(file)
     fmt = _chosen_format(format, path) or ("csv" if path is None else None)
