@@ -7,6 +7,7 @@ of its own (no component updates, sync or background requests) and no GPU.
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import struct
@@ -72,6 +73,21 @@ def test_the_html_report_renders_in_chromium(db: Path, tmp_path: Path) -> None:
     assert "<title>Pipeline dispatch report, 2020-08-01 to 2020-08-18</title>" in dom.stdout
     assert dom.stdout.count("<svg") == 3  # the funnel, the totals by sector, the ranking
     assert "ERR_" not in dom.stderr  # no failed request (there is none to make)
+
+
+@needs_chromium
+def test_the_html_report_prints_on_a4(db: Path, tmp_path: Path) -> None:
+    """Printed by Chromium (its print-to-PDF), the page's @page rule gives A4 pages: 595 × 842 points."""
+    page = tmp_path / "report.html"
+    result = run_cli("report", "--since", "2020-08-01", "--until", "2020-08-18", "--format", "html", "-o", str(page))
+    assert result.exit_code == 0, result.stderr
+    pdf = tmp_path / "report.pdf"
+    printed = chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    assert pdf.exists(), printed.stderr
+    data = pdf.read_bytes()
+    boxes = {tuple(round(float(n)) for n in box.split()) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
+    assert boxes == {(0, 0, 595, 842)}
+    assert len(re.findall(rb"/Type\s*/Page[^s]", data)) >= 2  # the report runs over pages
 
 
 def free_port() -> int:
