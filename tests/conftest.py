@@ -86,9 +86,45 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return built
 
 
+# Test modules of the contract whose every test that uses `db` runs on both engines
+# (as a test marked `engines` does): they reach the database only through the
+# command. Doubling them doubles their time, so only where PIPELINE_TEST_ENGINES
+# is `all` (CI sets it: .ci/run).
+BOTH_ENGINES = (
+    "test_subprocess_contract",
+    "test_facts",
+    "test_funnel",
+    "test_csv_tsv",
+    "test_one_line",
+    "test_smoke",
+    "test_pages",
+)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked `engines` that uses `db` runs twice: on an SQLite file and on a PostgreSQL database."""
+    whole_modules = os.environ.get("PIPELINE_TEST_ENGINES") == "all" and metafunc.module.__name__ in BOTH_ENGINES
+    marked = metafunc.definition.get_closest_marker("engines") or whole_modules
+    if marked and "db" in metafunc.fixturenames:
+        metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def db(environment: Path, templates: dict[str, Path]) -> Path:
-    """A database seeded with the report's 47 projects (a copy of the session's template)."""
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine `db` is on: sqlite, or postgresql for a test marked `engines` in its second run."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def db(environment: Path, templates: dict[str, Path], engine: str, request: pytest.FixtureRequest) -> Path:
+    """A database seeded with the report's 47 projects (a copy of the session's template); PIPELINE_DB names it.
+
+    On PostgreSQL (a test marked `engines`), a copy of the seeded database on
+    the session's server, and what is returned is its URL.
+    """
+    if engine == "postgresql":
+        url: Path = request.getfixturevalue("pg_url")
+        return url
     shutil.copyfile(templates["seeded"], environment)
     return environment
 
