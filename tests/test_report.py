@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from builders import build_mixed
-from conftest import Result, file_hash, run_cli
+from conftest import Result, file_hash, run_cli, run_sh
 
 KEYS = [
     "period",
@@ -29,6 +29,8 @@ KEYS = [
     "restored",
     "lights",
     "funnel",
+    "due",
+    "overdue",
     "problems",
     "ranking",
     "by_sector",
@@ -254,6 +256,8 @@ def test_markdown_is_the_default_even_in_a_pipe(timeline: Path, sh: Any) -> None
     assert headings[:4] == ["## Totals", "## Stage moves (1)", "## New projects (1)", "## Dropped (2)"]
     assert headings[4].startswith("## Warning lights today: ")
     assert headings[5:] == [
+        "## Overdue plans at 2020-08-24 (0)",
+        "## Milestones due in the 30 days from 2020-08-24 (0)",
         "## Funnel at 2020-08-24",
         "## By sector at 2020-08-24",
         "## Restored (1)",
@@ -303,6 +307,73 @@ def test_every_format_parses(timeline: Path) -> None:
     assert "新项目A" in table
 
 
+# --- planned milestones: overdue at the period's end, due in the 30 days after it
+
+
+@pytest.fixture
+def plans(timeline: Path) -> Path:
+    """Plans around the period's end (2020-08-24), set today (2020-08-25)."""
+    ok("plan", "2", "signed", "2020-08-20")  # overdue at the end: 4 days
+    ok("plan", "4", "signed", "2020-08-24")  # due on the last day: due, not overdue
+    ok("plan", "5", "signed", "2020-09-23")  # the 30th day after the end: due
+    ok("plan", "6", "signed", "2020-09-24")  # the 31st: neither
+    ok("plan", "16", "signed", "2020-08-25")  # past the end, due today: due at the end
+    ok("plan", "17", "signed", "2020-07-01")  # overdue since July ...
+    ok("plan", "18", "signed", "2020-08-01")
+    ok("drop", "18", "--reason", "外迁")  # ... but dropped: in neither list
+    return timeline
+
+
+def test_due_and_overdue_at_the_end_of_the_period(plans: Path) -> None:
+    body = report(*PERIOD)
+    assert [(p["id"], p["next_plan_date"], p["overdue_days"]) for p in body["overdue"]] == [
+        (17, "2020-07-01", 54),
+        (2, "2020-08-20", 4),
+    ]
+    assert [(p["id"], p["next_plan_date"]) for p in body["due"]] == [
+        (4, "2020-08-24"),
+        (16, "2020-08-25"),
+        (5, "2020-09-23"),
+    ]
+    assert all(p["overdue_days"] == 0 for p in body["due"])
+    # A period ending today: `due` and `due --overdue` print the same projects.
+    week = report("--week")
+    due = json.loads(ok("due", "--format", "json").stdout)
+    overdue = json.loads(ok("due", "--overdue", "--format", "json").stdout)
+    assert week["overdue"] == overdue
+    assert week["due"] == [p for p in due if p["overdue_days"] == 0]
+    # Reaching the stage ends the overdue; filters choose the projects.
+    ok("advance", "17")
+    assert [p["id"] for p in report("--week")["overdue"]] == [2, 4]  # 4: due 2020-08-24, past by today
+    assert report("--week", "--sector", "food")["overdue"] == []
+
+
+def test_due_and_overdue_sections_in_every_format(plans: Path) -> None:
+    markdown = ok("report", *PERIOD).stdout
+    assert "## Overdue plans at 2020-08-24 (2)" in markdown
+    assert "## Milestones due in the 30 days from 2020-08-24 (3)" in markdown
+    overdue = markdown.split("## Overdue plans")[1].split("## Milestones")[0]
+    assert overdue.index("| 17 |") < overdue.index("| 2 |")
+    assert "| 2020-08-20 | 4 |" in overdue
+    zh = ok("report", *PERIOD, "--lang", "zh").stdout
+    assert "## 截至 2020-08-24 计划逾期项目(2)" in zh and "## 2020-08-24 起 30 天内到期的计划节点(3)" in zh
+    assert "| 签约 | 2020-08-20 | 4 |" in zh
+    table = ok("report", *PERIOD, "-f", "table").stdout
+    assert "Overdue plans at 2020-08-24 (2)" in table and "Milestones due in the 30 days" in table
+    text = ok("report", *PERIOD, "-f", "text").stdout
+    assert "Overdue plans at 2020-08-24 (2)" in text
+    lines = [json.loads(line) for line in ok("report", *PERIOD, "-f", "jsonl").stdout.splitlines()]
+    assert [(line["id"], line["overdue_days"]) for line in lines if line["section"] == "overdue"] == [(17, 54), (2, 4)]
+    assert [line["id"] for line in lines if line["section"] == "due"] == [4, 16, 5]
+    rows = list(csv.DictReader(io.StringIO(ok("report", *PERIOD, "-f", "csv").stdout)))
+    assert [(r["id"], r["next_plan_date"]) for r in rows if r["section"] == "overdue"] == [
+        ("17", "2020-07-01"),
+        ("2", "2020-08-20"),
+    ]
+    empty = ok("report", "--week", "--sector", "food").stdout
+    assert "## Overdue plans at 2020-08-25 (0)\n\nNone." in empty
+
+
 # --- refusals -------------------------------------------------------------------------
 
 
@@ -322,8 +393,9 @@ def test_every_format_parses(timeline: Path) -> None:
 )
 def test_refusals(db: Path, args: list[str], message: str) -> None:
     before = file_hash(db)
-    result = run_cli("report", *args)
-    assert result.exit_code == 2
-    assert message in result.stderr
-    assert result.stdout == ""
-    assert file_hash(db) == before
+    for run in (run_cli, run_sh):
+        result = run("report", *args)
+        assert result.exit_code == 2
+        assert message in result.stderr
+        assert result.stdout == ""
+        assert file_hash(db) == before

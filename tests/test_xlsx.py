@@ -141,6 +141,8 @@ def test_funnel_workbook_has_the_stages_and_a_chart(db: Path, tmp_path: Path) ->
 
 def test_report_workbook_one_sheet_per_section_and_a_funnel_chart(db: Path, tmp_path: Path) -> None:
     period = ("report", "--since", "2020-08-01", "--until", "2020-08-18")
+    for project_id, date in (("2", "2020-08-01"), ("5", "2020-09-01"), ("4", "2020-07-20")):
+        assert run_cli("plan", project_id, "signed", date).exit_code == 0
     body = json_of(*period)
     book = workbook(tmp_path, *period)
     assert book.sheetnames == [
@@ -149,6 +151,8 @@ def test_report_workbook_one_sheet_per_section_and_a_funnel_chart(db: Path, tmp_
         "New",
         "Dropped",
         "Lights",
+        "Overdue plans",
+        "Due",
         "Funnel",
         "By sector",
         "Restored",
@@ -169,6 +173,10 @@ def test_report_workbook_one_sheet_per_section_and_a_funnel_chart(db: Path, tmp_
     assert [row[0] for row in lights] == [p["id"] for p in body["lights"]]
     assert_sheet_matches(book["Funnel"], body["funnel"]["stages"], ["stage", "reached", "investment", "conversion"])
     assert len(book["Funnel"]._charts) == 1
+    plan_keys = ["id", "name", "stage", "unit", "next_plan_stage", "next_plan_date", "overdue_days", "light"]
+    assert [p["id"] for p in body["overdue"]] == [4, 2] and [p["id"] for p in body["due"]] == [5]
+    assert_sheet_matches(book["Overdue plans"], body["overdue"], plan_keys)
+    assert_sheet_matches(book["Due"], body["due"], plan_keys)
     by_sector = list(book["By sector"].iter_rows(values_only=True))
     assert [row[0] for row in by_sector[1:-1]] == [g["sector"] for g in body["by_sector"]["groups"]]
     assert by_sector[-1][1:] == (body["by_sector"]["total"]["count"], int(body["by_sector"]["total"]["investment"]))
@@ -182,6 +190,8 @@ def test_chinese_workbook_has_chinese_headers_labels_and_sheet_names(db: Path, t
         "新增项目",
         "退出项目",
         "亮灯",
+        "计划逾期",
+        "计划到期",
         "转化漏斗",
         "分产业领域",
         "恢复项目",

@@ -460,6 +460,17 @@ class DispatchReport:
     # the ranking (ranking.Ranking) at the period's end; filled by the command.
     problems: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
     ranking: Any = None
+    # Planned milestones at the period's end: project rows (as `due` lists
+    # them, counted from that day), oldest date first, streamed like the
+    # lights. `due`: dated in the 30 days from the end (DUE_DAYS), not yet
+    # past; `overdue`: past their date at the end. plan_counts: how many of each.
+    due: Iterable[Sequence[Any]] = ()
+    overdue: Iterable[Sequence[Any]] = ()
+    plan_counts: Mapping[str, int] = field(default_factory=dict)
+
+
+# The report's `due`: milestones planned within this many days after the period's end.
+DUE_DAYS = 30
 
 
 def _entry(event: Mapping[str, Any], *, stage: str | None = None, from_: str | None = None) -> Entry:

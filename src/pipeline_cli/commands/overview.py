@@ -222,11 +222,13 @@ def report(
     lang: LangOption = None,
     output_file: OutputFileOption = None,
 ) -> None:
-    """The dispatch report (周调度) for a period: totals and their change, moves, new, dropped, lights, funnel.
+    """The dispatch report (周调度) for a period: totals, moves, new, dropped, restored, lights, plans, problems, ranks.
 
     Filters choose projects by what they are today (dropped ones included
     unless --status says otherwise). A change that was later undone is left
-    out, as if never made.
+    out, as if never made. Plans overdue at the period's end and those due
+    in the 30 days after it are counted from its last day, as `due` would
+    have shown them then.
     """
     now = today()
     period = tallies.period(
@@ -259,10 +261,17 @@ def report(
     from ..store.ranking import rank_rows
 
     active = replace(filters, include_dropped=False) if filters.status is None else filters
+    end = period.until
     result = replace(
         result,
-        problems=report_problems(conn, filters, period.since, period.until),
-        ranking=rank("district", rank_rows(conn, "district", active, period.until)),
+        problems=report_problems(conn, filters, period.since, end),
+        ranking=rank("district", rank_rows(conn, "district", active, end)),
+        due=store.iter_due(conn, filters, end, tallies.DUE_DAYS, overdue=False),
+        overdue=store.iter_due(conn, filters, end, None, overdue=True),
+        plan_counts={
+            "due": store.due_count(conn, filters, end, tallies.DUE_DAYS, overdue=False),
+            "overdue": store.due_count(conn, filters, end, None, overdue=True),
+        },
     )
     if fmt == "xlsx":
         from ..formats.summaries import report_sheets

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..fields import FIELDS
-from ..tallies import DispatchReport, Entry, Funnel, Summary, Total, cross_table
+from ..fields import DUE_BRIEF, FIELDS, pick
+from ..tallies import DUE_DAYS, DispatchReport, Entry, Funnel, Summary, Total, cross_table
 from . import (
     LIGHT_COLORS,
     LIGHTS_BRIEF_COLUMNS,
@@ -23,6 +23,7 @@ from . import (
     _write_delimited,
     _write_json_value,
     _write_markdown,
+    field_columns,
     label,
     plain,
     print_rich,
@@ -284,11 +285,13 @@ def _entry_json(entry: Entry, kind: str) -> dict[str, Any]:
 
 
 def report_json(report: DispatchReport) -> dict[str, Any]:
-    """{"period", "totals", "moves", "added", "dropped", "lights", "funnel", "by_sector"}.
+    """{"period", "totals", "moves", "added", "dropped", "restored", "lights", "funnel", "due", "overdue",
+    "problems", "ranking", "by_sector"}.
 
     lights, funnel and by_sector are exactly what `lights`, `funnel` and
-    `summary --by sector` print. "lights" is a generator, read once, so a
-    report of a million projects streams.
+    `summary --by sector` print; due and overdue what `due` prints, counted
+    from the period's end. "lights", "due" and "overdue" are iterables, read
+    once, so a report of a million projects streams.
     """
     totals = report.totals
     return {
@@ -304,6 +307,8 @@ def report_json(report: DispatchReport) -> dict[str, Any]:
         "restored": [_entry_json(entry, "restored") for entry in report.restored],
         "lights": report.lights,
         "funnel": funnel_json(report.funnel),
+        "due": report.due,
+        "overdue": report.overdue,
         "problems": {key: list(report.problems.get(key, ())) for key in ("opened", "closed", "overdue")},
         "ranking": report.ranking.as_json() if report.ranking is not None else None,
         "by_sector": summary_json(report.by_sector),
@@ -325,6 +330,9 @@ REPORT_ROW_COLUMNS = (
     Column("to", "To", "新阶段", "stage"),
     Column("days_in_stage", "Days", "停留天数", "number"),
     Column("light", "Light", "亮灯", "light"),
+    Column("next_plan_stage", "Next plan", "下一计划节点", "stage"),
+    Column("next_plan_date", "Plan date", "计划日期"),
+    Column("overdue_days", "Overdue", "逾期天数", "number"),
     _COUNT,
     _INVESTMENT,
     Column("conversion", "Conversion", "转化率", "percent"),
@@ -343,6 +351,9 @@ def _report_lines(body: dict[str, Any]) -> Iterable[dict[str, Any]]:
         yield {"section": "lights", **project_record(row, FIELDS)}
     for stage in body["funnel"]["stages"]:
         yield {"section": "funnel", **stage}
+    for section in ("due", "overdue"):
+        for row in body[section]:
+            yield {"section": section, **project_record(row, FIELDS)}
     for group in body["by_sector"]["groups"]:
         yield {"section": "by_sector", **group}
 
@@ -417,13 +428,18 @@ def _write_page(out: TextIO, title: str, sections: list[Section], fmt: str, styl
     html.write_sections(out, title, sections, style, charts)
 
 
+# The report's keys whose projects stream from SQL as they are written.
+_STREAMED = ("lights", "due", "overdue")
+_DUE_COLUMNS = field_columns(pick(DUE_BRIEF))
+
+
 def _write_report_json(out: TextIO, body: dict[str, Any]) -> None:
     """The report object as json.dumps(body, indent=2) lays it out, its lights streamed one by one."""
     write = out.write
     write("{")
     for index, (key, value) in enumerate(body.items()):
         write(("\n" if index == 0 else ",\n") + "  " + to_json(key) + ": ")
-        if key == "lights":
+        if key in _STREAMED:
             write_json_projects(write, value, FIELDS, 1)
         else:
             _write_json_value(write, value, 1)
@@ -500,6 +516,7 @@ def _report_sections(report: DispatchReport, body: dict[str, Any], style: Style)
             (project_record(row, FIELDS) for row in body["lights"]),
             red + yellow == 0,
         ),
+        *_plan_sections(report, body, style),
         Section(
             w(f"Funnel at {totals['end']['date']}", f"转化漏斗({totals['end']['date']})"),
             _FUNNEL_COLUMNS,
@@ -525,6 +542,30 @@ def _report_sections(report: DispatchReport, body: dict[str, Any], style: Style)
         ),
         *_problem_sections(body, style),
         *_ranking_sections(report, body, style),
+    ]
+
+
+def _plan_sections(report: DispatchReport, body: dict[str, Any], style: Style) -> list[Section]:
+    """The planned milestones overdue at the period's end, and those due in the 30 days after it."""
+    end = body["period"]["to"]
+    overdue, due = report.plan_counts.get("overdue", 0), report.plan_counts.get("due", 0)
+    return [
+        Section(
+            _words(style, f"Overdue plans at {end} ({overdue})", f"截至 {end} 计划逾期项目({overdue})"),
+            _DUE_COLUMNS,
+            (project_record(row, FIELDS) for row in body["overdue"]),
+            overdue == 0,
+        ),
+        Section(
+            _words(
+                style,
+                f"Milestones due in the {DUE_DAYS} days from {end} ({due})",
+                f"{end} 起 {DUE_DAYS} 天内到期的计划节点({due})",
+            ),
+            _DUE_COLUMNS,
+            (project_record(row, FIELDS) for row in body["due"]),
+            due == 0,
+        ),
     ]
 
 
@@ -672,10 +713,10 @@ def report_sheets(report: DispatchReport, style: Style) -> list[Sheet]:
     sections = _report_sections(report, body, style)
     names = _words(
         style,
-        "Totals|Moves|New|Dropped|Lights|Funnel|By sector|Restored|Problems opened|Problems closed|Problems overdue"
-        + ("|Ranking" if report.ranking is not None else ""),
-        "总体情况|进度变动|新增项目|退出项目|亮灯|转化漏斗|分产业领域|恢复项目|新登记问题|已销号问题|逾期问题"
-        + ("|区市排名" if report.ranking is not None else ""),
+        "Totals|Moves|New|Dropped|Lights|Overdue plans|Due|Funnel|By sector|Restored"
+        "|Problems opened|Problems closed|Problems overdue" + ("|Ranking" if report.ranking is not None else ""),
+        "总体情况|进度变动|新增项目|退出项目|亮灯|计划逾期|计划到期|转化漏斗|分产业领域|恢复项目"
+        "|新登记问题|已销号问题|逾期问题" + ("|区市排名" if report.ranking is not None else ""),
     )
     sheets = []
     for name, section in zip(names.split("|"), sections, strict=True):

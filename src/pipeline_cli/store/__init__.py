@@ -22,6 +22,7 @@ from ._core import (
     translate_error,
 )
 from .aggregates import (
+    due_count,
     iter_due,
     iter_lights,
     iter_report_events,
@@ -67,6 +68,7 @@ __all__ = [
     "create_url",
     "display_name",
     "drop_project",
+    "due_count",
     "edit_project",
     "edit_sector",
     "get_project",

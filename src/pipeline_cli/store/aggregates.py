@@ -169,34 +169,60 @@ def set_plan_thresholds(conn: sqlite3.Connection, stage: str, yellow: int, red: 
     conn.execute("UPDATE stages SET plan_yellow_days = ?, plan_red_days = ? WHERE stage = ?", (yellow, red, stage))
 
 
-def iter_due(
-    conn: sqlite3.Connection,
-    filters: Filters,
-    today: dt.date,
-    within: int,
-    *,
-    fields: Sequence[Field] = FIELDS,
-) -> Iterator[tuple[Any, ...]]:
-    """Active projects whose next planned milestone is past or within `within` days of today, oldest date first.
+def _due_query(
+    filters: Filters, today: dt.date, within: int | None, *, overdue: bool | None, select: str
+) -> tuple[str, dict[str, Any]]:
+    """The FROM and WHERE of the projects `due` lists, with `select` (fields or counts).
 
-    Only projects with some plan dated up to today + within can qualify: the
+    `within` None: overdue ones only. `overdue` False leaves the overdue
+    ones out (the report's `due`), True keeps only them, None both. Only
+    projects with some plan dated up to the last day can qualify: the
     plans_date index finds them, so the rest of the table is never read.
     """
     from ..fields import NEXT_PLAN_DATE_SQL
     from .reads import _PROJECTS_FROM
 
     where, params = filter_clause(filters, today)
-    params["until"] = (today + dt.timedelta(days=within)).isoformat()
+    if within is None:
+        params["until"] = (today - dt.timedelta(days=1)).isoformat()
+    else:
+        params["until"] = (today + dt.timedelta(days=within)).isoformat()
     conditions = [where[len(" WHERE ") :]] if where else []
     conditions += [
         "p.status = 'active'",
         "p.id IN (SELECT project_id FROM plans WHERE date <= :until)",
         f"({NEXT_PLAN_DATE_SQL}) <= :until",
     ]
-    sql = (
-        f"WITH {CUTOFFS_SQL}\nSELECT {select_list(fields)}{_PROJECTS_FROM}"
-        f" WHERE {' AND '.join(conditions)} ORDER BY ({NEXT_PLAN_DATE_SQL}), p.id"
-    )
+    if overdue is True:
+        conditions.append(f"({NEXT_PLAN_DATE_SQL}) < :today")
+    elif overdue is False:
+        conditions.append(f"({NEXT_PLAN_DATE_SQL}) >= :today")
+    return f"WITH {CUTOFFS_SQL}\nSELECT {select}{_PROJECTS_FROM} WHERE {' AND '.join(conditions)}", params
+
+
+def iter_due(
+    conn: sqlite3.Connection,
+    filters: Filters,
+    today: dt.date,
+    within: int | None,
+    *,
+    fields: Sequence[Field] = FIELDS,
+    overdue: bool | None = None,
+) -> Iterator[tuple[Any, ...]]:
+    """Active projects whose next planned milestone is past or within `within` days of today, oldest date first.
+
+    `overdue`: True only those past their date, False only those not yet
+    past it (due today or later), None both.
+    """
+    from ..fields import NEXT_PLAN_DATE_SQL
+
+    sql, params = _due_query(filters, today, within, overdue=overdue, select=select_list(fields))
     cursor = conn.cursor()
     cursor.row_factory = None
-    return iter(cursor.execute(sql, params))
+    return iter(cursor.execute(f"{sql} ORDER BY ({NEXT_PLAN_DATE_SQL}), p.id", params))
+
+
+def due_count(conn: sqlite3.Connection, filters: Filters, today: dt.date, within: int | None, *, overdue: bool) -> int:
+    """How many projects iter_due would list (a report's section title says it before the rows stream)."""
+    sql, params = _due_query(filters, today, within, overdue=overdue, select="count(*)")
+    return int(conn.execute(sql, params).fetchone()[0])
