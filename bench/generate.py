@@ -18,7 +18,14 @@ What the rows look like, so that every command has realistic work to do:
   one with a lead an `edited` event naming them. That is about three events
   per project, and `pipeline check` finds nothing wrong;
 - `stage_since` lies 0 to about 830 days before 2020-08-18 (the day the
-  benchmark pins as today), so all three lights occur.
+  benchmark pins as today), so all three lights occur;
+- 35 % of the active projects below the last rung have a planned date for
+  the next stage (and a third of those one for the stage after), from 120
+  days before today to 239 days after it, each with its `planned` event: a
+  third of the plans are overdue, so plan lights and `due` have work;
+- 12 % of the active projects have a problem (a fifth of those a second),
+  opened up to 199 days ago with a deadline 30 to 89 days later; 40 % are
+  closed. Each has its `problem_opened` (and `problem_closed`) event.
 
 Databases are cached in bench/data/ (not committed) under a name holding the
 size, this generator's version and the schema version; a stale one is rebuilt.
@@ -39,7 +46,7 @@ from pipeline_cli.migrations import SCHEMA_VERSION
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 # Bump when the rows generated change, so cached databases are rebuilt.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 TODAY = "2020-08-18"
 DEFAULT_SIZES = (47, 10_000, 1_000_000)
 
@@ -78,6 +85,14 @@ NOUNS = {
 }
 LEADS = ("王建国", "李明", "张伟", "刘洋", "陈静")
 NOTES = ("需协调用地指标", "等待环评批复", "外资备案中", "配套资金到位", "拟申报省重点项目")
+PROBLEMS = (
+    ("用地指标未落实", "市自然资源局"),
+    ("环评批复待办", "市生态环境局"),
+    ("配套电力未接入", "供电公司"),
+    ("施工许可待办", "市住房城乡建设局"),
+    ("资金未到位", "市发展改革委"),
+    ("征迁未完成", "区征迁办"),
+)
 
 
 def _mix(column: str) -> str:
@@ -124,6 +139,7 @@ def _script(count: int) -> list[str]:
         *_table("nouns", "sector, k, value", nouns),
         *_table("leads", "k, value", list(enumerate(LEADS))),
         *_table("notes", "k, value", list(enumerate(NOTES))),
+        *_table("problem_texts", "k, text, unit", [(k, text, unit) for k, (text, unit) in enumerate(PROBLEMS)]),
         # Three independent 32-bit hashes of each id; their decimal digit
         # groups are the draws (two digits make a percentile).
         f"""
@@ -131,10 +147,12 @@ def _script(count: int) -> list[str]:
         WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {count}),
         s0 AS (SELECT i, (i * 2654435761 + 1013) % 4294967296 AS a,
                          (i * 2654435761 + 7919) % 4294967296 AS b,
-                         (i * 2654435761 + 104729) % 4294967296 AS c FROM seq),
-        s1 AS (SELECT i, {_mix("a")} AS a, {_mix("b")} AS b, {_mix("c")} AS c FROM s0),
-        s2 AS (SELECT i, {_mix("a")} AS a, {_mix("b")} AS b, {_mix("c")} AS c FROM s1)
-        SELECT i, {_xorshift("a")} AS a, {_xorshift("b")} AS b, {_xorshift("c")} AS c FROM s2
+                         (i * 2654435761 + 104729) % 4294967296 AS c,
+                         (i * 2654435761 + 1299709) % 4294967296 AS d FROM seq),
+        s1 AS (SELECT i, {_mix("a")} AS a, {_mix("b")} AS b, {_mix("c")} AS c, {_mix("d")} AS d FROM s0),
+        s2 AS (SELECT i, {_mix("a")} AS a, {_mix("b")} AS b, {_mix("c")} AS c, {_mix("d")} AS d FROM s1)
+        SELECT i, {_xorshift("a")} AS a, {_xorshift("b")} AS b, {_xorshift("c")} AS c, {_xorshift("d")} AS d
+        FROM s2
         """,
         # Each project's draws. days: how long ago it entered its current
         # stage (skewed to recent); gap1, gap2: days it spent on each of the
@@ -157,7 +175,15 @@ def _script(count: int) -> list[str]:
                30 + (h.c / 30000) % 300 AS gap2,
                30 + (h.b % 100) * 3 AS gap3,
                (h.c / 9000000) % 100 AS drop_pick,
-               (h.a / 100) % 6 AS noun
+               (h.a / 100) % 6 AS noun,
+               h.d % 100 AS plan_pick,
+               (h.d / 100) % 360 - 120 AS plan_offset,
+               (h.d / 36000) % 3 AS plan_second,
+               (h.d / 108000) % 100 AS problem_pick,
+               (h.d / 10800000) % 200 AS problem_age,
+               (h.b / 10000) % 60 AS problem_days,
+               (h.c / 1000) % 10 AS problem_closed,
+               (h.b / 1000) % 6 AS problem_kind
         FROM hashes h
         JOIN pick_sector sec ON h.a % 100 >= sec.lo AND h.a % 100 < sec.hi
         JOIN pick_stage st ON (h.a / 100) % 100 >= st.lo AND (h.a / 100) % 100 < st.hi
@@ -227,8 +253,62 @@ def _script(count: int) -> list[str]:
         )
         ORDER BY id, step
         """,
+        # Plans: the next stage (k = 1) of 35 % of the active projects below
+        # the last rung, a third of them also the one after (k = 2, 180 days
+        # later); each with a `planned` event dated between stage_since and today.
+        f"""
+        CREATE TEMP TABLE planned AS
+        SELECT g.id AS project_id, lad.stage AS stage,
+               date('{TODAY}', (g.plan_offset + (k.k - 1) * 180) || ' days') AS date,
+               date('{TODAY}', '-' || (g.days / 8) || ' days') AS recorded
+        FROM gen g
+        JOIN (SELECT 1 AS k UNION ALL SELECT 2) k ON k.k = 1 OR g.plan_second = 0
+        JOIN ladder lad ON lad.position = g.position + k.k
+        WHERE g.drop_pick >= 4 AND g.plan_pick < 35
+        ORDER BY g.id, k.k
+        """,
+        "INSERT INTO plans (project_id, stage, date) SELECT project_id, stage, date FROM planned",
+        """
+        INSERT INTO events (project_id, kind, "to", date, recorded_at, by, plan_from, plan_to, change)
+        SELECT project_id, 'planned', stage, recorded, recorded || 'T02:00:00.000000Z', 'bench', NULL, date, NULL
+        FROM planned ORDER BY project_id, date
+        """,
+        # Problems: 12 % of the active projects, a fifth of them two; 40 % closed.
+        f"""
+        CREATE TEMP TABLE opened AS
+        SELECT row_number() OVER (ORDER BY g.id, k.k) AS id, g.id AS project_id, t.text, t.unit,
+               date('{TODAY}', '-' || ((g.problem_age + (k.k - 1) * 37) % 200) || ' days') AS opened,
+               30 + g.problem_days AS due_after, g.problem_closed < 4 AS closes
+        FROM gen g
+        JOIN (SELECT 1 AS k UNION ALL SELECT 2) k ON k.k = 1 OR g.problem_pick < 2
+        JOIN problem_texts t ON t.k = (g.problem_kind + k.k - 1) % 6
+        WHERE g.drop_pick >= 4 AND g.problem_pick < 12
+        """,
+        f"""
+        INSERT INTO problems (id, project_id, text, unit, opened, due, closed, note)
+        SELECT id, project_id, text, unit, opened, date(opened, '+' || due_after || ' days'),
+               CASE WHEN closes THEN min('{TODAY}', date(opened, '+' || (due_after - 20) || ' days')) END, NULL
+        FROM opened ORDER BY id
+        """,
+        """
+        INSERT INTO events (project_id, kind, date, recorded_at, by, changes, change, problem_id)
+        SELECT project_id, kind, date, date || 'T03:00:00.000000Z', 'bench', changes, NULL, problem_id
+        FROM (
+            SELECT pr.project_id, 'problem_opened' AS kind, pr.opened AS date, pr.id AS problem_id, 0 AS step,
+                   json_object('text', json_array(NULL, pr.text), 'unit', json_array(NULL, pr.unit),
+                               'due', json_array(NULL, pr.due)) AS changes
+            FROM problems pr
+            UNION ALL
+            SELECT pr.project_id, 'problem_closed', pr.closed, pr.id, 1,
+                   json_object('closed', json_array(NULL, pr.closed))
+            FROM problems pr WHERE pr.closed IS NOT NULL
+        )
+        ORDER BY date, problem_id, step
+        """,
         "DROP TABLE hashes",
         "DROP TABLE gen",
+        "DROP TABLE planned",
+        "DROP TABLE opened",
     ]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -385,6 +385,21 @@ def _standing_total(standing: Standing | None) -> Total:
     return Total(1, standing.wan or 0)
 
 
+def _shift(
+    tally: dict[tuple[str, str], Total], current: Standing, events: Sequence[Mapping[str, Any]], iso: str
+) -> None:
+    """Move one project in `tally` from where it stands now to where it stood at the end of day `iso`."""
+    later = [event for event in events if event["date"] > iso]
+    if not later:
+        return
+    then = standing_before(current, later)
+    key_now = (current.stage, current.sector)
+    tally[key_now] = tally.get(key_now, Total()) - _standing_total(current)
+    if then is not None:
+        key_then = (then.stage, then.sector)
+        tally[key_then] = tally.get(key_then, Total()) + _standing_total(then)
+
+
 def tally_as_of(
     now: Tally,
     day: dt.date,
@@ -397,17 +412,8 @@ def tally_as_of(
     Only projects with events after `day` differ from today.
     """
     tally: dict[tuple[str, str], Total] = dict(now)
-    iso = day.isoformat()
     for current, events in histories:
-        later = [event for event in events if event["date"] > iso]
-        if not later:
-            continue
-        then = standing_before(current, later)
-        key_now = (current.stage, current.sector)
-        tally[key_now] = tally.get(key_now, Total()) - _standing_total(current)
-        if then is not None:
-            key_then = (then.stage, then.sector)
-            tally[key_then] = tally.get(key_then, Total()) + _standing_total(then)
+        _shift(tally, current, events, day.isoformat())
     return tally
 
 
@@ -445,9 +451,11 @@ class Entry:
 class DispatchReport:
     period: Period
     totals: Totals
-    moves: tuple[Entry, ...]
-    added: tuple[Entry, ...]
-    dropped: tuple[Entry, ...]
+    # The period's moves, additions, drops and restores, oldest first:
+    # iterables read once, streamed from SQL; `counts` says how many of each.
+    moves: Iterable[Entry]
+    added: Iterable[Entry]
+    dropped: Iterable[Entry]
     funnel: Funnel
     by_sector: Summary
     # Today's yellow and red lights: project rows (tuples of fields.FIELDS),
@@ -455,10 +463,12 @@ class DispatchReport:
     # have hundreds of thousands), with the count of each colour beside it.
     lights: Iterable[Sequence[Any]] = ()
     light_counts: Mapping[str, int] = field(default_factory=dict)
-    restored: tuple[Entry, ...] = ()
+    restored: Iterable[Entry] = ()
+    counts: Mapping[str, int] = field(default_factory=dict)
     # {"opened", "closed", "overdue"}: problem objects (store/problems.py), and
     # the ranking (ranking.Ranking) at the period's end; filled by the command.
-    problems: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
+    problems: Mapping[str, Iterable[Mapping[str, Any]]] = field(default_factory=dict)
+    problem_counts: Mapping[str, int] = field(default_factory=dict)
     ranking: Any = None
     # Planned milestones at the period's end: project rows (as `due` lists
     # them, counted from that day), oldest date first, streamed like the
@@ -473,19 +483,26 @@ class DispatchReport:
 DUE_DAYS = 30
 
 
-def _entry(event: Mapping[str, Any], *, stage: str | None = None, from_: str | None = None) -> Entry:
+def entry(row: Mapping[str, Any]) -> Entry:
+    """A row of store.iter_report_entries as an Entry (from/to only for a move)."""
+    move = row["kind"] == "stage"
     return Entry(
-        date=event["date"],
-        id=event["project_id"],
-        name=event["name"],
-        sector=event["sector"],
-        stage=stage or event["stage"],
-        wan=event["investment_wan"],
-        note=event["note"],
-        by=event["by"],
-        from_=from_,
-        to=event["to"] if from_ else None,
+        date=row["date"],
+        id=row["project_id"],
+        name=row["name"],
+        sector=row["sector"],
+        # An addition shows the stage it came in at (a move lists any since).
+        stage=row["to"] if row["kind"] == "created" else row["stage"],
+        wan=row["investment_wan"],
+        note=row["note"],
+        by=row["by"],
+        from_=row["from"] if move else None,
+        to=row["to"] if move else None,
     )
+
+
+# The kinds of event the report lists, and the list each goes in.
+ENTRY_KINDS = {"stage": "moves", "created": "added", "dropped": "dropped", "restored": "restored"}
 
 
 def dispatch_report(
@@ -495,6 +512,7 @@ def dispatch_report(
     sectors: Sequence[str],
     now: Tally,
     events: Iterable[Any],
+    entries: Callable[[str], Iterable[Any]],
     lights: Iterable[Sequence[Any]],
     light_counts: Mapping[str, int],
 ) -> DispatchReport:
@@ -502,52 +520,71 @@ def dispatch_report(
 
     `now`: today's active projects by (stage, sector). `events`: the
     effective events (neither undone nor undos) dated on or after the
-    period's first day, oldest first, each with its project's current name,
-    sector, stage, status and investment_wan. A change that was undone is
-    treated as never made: it is neither listed nor counted.
+    period's first day, grouped by project (each project's oldest first),
+    each with its project's current sector, stage, status and
+    investment_wan. `entries(kind)`: the rows of one kind of event in the
+    period, oldest first, read only when the report is written. A change
+    that was undone is treated as never made: it is neither listed nor
+    counted.
+
+    One project's events are held at a time: the totals at the start and
+    end are today's, with each project that changed since shifted back to
+    where it stood; the lists stream from SQL as they are written.
     """
     since, until = the_period.since.isoformat(), the_period.until.isoformat()
-    histories: dict[int, tuple[Standing, list[Mapping[str, Any]]]] = {}
-    moves: list[Entry] = []
-    added: list[Entry] = []
-    dropped: list[Entry] = []
-    restored: list[Entry] = []
+    before = the_period.before.isoformat()
+    start: dict[tuple[str, str], Total] = dict(now)
+    end: dict[tuple[str, str], Total] = dict(now)
+    counts = dict.fromkeys(ENTRY_KINDS.values(), 0)
+
+    def settle(current: Standing | None, history: list[Mapping[str, Any]]) -> None:
+        if current is not None:
+            _shift(start, current, history, before)
+            _shift(end, current, history, until)
+
+    current: Standing | None = None
+    history: list[Mapping[str, Any]] = []
+    project_id = None
     for event in events:
-        project_id = event["project_id"]
-        if project_id not in histories:
+        if event["project_id"] != project_id:
+            settle(current, history)
+            project_id = event["project_id"]
             current = Standing(event["stage"], event["sector"], event["status"], event["investment_wan"])
-            histories[project_id] = (current, [])
-        histories[project_id][1].append(event)
-        if not since <= event["date"] <= until:
-            continue
-        kind = event["kind"]
-        if kind == "stage":
-            moves.append(_entry(event, from_=event["from"]))
-        elif kind == "created":
-            # The stage it came in at (a stage event lists any move since).
-            added.append(_entry(event, stage=event["to"]))
-        elif kind == "dropped":
-            dropped.append(_entry(event))
-        elif kind == "restored":
-            restored.append(_entry(event))
-    by_date = lambda entry: entry.date  # noqa: E731 - stable sort keeps event order within a day
-    start = tally_as_of(now, the_period.before, histories.values())
-    end = tally_as_of(now, the_period.until, histories.values())
+            history = []
+        history.append(event)
+        if since <= event["date"] <= until and event["kind"] in ENTRY_KINDS:
+            counts[ENTRY_KINDS[event["kind"]]] += 1
+    settle(current, history)
     at_stage = {stage: add_up(total for (s, _), total in end.items() if s == stage) for stage in ladder}
     sector_groups = [
         Group((sector,), add_up(total for (_, s), total in end.items() if s == sector), (index,))
         for index, sector in enumerate(sectors, start=1)
     ]
     sector_groups = [group for group in sector_groups if group.total.count]
+
+    def listed(kind: str) -> Iterable[Entry]:
+        return _Lazy(lambda: (entry(row) for row in entries(kind)))
+
     return DispatchReport(
         period=the_period,
         totals=Totals(add_up(start.values()), add_up(end.values())),
-        moves=tuple(sorted(moves, key=by_date)),
-        added=tuple(sorted(added, key=by_date)),
-        dropped=tuple(sorted(dropped, key=by_date)),
-        restored=tuple(sorted(restored, key=by_date)),
+        moves=listed("stage"),
+        added=listed("created"),
+        dropped=listed("dropped"),
+        restored=listed("restored"),
+        counts=counts,
         funnel=funnel(ladder, at_stage),
         by_sector=Summary(("sector",), tuple(sector_groups), add_up(g.total for g in sector_groups)),
         lights=lights,
         light_counts=dict(light_counts),
     )
+
+
+class _Lazy:
+    """An iterable whose rows are fetched when it is first read (once), not when the report is made."""
+
+    def __init__(self, make: Callable[[], Iterator[Any]]) -> None:
+        self._make = make
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._make()

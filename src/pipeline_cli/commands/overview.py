@@ -253,6 +253,7 @@ def report(
         sectors=[row["sector"] for row in store.sectors(conn)],
         now=tally,
         events=store.iter_report_events(conn, filters, now, period.since),
+        entries=lambda kind: store.iter_report_entries(conn, filters, now, period.since, period.until, kind),
         lights=store.iter_lights(conn, filters, now, at_least="yellow"),
         light_counts=store.light_counts(conn, filters, now),
     )
@@ -262,9 +263,11 @@ def report(
 
     active = replace(filters, include_dropped=False) if filters.status is None else filters
     end = period.until
+    problems, problem_counts = report_problems(conn, filters, period.since, end)
     result = replace(
         result,
-        problems=report_problems(conn, filters, period.since, end),
+        problems=problems,
+        problem_counts=problem_counts,
         ranking=rank("district", rank_rows(conn, "district", active, end)),
         due=store.iter_due(conn, filters, end, tallies.DUE_DAYS, overdue=False),
         overdue=store.iter_due(conn, filters, end, None, overdue=True),

@@ -152,6 +152,16 @@ def _write_json_value(write: Any, value: Any, depth: int) -> None:
                 write(("\n" if index == 0 else ",\n") + inner)
                 _write_json_value(write, item, depth + 1)
             write("\n" + "  " * depth + "]")
+    elif isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
+        # A stream of objects (a report's list read from SQL): written as a
+        # list of them would be, one at a time.
+        inner = "  " * (depth + 1)
+        first = True
+        for item in value:
+            write(("[\n" if first else ",\n") + inner)
+            _write_json_value(write, item, depth + 1)
+            first = False
+        write("[]" if first else "\n" + "  " * depth + "]")
     else:
         write(to_json(value))
 

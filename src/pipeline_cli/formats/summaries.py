@@ -290,8 +290,9 @@ def report_json(report: DispatchReport) -> dict[str, Any]:
 
     lights, funnel and by_sector are exactly what `lights`, `funnel` and
     `summary --by sector` print; due and overdue what `due` prints, counted
-    from the period's end. "lights", "due" and "overdue" are iterables, read
-    once, so a report of a million projects streams.
+    from the period's end. The lists (moves, added, dropped, restored, lights,
+    due, overdue, problems) are iterables, read once, so a report of a
+    million projects streams; their counts are in the report.
     """
     totals = report.totals
     return {
@@ -301,15 +302,15 @@ def report_json(report: DispatchReport) -> dict[str, Any]:
             "end": {"date": report.period.until.isoformat(), **totals.end.as_json()},
             "change": totals.change.as_json(),
         },
-        "moves": [_entry_json(entry, "moves") for entry in report.moves],
-        "added": [_entry_json(entry, "added") for entry in report.added],
-        "dropped": [_entry_json(entry, "dropped") for entry in report.dropped],
-        "restored": [_entry_json(entry, "restored") for entry in report.restored],
+        "moves": (_entry_json(entry, "moves") for entry in report.moves),
+        "added": (_entry_json(entry, "added") for entry in report.added),
+        "dropped": (_entry_json(entry, "dropped") for entry in report.dropped),
+        "restored": (_entry_json(entry, "restored") for entry in report.restored),
         "lights": report.lights,
         "funnel": funnel_json(report.funnel),
         "due": report.due,
         "overdue": report.overdue,
-        "problems": {key: list(report.problems.get(key, ())) for key in ("opened", "closed", "overdue")},
+        "problems": {key: report.problems.get(key, ()) for key in ("opened", "closed", "overdue")},
         "ranking": report.ranking.as_json() if report.ranking is not None else None,
         "by_sector": summary_json(report.by_sector),
     }
@@ -481,11 +482,12 @@ def _report_sections(report: DispatchReport, body: dict[str, Any], style: Style)
         },
     ]
     red, yellow = report.light_counts.get("red", 0), report.light_counts.get("yellow", 0)
+    moves, added, dropped, restored = (report.counts.get(key, 0) for key in ("moves", "added", "dropped", "restored"))
     by_sector = body["by_sector"]
     return [
         Section(w("Totals", "总体情况"), [Column("what", "", ""), _COUNT, _INVESTMENT], total_records, False),
         Section(
-            w(f"Stage moves ({len(report.moves)})", f"进度变动({len(report.moves)})"),
+            w(f"Stage moves ({moves})", f"进度变动({moves})"),
             [
                 date,
                 project_id,
@@ -496,19 +498,19 @@ def _report_sections(report: DispatchReport, body: dict[str, Any], style: Style)
                 Column("note", "Note", "说明"),
             ],
             body["moves"],
-            not body["moves"],
+            moves == 0,
         ),
         Section(
-            w(f"New projects ({len(report.added)})", f"新增项目({len(report.added)})"),
+            w(f"New projects ({added})", f"新增项目({added})"),
             [date, project_id, name, sector, stage, _INVESTMENT],
             body["added"],
-            not body["added"],
+            added == 0,
         ),
         Section(
-            w(f"Dropped ({len(report.dropped)})", f"退出项目({len(report.dropped)})"),
+            w(f"Dropped ({dropped})", f"退出项目({dropped})"),
             [date, project_id, name, sector, stage, _INVESTMENT, Column("reason", "Reason", "原因")],
             body["dropped"],
-            not body["dropped"],
+            dropped == 0,
         ),
         Section(
             w(f"Warning lights today: {red} red, {yellow} yellow", f"当前亮灯:红灯 {red} 个,黄灯 {yellow} 个"),
@@ -535,12 +537,12 @@ def _report_sections(report: DispatchReport, body: dict[str, Any], style: Style)
             footer={"sector": _TOTAL_LABEL[style.lang], **by_sector["total"]},
         ),
         Section(
-            w(f"Restored ({len(report.restored)})", f"恢复项目({len(report.restored)})"),
+            w(f"Restored ({restored})", f"恢复项目({restored})"),
             [date, project_id, name, sector, stage, _INVESTMENT, Column("note", "Note", "说明")],
             body["restored"],
-            not body["restored"],
+            restored == 0,
         ),
-        *_problem_sections(body, style),
+        *_problem_sections(report, body, style),
         *_ranking_sections(report, body, style),
     ]
 
@@ -569,7 +571,7 @@ def _plan_sections(report: DispatchReport, body: dict[str, Any], style: Style) -
     ]
 
 
-def _problem_sections(body: dict[str, Any], style: Style) -> list[Section]:
+def _problem_sections(report: DispatchReport, body: dict[str, Any], style: Style) -> list[Section]:
     """Problems opened and closed in the period, and those open and past due at its end."""
     from .problems import PROBLEM_BRIEF_COLUMNS
 
@@ -581,9 +583,9 @@ def _problem_sections(body: dict[str, Any], style: Style) -> list[Section]:
     }
     sections = []
     for key, (en, zh) in titles.items():
-        records = body["problems"][key]
-        title = _words(style, en, zh).format(len(records))
-        sections.append(Section(title, PROBLEM_BRIEF_COLUMNS, records, not records))
+        count = report.problem_counts.get(key, 0)
+        title = _words(style, en, zh).format(count)
+        sections.append(Section(title, PROBLEM_BRIEF_COLUMNS, body["problems"][key], count == 0))
     return sections
 
 

@@ -116,16 +116,13 @@ def light_counts(conn: sqlite3.Connection, filters: Filters, today: dt.date) -> 
     return {"red": int(row["red"]), "yellow": int(row["yellow"])}
 
 
-def iter_report_events(
-    conn: sqlite3.Connection, filters: Filters, today: dt.date, since: dt.date
-) -> Iterator[sqlite3.Row]:
-    """Effective events dated on or after `since` of the projects `filters` selects, oldest first.
+def _effective_since(filters: Filters, today: dt.date, since: dt.date) -> tuple[list[str], dict[str, Any]]:
+    """Conditions on events e (and their projects p) for the effective events dated on or after `since`.
 
     Effective: not an undo, and not in a change that was undone (an undo
-    reverts the whole change; the report treats it as never made). Each row
-    carries its project's current name, sector, stage, status and amount.
-    An undo is numbered above the change it reverts, so only undos numbered
-    from the first change in the window need reading (the `change` index).
+    reverts the whole change; the report treats it as never made). An undo
+    is numbered above the change it reverts, so only undos numbered from the
+    first change in the window need reading (the `change` index).
     """
     where, params = filter_clause(filters, today)
     params["since"] = since.isoformat()
@@ -137,12 +134,47 @@ def iter_report_events(
             SELECT undoes FROM events
             WHERE change >= (SELECT min(change) FROM events WHERE date >= :since) AND kind = 'undo'))""",
     ]
+    return conditions, params
+
+
+def iter_report_events(
+    conn: sqlite3.Connection, filters: Filters, today: dt.date, since: dt.date
+) -> Iterator[sqlite3.Row]:
+    """Effective events dated on or after `since` of the projects `filters` selects, a project at a time.
+
+    Grouped by project, each project's oldest first, so that the report
+    holds one project's events at a time. Only the events that change what
+    the totals count (stage, sector, amount, status, existence) are read.
+    Each row carries its project's current sector, stage, status and amount.
+    """
+    conditions, params = _effective_since(filters, today, since)
+    conditions.append("e.kind IN ('created', 'stage', 'edited', 'dropped', 'restored')")
     sql = f"""{cutoffs(filters)}
-    SELECT e.id, e.project_id, e.kind, e."from", e."to", e.date, e.note, e.by, e.changes, e.change,
-           p.name, p.sector, p.stage, p.status, p.investment_wan
+    SELECT e.project_id, e.kind, e."from", e."to", e.date, e.changes,
+           p.sector, p.stage, p.status, p.investment_wan
     FROM events e JOIN projects p ON p.id = e.project_id{" LEFT JOIN c ON c.stage = p.stage" if filters.lights else ""}
     WHERE {" AND ".join(conditions)}
-    ORDER BY e.id"""
+    ORDER BY e.project_id, e.id"""
+    return iter(conn.execute(sql, params))
+
+
+def iter_report_entries(
+    conn: sqlite3.Connection, filters: Filters, today: dt.date, since: dt.date, until: dt.date, kind: str
+) -> Iterator[sqlite3.Row]:
+    """The period's effective events of one kind (stage, created, dropped, restored), oldest first.
+
+    Each with its project's current name, sector, stage and amount, as the
+    report lists them; within a day in the order they were written.
+    """
+    conditions, params = _effective_since(filters, today, since)
+    conditions += ["e.date <= :until", "e.kind = :kind"]
+    params.update({"until": until.isoformat(), "kind": kind})
+    sql = f"""{cutoffs(filters)}
+    SELECT e.project_id, e.kind, e."from", e."to", e.date, e.note, e.by,
+           p.name, p.sector, p.stage, p.investment_wan
+    FROM events e JOIN projects p ON p.id = e.project_id{" LEFT JOIN c ON c.stage = p.stage" if filters.lights else ""}
+    WHERE {" AND ".join(conditions)}
+    ORDER BY e.date, e.id"""
     return iter(conn.execute(sql, params))
 
 

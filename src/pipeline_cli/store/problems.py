@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -315,33 +315,55 @@ def get_problem(conn: sqlite3.Connection, problem_id: int, today: dt.date) -> di
 
 def report_problems(
     conn: sqlite3.Connection, filters: Filters, since: dt.date, until: dt.date
-) -> dict[str, list[dict[str, Any]]]:
+) -> tuple[dict[str, Iterable[dict[str, Any]]], dict[str, int]]:
     """The report's problems: opened and closed within [since, until], and open and past due at `until`.
 
     Read from the ledger as it stands, so an undone change counts as never
-    made; overdue_days are counted at `until`.
+    made; overdue_days are counted at `until`, even for a problem closed
+    since. Each list is read from SQL when it is written (a province's
+    ledger may hold tens of thousands overdue); the counts come first.
     """
     where, params = filter_clause(filters, until)
     params.update({"since": since.isoformat(), "until": until.isoformat()})
-    base = f"{PROBLEM_SELECT} JOIN stages st ON st.stage = p.stage"
+    base = "FROM problems pr JOIN projects p ON p.id = pr.project_id JOIN stages st ON st.stage = p.stage"
+    cte = ""
     if filters.lights:
         from ..fields import CUTOFFS_SQL
 
-        base = f"WITH {CUTOFFS_SQL}\n{base} LEFT JOIN c ON c.stage = p.stage"
+        cte = f"WITH {CUTOFFS_SQL}\n"
+        base += " LEFT JOIN c ON c.stage = p.stage"
     clause = f"({where.removeprefix(' WHERE ')}) AND " if where else ""
     queries = {
-        "opened": "pr.opened BETWEEN :since AND :until",
-        "closed": "pr.closed BETWEEN :since AND :until",
-        "overdue": "pr.opened <= :until AND (pr.closed IS NULL OR pr.closed > :until) AND pr.due < :until",
+        "opened": ("pr.opened BETWEEN :since AND :until", "pr.opened, pr.id"),
+        "closed": ("pr.closed BETWEEN :since AND :until", "pr.closed, pr.id"),
+        "overdue": (
+            "pr.opened <= :until AND (pr.closed IS NULL OR pr.closed > :until) AND pr.due < :until",
+            "pr.opened, pr.id",
+        ),
     }
-    result = {}
-    for key, condition in queries.items():
+    select = PROBLEM_SELECT.split("FROM problems")[0]
+    at_end = select.replace(_OVERDUE_SQL, "CAST(julianday(:until) - julianday(pr.due) AS INTEGER)")
+
+    def rows(key: str) -> Iterator[dict[str, Any]]:
+        condition, order = queries[key]
         cursor = conn.cursor()
         cursor.row_factory = None
-        order = "pr.closed, pr.id" if key == "closed" else "pr.opened, pr.id"
-        rows = cursor.execute(f"{base} WHERE {clause}{condition} ORDER BY {order}", params)
-        result[key] = [problem_record(row) for row in rows]
-    # Overdue at the end even when closed since: its days past due counted at `until`.
-    for record in result["overdue"]:
-        record["overdue_days"] = (until - dt.date.fromisoformat(record["due"])).days
-    return result
+        chosen = at_end if key == "overdue" else select
+        sql = f"{cte}{chosen} {base} WHERE {clause}{condition} ORDER BY {order}"
+        return (problem_record(row) for row in cursor.execute(sql, params))
+
+    counts = {
+        key: int(conn.execute(f"{cte}SELECT count(*) {base} WHERE {clause}{condition}", params).fetchone()[0])
+        for key, (condition, _) in queries.items()
+    }
+    return {key: _Rows(rows, key) for key in queries}, counts
+
+
+class _Rows:
+    """One list of the report's problems, read from SQL when it is iterated."""
+
+    def __init__(self, rows: Callable[[str], Iterator[dict[str, Any]]], key: str) -> None:
+        self._rows, self._key = rows, key
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return self._rows(self._key)
