@@ -278,6 +278,7 @@ class Setup:
         shutil.rmtree(self.work, ignore_errors=True)
         self.work.mkdir(parents=True)
         self.missing: list[str] = []
+        self.without_sqlite_utils: bool = args.without_sqlite_utils
         self._available: dict[str, bool] = {}
 
     def available(self, command: str) -> bool:
@@ -307,10 +308,9 @@ class Setup:
 
     def read_bench(self, name: str, size: str, db: Path, args: list[str], sql: str, runs: int) -> Bench:
         tsv = ["--tsv"] if "--format" in args and "tsv" in args else []
-        variants = [
-            Variant("pipeline", lambda _: [self.pipeline, "--db", str(db), *args]),
-            Variant("sqlite-utils", lambda _: [self.sqlite_utils, "query", str(db), sql, *tsv]),
-        ]
+        variants = [Variant("pipeline", lambda _: [self.pipeline, "--db", str(db), *args])]
+        if not self.without_sqlite_utils:
+            variants.append(Variant("sqlite-utils", lambda _: [self.sqlite_utils, "query", str(db), sql, *tsv]))
         if (shell := self.sqlite3) is not None:
             variants.append(Variant("sqlite3", lambda _: [shell, "-tabs", "-header", str(db), sql]))
         return Bench(name, size, variants, runs)
@@ -593,6 +593,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="measured runs per command below 1,000,000 (default 7)")
     parser.add_argument("--runs-large", type=int, default=3, help="measured runs at 1,000,000 and import (default 3)")
     parser.add_argument("--only", help="run only benchmarks whose name contains one of these comma-separated texts")
+    parser.add_argument(
+        "--without-sqlite-utils", action="store_true", help="leave the sqlite-utils baseline out of the read benchmarks"
+    )
     parser.add_argument("--write", metavar="FILE", help="also write the results as Markdown to FILE")
     parser.add_argument("--pipeline", help="the pipeline executable (default: the one beside this Python)")
     args = parser.parse_args()
