@@ -250,9 +250,12 @@ def measure(argv: Sequence[str], env: dict[str, str]) -> Sample:
     return Sample(elapsed, usage.ru_maxrss)
 
 
-def run_bench(bench: Bench, env: dict[str, str]) -> None:
-    """One warm-up round, then `runs` rounds, each variant once per round, rotating who goes first."""
-    for round_number in range(bench.runs + 1):
+def run_bench(bench: Bench, env: dict[str, str], *, warm_up: bool = True) -> None:
+    """One warm-up round (unless not `warm_up`), then `runs` rounds, each variant once per round.
+
+    Who goes first rotates from round to round.
+    """
+    for round_number in range(0 if warm_up else 1, bench.runs + 1):
         order = (
             bench.variants[round_number % len(bench.variants) :] + bench.variants[: round_number % len(bench.variants)]
         )
@@ -596,6 +599,7 @@ def main() -> None:
     parser.add_argument(
         "--without-sqlite-utils", action="store_true", help="leave the sqlite-utils baseline out of the read benchmarks"
     )
+    parser.add_argument("--no-warm-up", action="store_true", help="measure from the first round (a warm page cache)")
     parser.add_argument("--write", metavar="FILE", help="also write the results as Markdown to FILE")
     parser.add_argument("--pipeline", help="the pipeline executable (default: the one beside this Python)")
     args = parser.parse_args()
@@ -611,7 +615,7 @@ def main() -> None:
     for bench in benches:
         start = time.perf_counter()
         try:
-            run_bench(bench, setup.env)
+            run_bench(bench, setup.env, warm_up=not args.no_warm_up)
         except RuntimeError as error:
             bench.error = str(error)
             for variant in bench.variants:
@@ -623,7 +627,8 @@ def main() -> None:
 
     found = targets(benches)
     missing = f"\nNot yet available in pipeline: {', '.join(setup.missing)}\n" if setup.missing else ""
-    runs = f"Median of {args.runs} runs ({args.runs_large} at 1,000,000 projects and for import), after one warm-up."
+    warm = "without a warm-up round" if args.no_warm_up else "after one warm-up"
+    runs = f"Median of {args.runs} runs ({args.runs_large} at 1,000,000 projects and for import), {warm}."
     body = f"{results_table(benches)}\n\n{runs}{missing}\n\n### Targets\n\n{targets_table(found)}\n"
     print(body)
     print(f"total {time.perf_counter() - started:.0f} s", file=sys.stderr)

@@ -21,9 +21,10 @@ A kind decides how a value reads from SQL and how each format writes it:
 Money is one rule in three forms: stored as an integer of 万元; read by
 `MONEY_SQL` as the exact decimal text of 亿元 (`12.5`, `871`, `0.0001`),
 which JSON writes as a number without a float in between; and parsed back
-by model.parse_investment. The light is one SQL fragment, `LIGHT_SQL`, over
-each stage's cut-off dates (`CUTOFFS_SQL`), used by list, lights, the
-reports and the Datasette view.
+by model.parse_investment. The light is one rule, `LIGHT_SQL`, over each
+stage's cut-off dates (`CUTOFFS_SQL`) and the project's next plan
+(`NEXT_PLAN_JOIN`), used by list, lights, due, rank and the reports; the
+filters use the same rule with the plan looked up (`LIGHT_LOOKUP_SQL`).
 
 This module is the one place outside store/ and migrations.py that holds SQL:
 the expressions of the fields themselves, so that a field is one entry.
@@ -73,30 +74,66 @@ STAGE_RANK_SQL = """CASE
 _NEXT_PLAN = """FROM plans pl JOIN stages ps ON ps.stage = pl.stage
     WHERE pl.project_id = p.id AND ps.position > (SELECT position FROM stages WHERE stage = p.stage)
     ORDER BY ps.position LIMIT 1"""
-NEXT_PLAN_STAGE_SQL = f"(SELECT pl.stage {_NEXT_PLAN})"
-NEXT_PLAN_DATE_SQL = f"(SELECT pl.date {_NEXT_PLAN})"
-# Days past the next planned date; 0 when not past or none.
-OVERDUE_SQL = f"""coalesce((SELECT max(0, CAST(julianday(:today) - julianday(pl.date) AS INTEGER)) {_NEXT_PLAN}), 0)"""
-# The plan light: 0 red from plan_red_days overdue, 1 yellow from
-# plan_yellow_days, 2 otherwise (no plan, not yet due, or no thresholds).
-PLAN_RANK_SQL = f"""coalesce((SELECT CASE
-        WHEN ps.plan_red_days IS NOT NULL AND julianday(:today) - julianday(pl.date) >= ps.plan_red_days THEN 0
-        WHEN ps.plan_yellow_days IS NOT NULL AND julianday(:today) - julianday(pl.date) >= ps.plan_yellow_days THEN 1
-        ELSE 2 END {_NEXT_PLAN}), 2)"""
 
-# The light: the worse of the stage light and the plan light; reddest first
-# in this rank (0 red, 1 yellow, 2 green, 3 none). Null when dropped or at
-# the last stage.
-LIGHT_RANK_SQL = f"""CASE
+# It is found once per project by joining its plan row `np` (and that
+# stage's plan thresholds `nps`): every query whose SELECT holds the plan
+# fields or the light has NEXT_PLAN_JOIN in its FROM, after `p`.
+NEXT_PLAN_JOIN = f"""
+LEFT JOIN plans np ON np.project_id = p.id AND np.stage = (SELECT pl.stage {_NEXT_PLAN})
+LEFT JOIN stages nps ON nps.stage = np.stage"""
+
+
+def _overdue(date: str) -> str:
+    """Days past the planned `date`; 0 when not past or none."""
+    return f"coalesce(max(0, CAST(julianday(:today) - julianday({date}) AS INTEGER)), 0)"
+
+
+def _plan_rank(date: str, yellow: str, red: str) -> str:
+    """The plan light: 0 red from `red` days overdue, 1 yellow from `yellow`, 2 otherwise (none, not due)."""
+    return f"""CASE
+        WHEN {red} IS NOT NULL AND julianday(:today) - julianday({date}) >= {red} THEN 0
+        WHEN {yellow} IS NOT NULL AND julianday(:today) - julianday({date}) >= {yellow} THEN 1
+        ELSE 2 END"""
+
+
+def _light_rank(plan_rank: str) -> str:
+    """The light: the worse of the stage light and the plan light (0 red, 1 yellow, 2 green, 3 none)."""
+    return f"""CASE
     WHEN p.status <> 'active' OR c.stage IS NULL THEN 3
-    ELSE min({STAGE_RANK_SQL}, {PLAN_RANK_SQL}) END"""
-LIGHT_SQL = f"""CASE ({LIGHT_RANK_SQL}) WHEN 0 THEN 'red' WHEN 1 THEN 'yellow' WHEN 2 THEN 'green' END"""
-# Which of the two made a yellow or red light: `plan` when both agree.
-LIGHT_REASON_SQL = f"""CASE
+    ELSE min({STAGE_RANK_SQL}, {plan_rank}) END"""
+
+
+def _light(light_rank: str) -> str:
+    return f"""CASE ({light_rank}) WHEN 0 THEN 'red' WHEN 1 THEN 'yellow' WHEN 2 THEN 'green' END"""
+
+
+def _light_reason(plan_rank: str) -> str:
+    """Which of the two made a yellow or red light: `plan` when both agree."""
+    return f"""CASE
     WHEN p.status <> 'active' OR c.stage IS NULL THEN NULL
-    WHEN min({STAGE_RANK_SQL}, {PLAN_RANK_SQL}) = 2 THEN NULL
-    WHEN {PLAN_RANK_SQL} <= {STAGE_RANK_SQL} THEN 'plan'
+    WHEN min({STAGE_RANK_SQL}, {plan_rank}) = 2 THEN NULL
+    WHEN {plan_rank} <= {STAGE_RANK_SQL} THEN 'plan'
     ELSE 'stage' END"""
+
+
+# Over NEXT_PLAN_JOIN: the fields and the light of every listing.
+NEXT_PLAN_STAGE_SQL = "np.stage"
+NEXT_PLAN_DATE_SQL = "np.date"
+OVERDUE_SQL = _overdue("np.date")
+PLAN_RANK_SQL = _plan_rank("np.date", "nps.plan_yellow_days", "nps.plan_red_days")
+LIGHT_RANK_SQL = _light_rank(PLAN_RANK_SQL)
+LIGHT_SQL = _light(LIGHT_RANK_SQL)
+LIGHT_REASON_SQL = _light_reason(PLAN_RANK_SQL)
+
+# The same rules with the next plan looked up by a subquery, for the filters
+# (--light, --overdue), which reach queries that do not join it.
+_LOOKED_UP = f"(SELECT pl.date {_NEXT_PLAN})"
+OVERDUE_LOOKUP_SQL = _overdue(_LOOKED_UP)
+LIGHT_LOOKUP_SQL = _light(
+    _light_rank(
+        f"coalesce((SELECT {_plan_rank('pl.date', 'ps.plan_yellow_days', 'ps.plan_red_days')} {_NEXT_PLAN}), 2)"
+    )
+)
 
 
 def money_sql(wan: str) -> str:
@@ -120,7 +157,8 @@ class Field:
 
     column: the column of `projects` it is stored in; None for a computed field.
     sql: for a computed field, its expression over `p` (projects), `st` (its
-      stage), `c` (its stage's light cut-offs) and `:today`.
+      stage), `c` (its stage's light cut-offs), `np` and `nps` (its next plan,
+      NEXT_PLAN_JOIN) and `:today`.
     display: how tables and markdown show it: text, number, stage, sector, light, bool.
     aliases: further names `import` accepts for it (the bureau's Chinese headers).
     """

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..errors import UsageError
-from ..fields import CUTOFFS_SQL, FIELDS, LIGHT_RANK_SQL, Field
+from ..fields import CUTOFFS_SQL, FIELDS, LIGHT_RANK_SQL, NEXT_PLAN_JOIN, Field
 from ..model import Filters
 from .reads import cutoffs, filter_clause, select_list
 
@@ -40,7 +40,8 @@ def _projects_from(filters: Filters, *, lights_only: bool = False) -> str:
     """
     scan = "projects p" if filters.sectors or filters.stages else "projects p NOT INDEXED"
     if lights_only:
-        join = " JOIN c ON c.stage = p.stage"  # only the stages that have lights
+        # Only the stages that have lights; the next plan for the plan light.
+        join = " JOIN c ON c.stage = p.stage" + NEXT_PLAN_JOIN
     else:
         join = " LEFT JOIN c ON c.stage = p.stage" if filters.lights else ""
     return f" FROM {scan}{join}"

@@ -6,17 +6,12 @@ import datetime as dt
 import sqlite3
 from typing import Any
 
-from ..fields import CUTOFFS_SQL, LIGHT_SQL
+from ..fields import CUTOFFS_SQL, LIGHT_SQL, NEXT_PLAN_DATE_SQL, NEXT_PLAN_JOIN
 from ..model import Filters
 from .reads import filter_clause
 
 # --by FIELD -> the column it groups on.
 RANK_COLUMNS = {"district": "p.district", "unit": "p.unit", "lead": "p.lead", "sector": "p.sector"}
-
-# A project is overdue when its next planned milestone (the lowest stage above
-# its own with a planned date) is past.
-_NEXT_PLAN_SQL = """(SELECT pl.date FROM plans pl JOIN stages s2 ON s2.stage = pl.stage
-    WHERE pl.project_id = p.id AND s2.position > st.position ORDER BY s2.position LIMIT 1)"""
 
 
 def rank_rows(conn: sqlite3.Connection, by: str, filters: Filters, today: dt.date) -> list[tuple[Any, ...]]:
@@ -35,14 +30,14 @@ def rank_rows(conn: sqlite3.Connection, by: str, filters: Filters, today: dt.dat
                    (SELECT position FROM stages WHERE stage = 'construction') AS started)
     SELECT {group} AS grp, count(*), sum(p.investment_wan),
            sum(st.position >= pos.signed), sum(st.position >= pos.started),
-           sum(coalesce({_NEXT_PLAN_SQL} < :today, FALSE)),
+           sum(coalesce({NEXT_PLAN_DATE_SQL} < :today, FALSE)),
            coalesce(sum(pr.open_), 0), coalesce(sum(pr.overdue_), 0),
            sum(coalesce(({LIGHT_SQL}) = 'red', FALSE))
     FROM projects p
     JOIN stages st ON st.stage = p.stage
     JOIN sectors sec ON sec.sector = p.sector
     LEFT JOIN c ON c.stage = p.stage
-    LEFT JOIN pr ON pr.project_id = p.id
+    LEFT JOIN pr ON pr.project_id = p.id{NEXT_PLAN_JOIN}
     CROSS JOIN pos
     {where}
     GROUP BY grp"""

@@ -7,7 +7,16 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..fields import CUTOFFS_SQL, DAYS_SQL, FIELDS, LIGHT_RANK_SQL, LIGHT_SQL, OVERDUE_SQL, Field
+from ..fields import (
+    CUTOFFS_SQL,
+    DAYS_SQL,
+    FIELDS,
+    LIGHT_LOOKUP_SQL,
+    LIGHT_RANK_SQL,
+    NEXT_PLAN_JOIN,
+    OVERDUE_LOOKUP_SQL,
+    Field,
+)
 from ..model import Filters
 
 # --- reads -------------------------------------------------------------------
@@ -27,11 +36,14 @@ def cutoffs(filters: Filters | None = None) -> str:
     return f"WITH {CUTOFFS_SQL}\n" if filters is None or filters.lights else ""
 
 
-_PROJECTS_FROM = """
+_PROJECTS_FROM = (
+    """
 FROM projects p
 JOIN stages st ON st.stage = p.stage
 JOIN sectors sec ON sec.sector = p.sector
 LEFT JOIN c ON c.stage = p.stage"""
+    + NEXT_PLAN_JOIN
+)
 
 # --sort FIELD -> ORDER BY expression; unknown values never reach SQL.
 SORT_EXPRESSIONS = {
@@ -98,10 +110,10 @@ def filter_clause(filters: Filters, today: dt.date) -> tuple[str, dict[str, Any]
         params["search"] = filters.search
     if filters.lights:
         # Needs the cut-offs `c` in the query (cutoffs(filters) and a join on c.stage).
-        any_of(f"({LIGHT_SQL})", "light", filters.lights)
+        any_of(f"({LIGHT_LOOKUP_SQL})", "light", filters.lights)
     if filters.overdue:
         # Only projects with a plan dated before today can be overdue (plans_date index).
-        conditions.append(f"p.id IN (SELECT project_id FROM plans WHERE date < :today) AND ({OVERDUE_SQL}) > 0")
+        conditions.append(f"p.id IN (SELECT project_id FROM plans WHERE date < :today) AND ({OVERDUE_LOOKUP_SQL}) > 0")
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
     return where, params
 
