@@ -265,11 +265,13 @@ def test_refusals_change_nothing(db: Path, case: Refusal) -> None:
     for setup in case.setup:
         ok(*setup)
     before = file_hash(db)
-    result = run_cli(*case.args)
-    assert result.exit_code == case.code, result.stderr
-    assert case.message in result.stderr
-    assert result.stdout == ""
-    assert file_hash(db) == before
+    for run in (run_cli, run_sh):  # in-process and through the installed command
+        result = run(*case.args)
+        assert result.exit_code == case.code, result.stderr
+        assert case.message in result.stderr
+        assert result.stdout == ""
+        assert "Traceback" not in result.stderr
+        assert file_hash(db) == before
 
 
 def test_refusal_in_chinese(db: Path) -> None:
