@@ -144,32 +144,27 @@ FROM (
 ORDER BY position
 """
 # The dispatch report for the week to TODAY: totals, moves, added, dropped,
-# restored, lights, funnel, due, overdue, problems and ranking, as one result.
+# restored, lights, funnel, due, overdue, problems and ranking, one statement
+# each (the shell runs them in turn). The lights, due and overdue projects are
+# whole rows, as the report prints them.
 _WEEK_FROM = (dt.date.fromisoformat(TODAY) - dt.timedelta(days=6)).isoformat()
 REPORT_SQL = f"""
-SELECT 'total' AS part, NULL AS id, NULL AS name, count(*) AS a, sum(investment_wan) / 10000.0 AS b, NULL AS c
-FROM projects WHERE status = 'active'
-UNION ALL
-SELECT 'move', e.project_id, p.name, e."from", e."to", e.date
+SELECT count(*), sum(investment_wan) / 10000.0 FROM projects WHERE status = 'active';
+SELECT e.date, e.project_id, p.name, p.sector, e."from", e."to", p.investment_wan / 10000.0, e.note, e.by
 FROM events e JOIN projects p ON p.id = e.project_id
-WHERE e.kind = 'stage' AND e.date BETWEEN '{_WEEK_FROM}' AND '{TODAY}'
-UNION ALL
-SELECT e.kind, e.project_id, p.name, p.sector, p.investment_wan / 10000.0, e.date
+WHERE e.kind = 'stage' AND e.date BETWEEN '{_WEEK_FROM}' AND '{TODAY}' ORDER BY e.date, e.id;
+SELECT e.kind, e.date, e.project_id, p.name, p.sector, p.stage, p.investment_wan / 10000.0, e.note, e.by
 FROM events e JOIN projects p ON p.id = e.project_id
 WHERE e.kind IN ('created', 'dropped', 'restored') AND e.date BETWEEN '{_WEEK_FROM}' AND '{TODAY}'
-UNION ALL
-SELECT 'light', id, name, light, investment, days_in_stage FROM ({LIGHTS_SQL}) WHERE light <> 'green'
-UNION ALL
-SELECT 'funnel', NULL, stage, reached, investment, conversion FROM ({FUNNEL_SQL})
-UNION ALL
-SELECT CASE WHEN overdue_days > 0 THEN 'overdue' ELSE 'due' END, id, name, next_plan_stage, next_plan_date,
-       overdue_days FROM ({DUE_SQL})
-UNION ALL
-SELECT 'problem', pr.id, pr.text, pr.unit, pr.opened, pr.due FROM problems pr
+ORDER BY e.kind, e.date, e.id;
+SELECT * FROM ({LIGHTS_SQL}) WHERE light <> 'green';
+{FUNNEL_SQL};
+{DUE_SQL};
+SELECT pr.id, pr.project_id, p.name, pr.text, pr.unit, pr.opened, pr.due, pr.closed, pr.note
+FROM problems pr JOIN projects p ON p.id = pr.project_id
 WHERE pr.opened BETWEEN '{_WEEK_FROM}' AND '{TODAY}' OR pr.closed BETWEEN '{_WEEK_FROM}' AND '{TODAY}'
-   OR (pr.closed IS NULL AND pr.due < '{TODAY}')
-UNION ALL
-SELECT 'rank', rank, district, projects, investment, start_rate FROM ({RANK_SQL})
+   OR (pr.closed IS NULL AND pr.due < '{TODAY}');
+{RANK_SQL};
 """
 
 
@@ -312,7 +307,7 @@ class Setup:
     def read_bench(self, name: str, size: str, db: Path, args: list[str], sql: str, runs: int) -> Bench:
         tsv = ["--tsv"] if "--format" in args and "tsv" in args else []
         variants = [Variant("pipeline", lambda _: [self.pipeline, "--db", str(db), *args])]
-        if not self.without_sqlite_utils:
+        if not self.without_sqlite_utils and ";" not in sql:  # sqlite-utils runs one statement
             variants.append(Variant("sqlite-utils", lambda _: [self.sqlite_utils, "query", str(db), sql, *tsv]))
         if (shell := self.sqlite3) is not None:
             variants.append(Variant("sqlite3", lambda _: [shell, "-tabs", "-header", str(db), sql]))

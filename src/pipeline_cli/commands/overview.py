@@ -239,6 +239,7 @@ def report(
         until=parse_date(until, "--until") if until is not None else None,
     )
     fmt, style = output.formatting(format, lang=lang, no_header=no_header, report=True)
+    counted = fmt not in ("json", "jsonl", "csv", "tsv")
     if filters.status is None:
         filters = replace(filters, include_dropped=True)
     conn = state(ctx).connect()
@@ -255,7 +256,8 @@ def report(
         events=store.iter_report_events(conn, filters, now, period.since),
         entries=lambda kind: store.iter_report_entries(conn, filters, now, period.since, period.until, kind),
         lights=store.iter_lights(conn, filters, now, at_least="yellow"),
-        light_counts=store.light_counts(conn, filters, now),
+        # The data formats carry no counts (a section's title does): not counted for them.
+        light_counts=store.light_counts(conn, filters, now) if counted else {},
     )
     from ..ranking import rank
     from ..store.problems import report_problems
@@ -263,7 +265,7 @@ def report(
 
     active = replace(filters, include_dropped=False) if filters.status is None else filters
     end = period.until
-    problems, problem_counts = report_problems(conn, filters, period.since, end)
+    problems, problem_counts = report_problems(conn, filters, period.since, end, counted=counted)
     result = replace(
         result,
         problems=problems,
@@ -274,7 +276,9 @@ def report(
         plan_counts={
             "due": store.due_count(conn, filters, end, tallies.DUE_DAYS, overdue=False),
             "overdue": store.due_count(conn, filters, end, None, overdue=True),
-        },
+        }
+        if counted
+        else {},
     )
     if fmt == "xlsx":
         from ..formats.summaries import report_sheets

@@ -314,14 +314,15 @@ def get_problem(conn: sqlite3.Connection, problem_id: int, today: dt.date) -> di
 
 
 def report_problems(
-    conn: sqlite3.Connection, filters: Filters, since: dt.date, until: dt.date
+    conn: sqlite3.Connection, filters: Filters, since: dt.date, until: dt.date, *, counted: bool = True
 ) -> tuple[dict[str, Iterable[dict[str, Any]]], dict[str, int]]:
     """The report's problems: opened and closed within [since, until], and open and past due at `until`.
 
     Read from the ledger as it stands, so an undone change counts as never
     made; overdue_days are counted at `until`, even for a problem closed
     since. Each list is read from SQL when it is written (a province's
-    ledger may hold tens of thousands overdue); the counts come first.
+    ledger may hold tens of thousands overdue); the counts come first
+    (unless not `counted`: the data formats carry none).
     """
     where, params = filter_clause(filters, until)
     params.update({"since": since.isoformat(), "until": until.isoformat()})
@@ -355,6 +356,7 @@ def report_problems(
     counts = {
         key: int(conn.execute(f"{cte}SELECT count(*) {base} WHERE {clause}{condition}", params).fetchone()[0])
         for key, (condition, _) in queries.items()
+        if counted
     }
     return {key: _Rows(rows, key) for key in queries}, counts
 
