@@ -53,6 +53,59 @@ _INT_TYPE = type(typer.main.get_click_type(annotation=int, parameter_info=typer.
 _INT_TYPE.convert = _whole_number  # type: ignore[method-assign]
 
 
+# --- text that was not UTF-8 ------------------------------------------------------
+# A byte of the command line that is not UTF-8 reaches Python as a lone
+# surrogate, which no database, file or terminal can take: every text option
+# and argument refuses it (exit 2), but a file or folder name keeps it, since
+# a file may be named in another encoding.
+_PATH_PARAMETERS = frozenset(("db", "file", "path", "output_file", "source", "target"))
+_STRING_TYPE = type(typer.main.get_click_type(annotation=str, parameter_info=typer.models.OptionInfo()))
+_string_convert = _STRING_TYPE.convert
+
+
+def _utf8_text(self: Any, value: Any, param: Any, ctx: Any) -> Any:
+    converted = _string_convert(self, value, param, ctx)
+    if isinstance(converted, str) and getattr(param, "name", None) not in _PATH_PARAMETERS:
+        from .texts import first_surrogate
+
+        index = first_surrogate(converted)
+        if index is not None:
+            from .i18n import current, text
+
+            lang = current()
+            where = "/".join(getattr(param, "opts", ()) or ()) or str(getattr(param, "name", "")).upper()
+            self.fail(
+                text("text.not_utf8", lang, field=where, position=index + 1) + "\n" + text("text.not_utf8.hint", lang),
+                param,
+                ctx,
+            )
+    return converted
+
+
+_STRING_TYPE.convert = _utf8_text  # type: ignore[method-assign]
+
+
+# --- a group without its command -------------------------------------------------
+# `pipeline` or `pipeline problem` alone is a usage error (exit 2): the help
+# goes to stderr with it, since stdout carries only data and stays empty on an
+# error. (Typer's rich help prints itself to stdout.)
+_group_parse_args = TyperGroup.parse_args
+
+
+def _no_command(self: Any, ctx: Any, args: list[str]) -> list[str]:
+    if not args and self.no_args_is_help and not ctx.resilient_parsing:
+        with contextlib.redirect_stdout(sys.stderr):
+            shown = ctx.get_help()
+        if shown:
+            sys.stderr.write(f"{shown}\n")
+        ctx.exit(2)
+    result: list[str] = _group_parse_args(self, ctx, args)
+    return result
+
+
+TyperGroup.parse_args = _no_command  # type: ignore[method-assign]
+
+
 # --- commands, loaded when needed -------------------------------------------------
 # Each command and the module of commands/ that registers it, in the order
 # `pipeline --help` lists them. Only the module of the command being run is

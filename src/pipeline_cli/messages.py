@@ -107,6 +107,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{field} holds a control character ({char}, character {position}) that would reach the terminal raw",
         "zh": "{field} 含有控制字符（{char}，第 {position} 个字符），会原样输出到终端",
     },
+    "import.unreadable": {"en": "cannot read {path}: {reason}", "zh": "无法读取 {path}：{reason}"},
+    "import.unreadable.hint": {
+        "en": "check the file's name and folder, or give the data on stdin (pipeline import - --format csv)",
+        "zh": "请检查文件名和文件夹，或从标准输入提供数据（pipeline import - --format csv）",
+    },
+    "text.not_utf8": {
+        "en": "{field} holds a byte that is not UTF-8 (character {position})",
+        "zh": "{field} 含有非 UTF-8 编码的字节（第 {position} 个字符）",
+    },
+    "text.not_utf8.hint": {
+        "en": "give text in UTF-8: set the terminal or the script to UTF-8 (e.g. LANG=C.UTF-8)",
+        "zh": "请用 UTF-8 编码的文字：把终端或脚本设为 UTF-8（例如 LANG=C.UTF-8）",
+    },
     "text.forbidden_char.hint": {
         "en": "text may hold tabs and line breaks, but no other control character "
         "(an escape sequence, bell, NUL) nor a bidirectional override: remove it",

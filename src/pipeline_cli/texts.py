@@ -5,7 +5,8 @@ in cleans text the same way, and nothing else is done to it anywhere:
 
 - leading and trailing white space (spaces, tabs, line breaks, U+2028,
   U+2029, U+0085, ideographic space) is removed; what is left empty is none;
-- no text holds a control character other than tab, line feed, carriage
+- no text holds a byte that was not UTF-8 (a lone surrogate, as Python
+  reads such a byte of a command line), nor a control character other than tab, line feed, carriage
   return and U+0085 (so no escape sequence, bell, NUL or DEL reaches a
   terminal raw), nor a bidirectional override (which would show text
   reversed); such a value is refused, not changed. Tabs and line breaks
@@ -33,6 +34,8 @@ _FORBIDDEN = re.compile(
     "["
     + "".join(re.escape(chr(code)) for code in (*range(0x20), *range(0x7F, 0xA0)) if chr(code) not in ALLOWED_CONTROLS)
     + "".join(re.escape(char) for char in sorted(_BIDI))
+    # Lone surrogates: bytes that were not UTF-8.
+    + "\ud800-\udfff"
     + "]"
 )
 
@@ -43,6 +46,20 @@ def first_forbidden(text: str) -> int | None:
     return None if found is None else found.start()
 
 
+def is_surrogate(char: str) -> bool:
+    """A lone surrogate: how Python holds a byte of a command line or name that was not UTF-8."""
+    return 0xD800 <= ord(char) <= 0xDFFF
+
+
+def first_surrogate(text: str) -> int | None:
+    """The index of the first byte that was not UTF-8, else None."""
+    match = _SURROGATE.search(text)
+    return match.start() if match else None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def clean_text(value: str | None, field: str) -> str | None:
     """`value` as the field stores it: trimmed, None when empty; UsageError for a forbidden character."""
     if value is None:
@@ -51,6 +68,8 @@ def clean_text(value: str | None, field: str) -> str | None:
     if not text:
         return None
     index = first_forbidden(text)
+    if index is not None and is_surrogate(text[index]):
+        raise UsageError("text.not_utf8", "text.not_utf8.hint", field=field, position=index + 1)
     if index is not None:
         raise UsageError(
             "text.forbidden_char",
@@ -68,9 +87,10 @@ def clean_text(value: str | None, field: str) -> str | None:
 # human formats and the messages show them as TSV writes them (`\t`, `\n`,
 # `\r`), and any other line break or control character, and a bidirectional
 # override stored before the rule refused them, by its code (`\u2028`), so
-# nothing splits a line or reaches the terminal raw.
+# nothing splits a line or reaches the terminal raw; a byte that was not UTF-8
+# (a file name's, a lone surrogate) by its code too, so printing it cannot fail.
 _SHOWN = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -48,6 +48,7 @@ from ..options import (
     complete_sector,
     complete_stage,
 )
+from ..texts import clean_text
 
 _STAGE_LIST = ", ".join(stage.slug for stage in STAGES)
 
@@ -99,17 +100,18 @@ WriteFormatOption = Annotated[
 
 def who(option: str | None) -> str:
     """--by, else $PIPELINE_USER, else the settings' user, else the login name, else 'unknown'."""
+    # Who is text like any other: the one text rule (texts.clean_text), whichever way it came.
     if option is not None:
-        text = option.strip()
+        text = clean_text(option, "--by")
         if not text:
             raise UsageError("change.by_empty", "change.by_empty.hint")
         return text
-    from_env = os.environ.get("PIPELINE_USER", "").strip()
+    from_env = clean_text(os.environ.get("PIPELINE_USER", ""), "PIPELINE_USER")
     if from_env:
         return from_env
     from ..settings import get
 
-    configured = get("user")
+    configured = clean_text(get("user"), "user")
     if configured:
         return configured
     try:

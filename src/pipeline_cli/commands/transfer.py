@@ -22,6 +22,7 @@ from ..importing.rows import ParsedFile, parse_lines
 from ..importing.source import Source
 from ..importing.workbook import parse_workbook
 from ..options import LangOption
+from ..texts import shown as one_line
 
 
 class DataFormat(StrEnum):
@@ -202,7 +203,7 @@ def import_(
                 writer = store.ImportWriter(
                     conn,
                     by=who(None),
-                    note=f"import {name}",
+                    note=f"import {one_line(name)}",
                     floor=lambda: max(ids_in(_read_rows(source, fmt, encoding, sheet).rows), default=0),
                 )
                 planner, names = _run_import(conn, source, parsed, day, lines, writer=writer)
@@ -215,7 +216,7 @@ def import_(
             state(ctx).saved.append(summary)
         lines.seek(0)
         for line in _spooled_lines(lines):
-            output.line(line)
+            output.line(one_line(line))
         output.line(summary)
 
 
@@ -291,7 +292,7 @@ _WARNINGS_SHOWN = 20
 def _warn_names(warnings: tuple[list[str], int], name: str) -> None:
     shown, more = warnings
     for warning in shown:
-        output.notice(f"warning: {name}: {warning}")
+        output.notice(one_line(f"warning: {name}: {warning}"))
     if more:
         output.notice(f"warning: {name}: and {more} more rows adding a name already taken")
     if shown:
