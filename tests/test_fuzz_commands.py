@@ -419,7 +419,7 @@ def _check_clean(db: Path) -> None:
 
 EXAMPLES = int(os.environ.get("PIPELINE_FUZZ_EXAMPLES", "0"))
 IN_PROCESS = settings(
-    max_examples=EXAMPLES or 400,
+    max_examples=EXAMPLES or 250,
     derandomize=not EXAMPLES,
     deadline=None,
     database=None,
@@ -458,7 +458,7 @@ def _argv(arg: str) -> bytes:
 
 @pytest.mark.slow
 @settings(
-    max_examples=max(EXAMPLES // 10, 25),
+    max_examples=max(EXAMPLES // 10, 20),
     derandomize=not EXAMPLES,
     deadline=None,
     database=None,

@@ -19,7 +19,7 @@ import typer.models
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from . import __version__, output, store
+from . import __version__, interrupts, output, store
 from .context import AppState, found_state
 from .errors import CannotWrite, Interrupted, PipelineError
 from .model import MAX_INTEGER, echo
@@ -244,6 +244,7 @@ class PipelineGroup(TyperGroup):
 
         i18n.choose(None)
         settings.forget()
+        interrupts.forget()
         return super().main(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
@@ -323,14 +324,11 @@ def _interrupted(ctx: Any) -> None:
     if state is not None and state.saved:
         for line in state.saved:
             sys.stderr.write(output.say("frame.saved", line=line) + "\n")
+    elif interrupts.committed():
+        # Between the COMMIT and the line saying what it saved.
+        sys.stderr.write(output.say("frame.saved.committed") + "\n")
     else:
         sys.stderr.write(output.say("frame.interrupted") + "\n")
-
-
-def _on_interrupt(signum: int, frame: Any) -> None:
-    # Further Ctrl-Cs are ignored while the first unwinds (rollback, removing temporary files).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    raise Interrupted()
 
 
 def _reopen_closed_standard_streams() -> None:
@@ -419,34 +417,40 @@ def main() -> None:
     An exception other than SystemExit (a bug under --debug) propagates and
     exits the ordinary way, with its traceback.
     """
-    _reopen_closed_standard_streams()
+    # Until this handler replaces it, the package's own (pipeline_cli/__init__.py) ends a
+    # Ctrl-C during the imports with a quiet exit 130.
     with contextlib.suppress(ValueError):  # not the main thread
-        signal.signal(signal.SIGINT, _on_interrupt)
+        signal.signal(signal.SIGINT, interrupts.on_interrupt)
+    code: Any = 0
     try:
-        app()
-        code: Any = 0
-    except SystemExit as exit_:
-        code = exit_.code
+        _reopen_closed_standard_streams()
+        try:
+            app()
+        except SystemExit as exit_:
+            code = exit_.code
+        if code is None:
+            code = 0
+        elif not isinstance(code, int):
+            sys.stderr.write(f"{code}\n")
+            code = 1
+        try:
+            sys.stdout.flush()
+        except (OSError, ValueError) as error:
+            # `pipeline --version > /dev/full`: exit 8 with the reason, not Python's 120.
+            output.silence_stdout()
+            if not code:
+                reason = getattr(error, "strerror", None) or str(error)
+                with contextlib.suppress(OSError, ValueError):
+                    output.error(CannotWrite("output.failed", "output.failed.hint", reason=reason))
+                code = CannotWrite.exit_code
     except Interrupted:
-        # Ctrl-C outside a command (while starting or parsing): quiet.
+        # Ctrl-C outside a command (while starting, parsing or ending): quiet, and
+        # a change committed before it is not reported as undone.
         with contextlib.suppress(OSError, ValueError):
-            sys.stderr.write(output.say("frame.interrupted") + "\n")
-        code = 130
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):
-        sys.stderr.write(f"{code}\n")
-        code = 1
-    try:
-        sys.stdout.flush()
-    except (OSError, ValueError) as error:
-        # `pipeline --version > /dev/full`: exit 8 with the reason, not Python's 120.
+            key = "frame.saved.committed" if interrupts.committed() else "frame.interrupted"
+            sys.stderr.write(output.say(key) + "\n")
         output.silence_stdout()
-        if not code:
-            reason = getattr(error, "strerror", None) or str(error)
-            with contextlib.suppress(OSError, ValueError):
-                output.error(CannotWrite("output.failed", "output.failed.hint", reason=reason))
-            code = CannotWrite.exit_code
+        code = 130
     with contextlib.suppress(OSError, ValueError):
         sys.stderr.flush()
     os._exit(code)

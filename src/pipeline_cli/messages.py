@@ -109,8 +109,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "import.unreadable": {"en": "cannot read {path}: {reason}", "zh": "无法读取 {path}：{reason}"},
     "import.unreadable.hint": {
-        "en": "check the file's name and folder, or give the data on stdin (pipeline import - --format csv)",
-        "zh": "请检查文件名和文件夹，或从标准输入提供数据（pipeline import - --format csv）",
+        "en": "check the file's name and folder, or give the data on stdin (`pipeline import - --format csv`)",
+        "zh": "请检查文件名和文件夹，或从标准输入提供数据（`pipeline import - --format csv`）",
     },
     "text.not_utf8": {
         "en": "{field} holds a byte that is not UTF-8 (character {position})",
@@ -474,6 +474,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rank.bad_by.hint": {"en": "rank by one of: {fields}", "zh": "可按以下之一排名：{fields}"},
     # --- the process and its surroundings (cli.py) ---
     "frame.interrupted": {"en": "interrupted: nothing changed", "zh": "已中断：未做任何修改"},
+    "frame.saved.committed": {
+        "en": "interrupted after the change was saved: do not run it again (`pipeline history` shows it)",
+        "zh": "修改保存后才中断：请勿重复执行（`pipeline history` 可查看）",
+    },
     "output.failed": {"en": "cannot write the output: {reason}", "zh": "无法写出结果：{reason}"},
     "output.failed.hint": {
         "en": "free some space, or send the output elsewhere (-o FILE or another redirection)",

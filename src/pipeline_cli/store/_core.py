@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .. import interrupts
 from ..errors import Busy, CannotWrite, DatabaseUnusable, PipelineError, UsageError
 from ..fields import STORED_FIELDS
 from ..migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
@@ -220,10 +222,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         # a table others refer to; checked before the commit instead.
         conn.execute("PRAGMA foreign_keys = OFF")
         try:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as error:
-                raise translate_error(error, path) or error from None
+            begin_immediate(conn, path)
             try:
                 # Another process may have migrated while we waited for the lock.
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -381,7 +380,7 @@ def create(path: Path, records: Iterable[ProjectRecord], *, replace: bool = Fals
         conn = _connect(temporary, "rwc")
         try:
             _migrate(conn, temporary)
-            with transaction(conn, temporary):
+            with transaction(conn, temporary, change=False):
                 for record in records:
                     insert_project(conn, record, change=None, by="pipeline init", note="seed")
         finally:
@@ -491,21 +490,52 @@ def _fsync_dir(path: Path) -> None:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection, path: Path) -> Iterator[None]:
-    """One BEGIN IMMEDIATE ... COMMIT; on any failure, roll back and translate."""
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.Error as error:
-        raise translate_error(error, path) or error from None
+def transaction(conn: sqlite3.Connection, path: Path, *, change: bool = True) -> Iterator[None]:
+    """One BEGIN IMMEDIATE ... COMMIT; on any failure, roll back and translate.
+
+    A Ctrl-C during the COMMIT is held until the commit is recorded
+    (interrupts.committing), so it reports the change as saved; `change=False`
+    for a transaction that is not the user's change (a new file's seed).
+    """
+    begin_immediate(conn, path)
     try:
         yield
-        conn.execute("COMMIT")
+        if change:
+            with interrupts.committing():
+                conn.execute("COMMIT")
+        else:
+            conn.execute("COMMIT")
     except sqlite3.Error as error:
         _rollback(conn)
         raise translate_error(error, path) or error from None
     except BaseException:
         _rollback(conn)
         raise
+
+
+# How long SQLite itself waits at a time for the write lock: Ctrl-C is seen
+# between two waits, not only after the whole busy timeout.
+_LOCK_WAIT_STEP = 0.05
+
+
+def begin_immediate(conn: sqlite3.Connection, path: Path) -> None:
+    """BEGIN IMMEDIATE, waiting at most the busy timeout for the write lock, in steps a Ctrl-C can cut."""
+    total = busy_timeout()
+    deadline = time.monotonic() + total
+    conn.execute(f"PRAGMA busy_timeout = {int(min(total, _LOCK_WAIT_STEP) * 1000)}")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.Error as error:
+                code = getattr(error, "sqlite_errorcode", None)
+                busy = isinstance(code, int) and code & 0xFF in _BUSY_CODES
+                if not busy or time.monotonic() >= deadline:
+                    raise translate_error(error, path) or error from None
+    finally:
+        # Every other statement waits the whole timeout at once, as before.
+        conn.execute(f"PRAGMA busy_timeout = {int(total * 1000)}")
 
 
 # --- writes ------------------------------------------------------------------
