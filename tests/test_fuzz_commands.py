@@ -293,7 +293,7 @@ def value_for(command: tuple[str, ...], param: Any) -> st.SearchStrategy[str]:
 
 
 @st.composite
-def invocation(draw: Any) -> tuple[list[str], dict[str, str], str | None]:
+def invocation(draw: Any) -> tuple[list[str], dict[str, str], str | None, str | None]:
     path, command = draw(st.sampled_from(COMMANDS))
     options: list[list[str]] = []
     arguments: list[str] = []
@@ -331,7 +331,27 @@ def invocation(draw: Any) -> tuple[list[str], dict[str, str], str | None]:
             st.one_of(DATE, st.sampled_from(["inf", "nan", "-1", "1e308", "0", "0.5", "3601", "zh", "en"]), TEXT)
         )
     stdin = draw(st.one_of(st.none(), st.sampled_from(["y\n", "id,name\n1,x\n", "[1]", "{"]), TEXT))
-    return [*root, *argv], env, stdin
+    settings_file = draw(st.one_of(st.none(), st.none(), st.none(), st.sampled_from(SETTINGS)))
+    return [*root, *argv], env, stdin, settings_file
+
+
+# Settings files a user may have written by hand.
+SETTINGS = [
+    'lang = "zh"\n',
+    'lang = "fr"\n',
+    "lang = 5\n",
+    'busy_timeout = "inf"\n',
+    "busy_timeout = 1e400\n",
+    "busy_timeout = -1\n",
+    'user = "\\u001b[31mred"\n',
+    'user = ""\n',
+    'db = "a\\u0000b"\n',
+    'db = "/nonexistent/folder/x.db"\n',
+    'db = ""\n',
+    "[[\n",
+    "\x00\xff",
+    'colour = "always"\n',
+]
 
 
 # --- the arena: the files the paths name ---------------------------------------
@@ -346,7 +366,7 @@ class Arena:
     def db(self) -> Path:
         return self.folder / "pipeline.db"
 
-    def reset(self) -> None:
+    def reset(self, settings_file: str | None = None) -> None:
         """Every file as it was: the seeded database, the other files, nothing left by the last example."""
         for child in self.folder.iterdir():
             if child.is_dir() and not child.is_symlink():
@@ -362,6 +382,8 @@ class Arena:
         (self.folder / "folder").mkdir()
         (self.folder / "link-to-db").symlink_to(self.db)
         (self.folder / "link-to-other").symlink_to(self.folder / "other.db")
+        if settings_file is not None:
+            (self.folder / "config.toml").write_text(settings_file, encoding="utf-8", errors="surrogateescape")
 
     def env(self, extra: dict[str, str]) -> dict[str, str]:
         return {
@@ -431,8 +453,9 @@ IN_PROCESS = settings(
 @IN_PROCESS
 @given(call=invocation())
 def test_every_command_keeps_the_contract_in_process(arena: Arena, call: Any) -> None:
-    argv, env, stdin = call
-    arena.reset()
+    argv, env, stdin, settings_file = call
+    argv = [arg.replace("\x00", "") for arg in argv]  # as in a real command line
+    arena.reset(settings_file)
     before = file_hash(arena.db)
     cwd = os.getcwd()
     os.chdir(arena.folder)
@@ -466,8 +489,8 @@ def _argv(arg: str) -> bytes:
 )
 @given(call=invocation())
 def test_every_command_keeps_the_contract_through_the_installed_command(arena: Arena, call: Any) -> None:
-    argv, env, stdin = call
-    arena.reset()
+    argv, env, stdin, settings_file = call
+    arena.reset(settings_file)
     before = file_hash(arena.db)
     completed = subprocess.run(
         [str(PIPELINE_BIN), *map(_argv, argv)],

@@ -107,6 +107,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{field} holds a control character ({char}, character {position}) that would reach the terminal raw",
         "zh": "{field} 含有控制字符（{char}，第 {position} 个字符），会原样输出到终端",
     },
+    "db.nul": {"en": "database path '{path}' holds a NUL character", "zh": "数据库路径“{path}”含有空字符（NUL）"},
+    "db.nul.hint": {
+        "en": "no file has such a name: correct --db, $PIPELINE_DB or the settings' db",
+        "zh": "没有文件叫这个名字：请改正 --db、$PIPELINE_DB 或设置中的 db",
+    },
     "import.unreadable": {"en": "cannot read {path}: {reason}", "zh": "无法读取 {path}：{reason}"},
     "import.unreadable.hint": {
         "en": "check the file's name and folder, or give the data on stdin (`pipeline import - --format csv`)",

@@ -345,8 +345,102 @@ def m004_plans_and_problems(conn: sqlite3.Connection) -> None:
     )
 
 
+# The text a person gave, in the tables that hold what is true now (events keep what was written).
+_PROJECT_TEXTS = ("name", "district", "unit", "lead", "note")
+_PROBLEM_TEXTS = ("text", "unit", "note")
+_REQUIRED_TEXTS = frozenset(("name", "text"))
+
+
+def _trimmed(value: object) -> object:
+    """The one text rule's trimming (texts.clean_text): leading and trailing white space off, empty is none."""
+    if not isinstance(value, str):
+        return value
+    return value.strip() or None
+
+
+def _changed_texts(row: sqlite3.Row, columns: tuple[str, ...]) -> dict[str, list[object]]:
+    changes: dict[str, list[object]] = {}
+    for column in columns:
+        old, new = row[column], _trimmed(row[column])
+        if new is None and column in _REQUIRED_TEXTS:
+            continue  # a required text of white space only: left as it is, `pipeline edit` can name it
+        if new != old:
+            changes[column] = [old, new]
+    return changes
+
+
+def m005_one_text_rule(conn: sqlite3.Connection) -> None:
+    """Texts stored before the one text rule (texts.clean_text) are trimmed as every way in now trims them.
+
+    Older versions stored names, districts, units, leads, notes and problem
+    texts with leading or trailing spaces or line breaks (an import kept what
+    a CSV cell held); filters, sorting and the round trip of every export now
+    assume the rule. Each project or problem changed gets an `edited` (or
+    `problem_edited`) event recording the old and new values, dated on its
+    project's last event (never before it, never in the future), by
+    `pipeline migration`, and outside any change, so `undo` never reverts it.
+    Events keep the texts they were written with: they are the record.
+    """
+    import datetime as dt
+    import getpass
+    import json
+
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    try:
+        login: str | None = getpass.getuser() or None
+    except Exception:
+        login = None
+    note = "one text rule: leading and trailing white space removed"
+
+    def last_date(project_id: int) -> str:
+        return str(conn.execute("SELECT max(date) FROM events WHERE project_id = ?", (project_id,)).fetchone()[0])
+
+    def record(project_id: int, kind: str, changes: dict[str, list[object]], problem_id: int | None) -> None:
+        conn.execute(
+            """
+            INSERT INTO events (project_id, kind, date, recorded_at, note, by, changes, problem_id, db_user)
+            VALUES (?, ?, ?, ?, ?, 'pipeline migration', ?, ?, ?)
+            """,
+            (
+                project_id,
+                kind,
+                last_date(project_id),
+                now,
+                note,
+                json.dumps(changes, ensure_ascii=False),
+                problem_id,
+                login,
+            ),
+        )
+
+    rows = conn.cursor()
+    rows.row_factory = sqlite3.Row
+    for row in rows.execute(f"SELECT id, {', '.join(_PROJECT_TEXTS)} FROM projects ORDER BY id").fetchall():
+        changes = _changed_texts(row, _PROJECT_TEXTS)
+        if changes:
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            conn.execute(
+                f"UPDATE projects SET {assignments} WHERE id = ?", (*(v[1] for v in changes.values()), row["id"])
+            )
+            record(row["id"], "edited", changes, None)
+    for row in rows.execute(f"SELECT id, project_id, {', '.join(_PROBLEM_TEXTS)} FROM problems ORDER BY id").fetchall():
+        changes = _changed_texts(row, _PROBLEM_TEXTS)
+        if changes:
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            conn.execute(
+                f"UPDATE problems SET {assignments} WHERE id = ?", (*(v[1] for v in changes.values()), row["id"])
+            )
+            record(row["project_id"], "problem_edited", changes, row["id"])
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_project_view_exact, m003_undone_adds, m004_plans_and_problems)
+MIGRATIONS: tuple[Migration, ...] = (
+    m001_initial,
+    m002_project_view_exact,
+    m003_undone_adds,
+    m004_plans_and_problems,
+    m005_one_text_rule,
+)
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -77,6 +77,8 @@ def locate(db_option: str | None) -> DbLocation:
 
         named = get("db")
     if named:
+        if "\x00" in named:  # only a settings file can hold one: no file has such a name
+            raise UsageError("db.nul", "db.nul.hint", path=echo(named))
         if is_url(named):
             return DbLocation(Path(redact_url(named)), explicit=True, url=named.strip())
         return DbLocation(Path(named).expanduser(), explicit=True)
