@@ -307,3 +307,42 @@ def test_the_subprocess_refuses_an_overlong_id_without_a_traceback(db: Path, sh:
     before = file_hash(db)
     result = sh("history", "99999999999999999999")
     refused(result, db, before)
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-1", "1_0", "1e3", "٥", "3601", "9" * 400])
+def test_a_busy_timeout_in_the_settings_is_checked_as_the_environment_is(
+    db: Path, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    settings = tmp_path / "config.toml"
+    monkeypatch.setenv("PIPELINE_CONFIG", str(settings))
+    refused(cli("config", "set", "busy_timeout", value), settings, "missing")
+    settings.write_text(f'busy_timeout = "{value}"\n', encoding="utf-8")
+    before = file_hash(db)
+    for args in (("list",), ("advance", "7")):
+        result = cli(*args)
+        refused(result, db, before)
+        assert "busy_timeout" in result.stderr
+
+
+# --- every date and number of the newer commands -------------------------------------------
+
+MORE_CALLS = [
+    ("plan", "7", "construction", "{}"),
+    ("problem", "add", "7", "用地", "--due", "{}"),
+    ("problem", "add", "7", "用地", "--date", "{}"),
+    ("due", "--within", "{}"),
+    ("sectors", "edit", "it", "--position", "{}"),
+    ("stages", "set", "signed", "--plan-red", "{}"),
+    ("problem", "close", "{}"),
+]
+EDGE_VALUES = ["0001-01-01", "9999-12-31", "2026-02-30", "99999999999999999999", "١٢", "1_0", "-1"]
+
+
+@pytest.mark.parametrize("value", EDGE_VALUES)
+@pytest.mark.parametrize("call", MORE_CALLS, ids=[" ".join(c) for c in MORE_CALLS])
+def test_dates_and_numbers_of_every_command_are_refused_at_their_edges(
+    db: Path, cli: Cli, call: tuple[str, ...], value: str
+) -> None:
+    before = file_hash(db)
+    result = cli(*(value if part == "{}" else part for part in call))
+    refused(result, db, before)

@@ -393,7 +393,8 @@ class Arena:
             "PIPELINE_CONFIG": str(self.folder / "config.toml"),
             "PIPELINE_BUSY_TIMEOUT": "0.2",
             "COLUMNS": "100",
-            **extra,
+            # No environment variable can hold a NUL.
+            **{name: value.replace("\x00", "") for name, value in extra.items()},
         }
 
 
@@ -496,7 +497,7 @@ def test_every_command_keeps_the_contract_through_the_installed_command(arena: A
         [str(PIPELINE_BIN), *map(_argv, argv)],
         input=_encode(stdin) if stdin is not None else b"",
         capture_output=True,
-        env={**os.environ, **{k: v.replace("\x00", "") for k, v in arena.env(env).items()}},
+        env={**os.environ, **arena.env(env)},
         cwd=arena.folder,
         timeout=30,
         check=False,

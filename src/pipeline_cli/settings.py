@@ -19,6 +19,23 @@ from .errors import UsageError
 
 KEYS = ("db", "lang", "user", "busy_timeout")
 
+# More than an hour of waiting for the write lock is a hung script, not patience.
+MAX_BUSY_TIMEOUT = 3600.0
+
+
+def seconds(text: str) -> float | None:
+    """A busy timeout as $PIPELINE_BUSY_TIMEOUT and the settings take it: ASCII decimals from 0 to an hour, else None.
+
+    Not float(), which also takes inf, nan, 1e3, 1_0 and other scripts' digits.
+    """
+    import re
+
+    value = text.strip()
+    if not re.fullmatch(r"\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)", value) or float(value) > MAX_BUSY_TIMEOUT:
+        return None
+    return float(value)
+
+
 _cache: tuple[Path, dict[str, str]] | None = None
 
 
@@ -41,11 +58,7 @@ def check(key: str, value: str) -> str:
             raise UsageError("config.bad_lang", "lang.bad.hint", value=value)
         return text.lower()
     if key == "busy_timeout":
-        try:
-            seconds = float(text)
-        except ValueError:
-            seconds = -1.0
-        if not seconds >= 0 or seconds == float("inf"):
+        if seconds(text) is None:
             raise UsageError("config.bad_timeout", "config.bad_timeout.hint", value=value)
         return text
     if not text:

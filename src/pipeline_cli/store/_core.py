@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -87,23 +86,18 @@ def locate(db_option: str | None) -> DbLocation:
     return DbLocation(Path(platformdirs.user_data_dir("pipeline", appauthor=False)) / "pipeline.db", explicit=False)
 
 
-# More than an hour of waiting is a hung script, not patience.
-MAX_BUSY_TIMEOUT = 3600.0
-
-
 def busy_timeout() -> float:
-    """$PIPELINE_BUSY_TIMEOUT seconds (a finite number from 0 to an hour), else 5."""
+    """$PIPELINE_BUSY_TIMEOUT seconds (a finite number from 0 to an hour), else the settings', else 5."""
+    from ..settings import get, seconds
+
     raw = os.environ.get("PIPELINE_BUSY_TIMEOUT")
     if raw is None or raw.strip() == "":
-        from ..settings import get
-
-        configured = get("busy_timeout")
+        configured = get("busy_timeout")  # checked when the file is read
         return float(configured) if configured is not None else DEFAULT_BUSY_TIMEOUT
-    text = raw.strip()
-    # ASCII decimals only: float() would also take inf, nan, 1_0 and other scripts' digits.
-    if not re.fullmatch(r"\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)", text) or float(text) > MAX_BUSY_TIMEOUT:
+    value = seconds(raw)
+    if value is None:
         raise UsageError("config.bad_env_timeout", "config.bad_env_timeout.hint", value=echo(raw))
-    return float(text)
+    return value
 
 
 # --- errors ----------------------------------------------------------------
