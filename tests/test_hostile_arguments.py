@@ -6,6 +6,7 @@ database byte for byte as it was.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Callable
@@ -106,3 +107,30 @@ def test_an_import_file_whose_name_is_too_long_is_a_usage_error(db: Path, tmp_pa
     result = sh("import", str(tmp_path / ("x" * 300 + ".csv")))
     refused(result, db, before)
     assert "too long" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["problem", "add", "7", "x\x1b[0m"],
+        ["problem", "add", "7", "land", "--unit", "\x07"],
+        ["sectors", "add", "robots", "--zh", "机器\x1b[31m人"],
+        ["sectors", "add", "robots", "--zh", "机器人", "--en", "ro\x00bots"],
+        ["sectors", "edit", "it", "--en", "\u202eIT"],
+    ],
+)
+def test_problems_and_sectors_follow_the_one_text_rule(db: Path, cli: Cli, args: list[str]) -> None:
+    before = file_hash(db)
+    result = cli(*args)
+    refused(result, db, before)
+    assert "control character" in result.stderr
+
+
+def test_problem_and_sector_texts_are_trimmed(db: Path, cli: Cli) -> None:
+    assert cli("problem", "add", "7", "  用地审批 ", "--unit", " 规划局\n").exit_code == 0
+    problem = json.loads(cli("problem", "list", "-f", "json").stdout)[-1]
+    assert (problem["text"], problem["unit"]) == ("用地审批", "规划局")
+    added = cli("sectors", "add", "robots", "--zh", " 机器人 ", "--en", " Robots\t")
+    assert added.exit_code == 0 and added.stdout.count("\n") == 1
+    sector = next(s for s in json.loads(cli("sectors", "-f", "json").stdout) if s["sector"] == "robots")
+    assert (sector["name_zh"], sector["name_en"]) == ("机器人", "Robots")

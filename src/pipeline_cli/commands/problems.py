@@ -38,12 +38,12 @@ UnitOption = Annotated[
 
 
 def _due(value: str | None) -> dt.date | None:
-    text = _text(value)
+    text = _text(value, "--due")
     return parse_date(text, "--due") if text is not None else None
 
 
 def _problem_text(value: str) -> str:
-    text = value.strip()
+    text = _text(value, "text")
     if not text:
         raise UsageError("problem.text_empty", "problem.text_empty.hint")
     return text
@@ -121,7 +121,7 @@ def add(
     _write(
         ctx,
         lambda conn: ledger.add_problem(
-            conn, project_id, what, unit=_text(unit), due=deadline, date=when, today=now, by=author
+            conn, project_id, what, unit=_text(unit, "--unit"), due=deadline, date=when, today=now, by=author
         ),
         format=format,
         no_header=no_header,
@@ -196,7 +196,7 @@ def edit(
     if text is not None:
         values["text"] = _problem_text(text)
     if unit is not None:
-        values["unit"] = _text(unit)
+        values["unit"] = _text(unit, "--unit")
     if due is not None:
         values["due"] = _due(due)
     if not values:
@@ -248,7 +248,7 @@ def list_(
         filters=filters,
         status="open" if open_ else "closed" if closed else None,
         overdue=overdue,
-        units=tuple(u for u in (_text(u) for u in problem_unit or ()) if u),
+        units=tuple(u for u in (_text(u, "--problem-unit") for u in problem_unit or ()) if u),
     )
     records = (ledger.problem_record(row) for row in rows)
     database = state(ctx).location().path

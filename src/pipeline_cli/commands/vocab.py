@@ -14,6 +14,7 @@ from ..formats import SECTOR_COLUMNS, STAGE_COLUMNS, write_object, write_records
 from ..model import resolve_sector, resolve_stage
 from ..options import FormatOption, LangOption, NoHeaderOption, complete_sector
 from ..tallies import check_thresholds
+from ..texts import clean_text, shown
 
 # `stages` lists the ladder; `stages set` changes a stage's thresholds.
 stages_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
@@ -155,7 +156,7 @@ def sectors(
 
 
 def _zh(value: str) -> str:
-    text = value.strip()
+    text = clean_text(value, "--zh")
     if not text:
         raise UsageError("--zh is empty", "give the sector's Chinese name, e.g. --zh 新材料")
     return text
@@ -163,6 +164,7 @@ def _zh(value: str) -> str:
 
 def _sector_written(ctx: typer.Context, record: dict[str, Any], line: str, format: Any, lang: Any) -> None:
     model.use_sectors(state(ctx).sectors)  # read again: they changed
+    line = shown(line)
     state(ctx).saved.append(line)
     fmt, style = output.formatting(format, lang=lang)
     if fmt in ("json", "jsonl"):
@@ -202,7 +204,7 @@ def add_sector(
             f"sector slug '{slug}' is not valid",
             "use lowercase ASCII letters, digits and -, starting with a letter (e.g. new-materials)",
         )
-    name_zh, name_en = _zh(zh), en.strip()
+    name_zh, name_en = _zh(zh), clean_text(en, "--en") or ""
     conn = state(ctx).connect()
     with store.transaction(conn, state(ctx).location().path):
         record = store.add_sector(conn, slug, name_zh, name_en)
@@ -233,7 +235,11 @@ def edit_sector(
     conn = state(ctx).connect()
     with store.transaction(conn, state(ctx).location().path):
         old, new = store.edit_sector(
-            conn, sector, name_zh=name_zh, name_en=en.strip() if en is not None else None, position=position
+            conn,
+            sector,
+            name_zh=name_zh,
+            name_en=(clean_text(en, "--en") or "") if en is not None else None,
+            position=position,
         )
     changes = [
         f"{label} {old[key] or '(none)'} → {new[key] or '(none)'}"
