@@ -516,6 +516,13 @@ _LOCK_WAIT_STEP = 0.05
 
 def begin_immediate(conn: sqlite3.Connection, path: Path) -> None:
     """BEGIN IMMEDIATE, waiting at most the busy timeout for the write lock, in steps a Ctrl-C can cut."""
+    if not isinstance(conn, sqlite3.Connection):
+        # A server's connection waits for its lock its own way (postgres.py).
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise translate_error(error, path) or error from None
+        return
     total = busy_timeout()
     deadline = time.monotonic() + total
     conn.execute(f"PRAGMA busy_timeout = {int(min(total, _LOCK_WAIT_STEP) * 1000)}")
