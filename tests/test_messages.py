@@ -51,7 +51,13 @@ def test_every_key_has_english_and_chinese_with_the_same_parameters(key: str) ->
     assert texts["en"].strip() and texts["zh"].strip(), key
     assert fields(texts["en"]) == fields(texts["zh"]), key
     for _, spec in fields(texts["en"]):
-        assert spec in ("", "lines", "clauses", *i18n.MODEL_VOCABULARIES, *i18n.CATALOGUE_VOCABULARIES), (key, spec)
+        assert spec.removesuffix("/or").removesuffix("/and") in (
+            "",
+            "lines",
+            "clauses",
+            *i18n.MODEL_VOCABULARIES,
+            *i18n.CATALOGUE_VOCABULARIES,
+        ), (key, spec)
 
 
 @pytest.mark.parametrize("key", KEYS)

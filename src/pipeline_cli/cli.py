@@ -11,17 +11,18 @@ import signal
 import sqlite3
 import sys
 from collections.abc import Iterator, MutableMapping
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 import typer.main
 import typer.models
+from typer._click.exceptions import UsageError as ClickUsageError  # Typer's own copy of Click
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from . import __version__, interrupts, output, store
 from .context import AppState, found_state
-from .errors import CannotWrite, Interrupted, PipelineError
+from .errors import CannotWrite, Interrupted, PipelineError, os_reason
 from .model import MAX_INTEGER, echo
 from .options import RootLangOption
 
@@ -39,12 +40,11 @@ def _whole_number(self: Any, value: Any, param: Any, ctx: Any) -> int:
     else:
         text = str(value).strip()
         if not re.fullmatch(r"[+-]?[0-9]+", text):
-            self.fail(f"'{echo(str(value))}' is not a whole number (write it with the digits 0-9)", param, ctx)
+            self.fail(output.say("number.not_whole", value=echo(str(value))), param, ctx)
         # More digits than any 64-bit integer: refused before int() reads them.
         number = MAX_INTEGER + 1 if len(text.lstrip("+-").lstrip("0")) > 19 else int(text)
     if abs(number) > MAX_INTEGER:
-        shown = echo(str(value))
-        self.fail(f"'{shown}' is beyond the largest whole number pipeline stores ({MAX_INTEGER})", param, ctx)
+        self.fail(output.say("number.too_large", value=echo(str(value)), max=MAX_INTEGER), param, ctx)
     return number
 
 
@@ -247,6 +247,13 @@ class PipelineGroup(TyperGroup):
         interrupts.forget()
         return super().main(*args, **kwargs)
 
+    def make_context(self, info_name: Optional[str], args: list[str], parent: Any = None, **extra: Any) -> Any:
+        self.invocation_args = list(args)  # where a usage error looks for --lang
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except ClickUsageError as exc:
+            _usage_error(exc, self.invocation_args)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             result = super().invoke(ctx)
@@ -255,6 +262,8 @@ class PipelineGroup(TyperGroup):
         except PipelineError as err:
             output.error(err)
             raise typer.Exit(err.exit_code) from None
+        except ClickUsageError as exc:
+            _usage_error(exc, getattr(self, "invocation_args", []))
         except (TyperException, typer.Exit, typer.Abort):
             # Click's own signals: a usage error (exit 2, printed by Typer),
             # an explicit exit, an abort. Not bugs.
@@ -283,7 +292,7 @@ class PipelineGroup(TyperGroup):
             if exc.errno in OUTPUT_ERRNOS:
                 # stdout full, closed or failing: exit 8, and a committed change still said.
                 output.silence_stdout()
-                output.error(CannotWrite("output.failed", "output.failed.hint", reason=exc.strerror or str(exc)))
+                output.error(CannotWrite("output.failed", "output.failed.hint", reason=os_reason(exc)))
                 _report_saved(ctx)
                 raise typer.Exit(CannotWrite.exit_code) from None
             if not _report_saved(ctx):
@@ -300,6 +309,23 @@ class PipelineGroup(TyperGroup):
             state = found_state(ctx)
             if state is not None:
                 state.close()
+
+
+def _usage_error(exc: ClickUsageError, args: list[str]) -> NoReturn:
+    """A usage error of Click's (no such option, missing argument, a bad value): exit 2.
+
+    In English Click prints it (Typer's box, with the usage line); in Chinese
+    it is said in Chinese, as every refusal is: usage.explain turns Click's
+    exception into a catalogue message.
+    """
+    from . import i18n, usage
+
+    lang = usage.lang_in(args)
+    if lang != "zh":
+        raise exc
+    i18n.choose(lang)  # Click refused the command line before reading its --lang
+    output.error(usage.explain(exc))
+    raise typer.Exit(exc.exit_code)
 
 
 def _sqlite_refusal(ctx: Any, exc: sqlite3.Error) -> PipelineError | None:
@@ -382,7 +408,7 @@ def _version(value: bool) -> None:
             sys.stdout.flush()
         except OSError as error:  # `pipeline --version > /dev/full`
             output.silence_stdout()
-            output.error(CannotWrite("output.failed", "output.failed.hint", reason=error.strerror or str(error)))
+            output.error(CannotWrite("output.failed", "output.failed.hint", reason=os_reason(error)))
             raise typer.Exit(CannotWrite.exit_code) from None
         raise typer.Exit()
 
@@ -439,7 +465,7 @@ def main() -> None:
             # `pipeline --version > /dev/full`: exit 8 with the reason, not Python's 120.
             output.silence_stdout()
             if not code:
-                reason = getattr(error, "strerror", None) or str(error)
+                reason = os_reason(error) if isinstance(error, OSError) else str(error)
                 with contextlib.suppress(OSError, ValueError):
                     output.error(CannotWrite("output.failed", "output.failed.hint", reason=reason))
                 code = CannotWrite.exit_code

@@ -131,3 +131,59 @@ class Interrupted(BaseException):
     this one reaches PipelineGroup.invoke and main, which exit 130 quietly.
     Transactions roll back on it as on any exception.
     """
+
+
+# --- why the system refused: its reason, in the invocation's language ---------------
+# The operating system and SQLite give their reasons in English; the common ones
+# are in the catalogue (keys os.<ERRNO>, sqlite.*), so a Chinese message does not
+# end in an English clause. Others are shown as they come.
+
+_OS_REASONS = (
+    "EACCES",
+    "EPERM",
+    "ENOSPC",
+    "EDQUOT",
+    "EROFS",
+    "ENOENT",
+    "EISDIR",
+    "ENOTDIR",
+    "ENAMETOOLONG",
+    "EIO",
+    "EFBIG",
+    "EEXIST",
+    "ELOOP",
+    "EBADF",
+    "EPIPE",
+    "ENXIO",
+)
+_SQLITE_REASONS = {
+    "attempt to write a readonly database": "sqlite.readonly",
+    "database or disk is full": "sqlite.full",
+    "disk I/O error": "sqlite.io",
+    "file is not a database": "sqlite.not_a_database",
+    "database disk image is malformed": "sqlite.malformed",
+    "unable to open database file": "sqlite.cannot_open",
+    "database is locked": "sqlite.locked",
+}
+
+
+def os_reason(error: OSError) -> Message | str:
+    """Why the operating system refused, as a catalogue message when it is a common reason."""
+    import errno
+
+    name = errno.errorcode.get(error.errno or 0)
+    if name in _OS_REASONS:
+        return Message(f"os.{name}")
+    return error.strerror or str(error)
+
+
+def sqlite_reason(error: Exception) -> Message | str:
+    """Why SQLite refused, as a catalogue message when it is a common reason."""
+    text = str(error)
+    key = _SQLITE_REASONS.get(text)
+    if key is not None:
+        return Message(key)
+    for prefix, key in (("no such table: ", "sqlite.no_table"), ("no such column: ", "sqlite.no_column")):
+        if text.startswith(prefix):
+            return Message(key, {"name": text.removeprefix(prefix)})
+    return text

@@ -30,8 +30,12 @@ from .errors import Message
 LANGS = ("en", "zh")
 # Vocabularies a format spec may name, and where their labels come from.
 MODEL_VOCABULARIES = ("stage", "sector")
-CATALOGUE_VOCABULARIES = ("kind", "status", "light", "field", "unit")
+CATALOGUE_VOCABULARIES = ("kind", "status", "light", "field", "unit", "source")
 JOINERS = {"en": ", ", "zh": "、"}
+# The spec suffix `/or` joins a list as alternatives: "a or b" ("a或b").
+OR_JOINERS = {"en": " or ", "zh": "或"}
+# ... and `/and` as a conjunction: "a and b" ("a与b").
+AND_JOINERS = {"en": " and ", "zh": "与"}
 # The spec `clauses` joins the parts of one sentence (an edit's fields).
 CLAUSE_JOINERS = {"en": "; ", "zh": "；"}
 
@@ -62,8 +66,10 @@ def label(value: Any, vocabulary: str, lang: str) -> str:
         # A project field: its contract name in English, its label (fields.FIELDS) in Chinese.
         from .fields import FIELD_BY_NAME
 
+        # Other things a message names (a date, an option): "field.<name>" in the catalogue.
         field = FIELD_BY_NAME.get(str(value))
-        return field.zh if lang == "zh" and field is not None else str(value)
+        if field is not None:
+            return field.zh if lang == "zh" else str(value)
     texts = catalogue().get(f"{vocabulary}.{value}")
     if texts is None:
         return str(value)
@@ -82,6 +88,10 @@ class _Formatter(string.Formatter):
             return "\n".join(self.format_field(item, "") for item in value)
         if isinstance(value, (list, tuple)) and format_spec == "clauses":
             return CLAUSE_JOINERS.get(self.lang, "; ").join(self.format_field(item, "") for item in value)
+        if isinstance(value, (list, tuple)) and format_spec.endswith(("/or", "/and")):
+            spec, joiner = format_spec.rsplit("/", 1)
+            joiners = OR_JOINERS if joiner == "or" else AND_JOINERS
+            return joiners.get(self.lang, " ").join(self.format_field(item, spec) for item in value)
         if isinstance(value, (list, tuple)):
             return JOINERS.get(self.lang, ", ").join(self.format_field(item, format_spec) for item in value)
         if format_spec in MODEL_VOCABULARIES or format_spec in CATALOGUE_VOCABULARIES:

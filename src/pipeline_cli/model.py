@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .errors import Conflict, NotFound, UsageError
+from .errors import Conflict, Message, NotFound, UsageError
 from .texts import clean_text
 
 
@@ -68,6 +68,7 @@ STATUSES = ("active", "dropped")
 UNDONE = "undone"
 SOURCES = ("report", "illustrative", "user")
 LIGHTS = ("green", "yellow", "red")
+LIGHT_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 
 
 def next_stage(slug: str) -> str | None:
@@ -125,17 +126,16 @@ def _resolve(value: str, kind: str, names: Sequence[tuple[str, str]]) -> str:
     matches = [slug for slug, zh in names if text and (slug.startswith(lowered) or zh.startswith(text))]
     if len(matches) == 1:
         return matches[0]
-    choices = ", ".join(slugs)
-    plural = "statuses" if kind == "status" else f"{kind}s"
+    # Keys resolve.<kind>.*: the Chinese texts show the choices by their Chinese names.
+    valid = Message(f"resolve.{kind}.valid", {"choices": slugs})
     if len(matches) > 1:
-        raise UsageError(
-            f"{kind} '{value}' is ambiguous: it could be {' or '.join(matches)}",
-            f"valid {plural}: {choices}",
-        )
+        raise UsageError(f"resolve.{kind}.ambiguous", "resolve.hint", value=value, matches=matches, valid=valid)
     spellings = {slug: slug for slug in slugs} | {zh: slug for slug, zh in names if zh}
     close = difflib.get_close_matches(lowered, list(spellings), n=1, cutoff=0.4)
-    hint = f"did you mean '{spellings[close[0]]}'? " if close else ""
-    raise UsageError(f"unknown {kind} '{value}'", f"{hint}valid {plural}: {choices}")
+    if close:
+        hint = Message(f"resolve.{kind}.close", {"close": spellings[close[0]], "valid": valid})
+        raise UsageError(f"resolve.{kind}.unknown", "resolve.hint", value=value, valid=hint)
+    raise UsageError(f"resolve.{kind}.unknown", "resolve.hint", value=value, valid=valid)
 
 
 _STAGE_NAMES = tuple((s.slug, s.name_zh) for s in STAGES)
@@ -158,7 +158,7 @@ def no_project(project_id: int, *, undone: bool = False) -> NotFound:
 
 
 def resolve_light(value: str) -> str:
-    return _resolve(value, "light", [(light, "") for light in LIGHTS])
+    return _resolve(value, "light", [(light, LIGHT_ZH[light]) for light in LIGHTS])
 
 
 # Chinese labels of the statuses and sources, as `export --lang zh` writes them;
@@ -166,6 +166,7 @@ def resolve_light(value: str) -> str:
 STATUS_ZH = {"active": "在库", "dropped": "已退单"}
 SOURCE_ZH = {"report": "报告", "illustrative": "示例", "user": "用户"}
 _STATUS_SPELLINGS = {"退单": "dropped", "悔单": "dropped", "正常": "active"}
+_SOURCE_SPELLINGS = {"用户录入": "user"}
 
 
 def resolve_status(value: str) -> str:
@@ -178,10 +179,12 @@ def resolve_status(value: str) -> str:
 def resolve_source(value: str) -> str:
     """A record's source by slug or Chinese label (report/报告, illustrative/示例, user/用户)."""
     text = value.strip()
+    if text in _SOURCE_SPELLINGS:
+        return _SOURCE_SPELLINGS[text]
     for slug, zh in SOURCE_ZH.items():
         if text.lower() == slug or text == zh:
             return slug
-    raise UsageError(f"unknown source '{value}'", "valid sources: " + ", ".join(SOURCES))
+    raise UsageError("resolve.source.unknown", "resolve.source.valid", value=value, choices=list(SOURCES))
 
 
 # --- amounts -------------------------------------------------------------
@@ -205,7 +208,6 @@ _AMOUNT = re.compile(
     r"\+?(?P<number>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<fraction>[0-9]+))?[ ]*(?P<unit>亿元|亿|万元|万)?"
 )
 _UNIT_WAN = {None: WAN_PER_YI, "亿": WAN_PER_YI, "亿元": WAN_PER_YI, "万": 1, "万元": 1}
-_AMOUNT_HINT = "give 亿元 as a decimal (12.5, 1,200.5) or with a unit (8亿, 8000万, 1,200万元)"
 
 
 def echo(text: str, limit: int = 40) -> str:
@@ -227,18 +229,12 @@ def parse_investment(text: str) -> int:
     match = _AMOUNT.fullmatch(cleaned)
     if not match:
         if cleaned.startswith("-") and _AMOUNT.fullmatch(cleaned[1:]):
-            raise UsageError(f"investment '{echo(text)}' is negative", "give a planned amount of 0 or more 亿元")
+            raise UsageError("amount.negative", "amount.negative.hint", value=echo(text))
         if "," in cleaned and _AMOUNT.fullmatch(cleaned.replace(",", ".", 1) if cleaned.count(",") == 1 else ""):
-            raise UsageError(
-                f"investment '{echo(text)}' has a comma where the decimal point goes",
-                "write the decimal point as a dot (12.5); a comma only separates thousands (1,200.5)",
-            )
+            raise UsageError("amount.decimal_comma", "amount.decimal_comma.hint", value=echo(text))
         if "," in cleaned:
-            raise UsageError(
-                f"investment '{echo(text)}' has a comma outside a group of three digits",
-                "a comma only separates thousands (1,200.5); write the decimal point as a dot (12.5)",
-            )
-        raise UsageError(f"investment '{echo(text)}' is not a number", _AMOUNT_HINT)
+            raise UsageError("amount.stray_comma", "amount.stray_comma.hint", value=echo(text))
+        raise UsageError("amount.not_number", "amount.not_number.hint", value=echo(text))
     number = match.group("number").replace(",", "").lstrip("0") or "0"
     # Trailing zeros of the fraction change nothing (12.50 is 12.5).
     fraction = (match.group("fraction") or "").rstrip("0")
@@ -246,21 +242,12 @@ def parse_investment(text: str) -> int:
     places = 4 if scale == WAN_PER_YI else 0
     if len(fraction) > places:
         if scale == 1:
-            raise UsageError(
-                f"investment '{echo(text)}' is not a whole number of 万元",
-                "amounts are exact to 1 万元: give whole 万 (8000万), or 亿元 with at most 4 decimals",
-            )
-        raise UsageError(
-            f"investment '{echo(text)}' has more than 4 decimals",
-            "amounts are exact to 0.0001 亿元 (1 万元)",
-        )
+            raise UsageError("amount.fraction_wan", "amount.fraction_wan.hint", value=echo(text))
+        raise UsageError("amount.decimals", "amount.decimals.hint", value=echo(text))
     # Digits beyond any plausible amount are refused before int() sees them.
     wan = int(number) * scale + int(fraction.ljust(places, "0") or 0) if len(number) <= 15 else MAX_INTEGER
     if wan > MAX_INVESTMENT_WAN:
-        raise UsageError(
-            f"investment '{echo(text)}' is more than 10,000 亿元, implausible for one project",
-            "amounts are in 亿元 (100 million yuan): 12.5 means 12.5 亿元; give 万元 with a unit, e.g. 8000万",
-        )
+        raise UsageError("amount.too_large", "amount.too_large.hint", value=echo(text))
     return wan
 
 
@@ -294,11 +281,10 @@ def parse_date(text: str, what: str = "date") -> dt.date:
             raise ValueError
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(f"{what} '{echo(text)}' is not a date", "write dates as YYYY-MM-DD, e.g. 2020-08-18") from None
+        raise UsageError("date.bad", "date.bad.hint", what=what, value=echo(text)) from None
     if not MIN_DATE <= day <= MAX_DATE:
         raise UsageError(
-            f"{what} {day} is outside the dates pipeline takes",
-            f"give a day from {MIN_DATE} to {MAX_DATE}",
+            "date.out_of_range", "date.out_of_range.hint", what=what, day=day, first=MIN_DATE, last=MAX_DATE
         )
     return day
 
@@ -405,7 +391,7 @@ def parse_bool(value: Any, what: str = "key") -> bool:
         return True
     if text in _FALSE:
         return False
-    raise UsageError(f"{what} '{value}' is not true or false", "write true/false, yes/no or 1/0")
+    raise UsageError("bool.bad", "bool.bad.hint", what=what, value=echo(str(value)))
 
 
 def _text_or_none(value: Any, field: str) -> str | None:
@@ -419,15 +405,12 @@ def parse_project_id(value: Any) -> int | None:
         return None
     text = value.strip() if isinstance(value, str) else value
     if isinstance(value, bool) or not isinstance(value, (str, int)) or not re.fullmatch(r"\+?[0-9]+", str(text)):
-        raise UsageError(f"id '{echo(str(value))}' is not a whole number", "leave id empty to get a new one")
+        raise UsageError("id.not_whole", "id.not_whole.hint", value=echo(str(value)))
     digits = str(text).lstrip("+").lstrip("0")
     if not digits:
-        raise UsageError(f"id '{echo(str(value))}' is not a positive number", "ids are 1 or more")
+        raise UsageError("id.not_positive", "id.not_positive.hint", value=echo(str(value)))
     if len(digits) > 16 or int(digits) > MAX_ID:
-        raise UsageError(
-            f"id '{echo(str(value))}' is too large: ids go up to {MAX_ID:,}",
-            "leave id empty to get a new one, so later additions keep room for theirs",
-        )
+        raise UsageError("id.too_large", "id.too_large.hint", value=echo(str(value)), max=f"{MAX_ID:,}")
     return int(digits)
 
 
@@ -441,16 +424,16 @@ def record_from_mapping(
     """
     name = _text_or_none(values.get("name"), "name")
     if not name:
-        raise UsageError("name is missing", "every project needs a name")
+        raise UsageError("record.no_name", "record.no_name.hint")
     sector_text = _text_or_none(values.get("sector"), "sector")
     if not sector_text:
         raise UsageError(
-            "sector is missing", "give one of: " + ", ".join(s.slug for s in (sectors or sectors_in_use()))
+            "record.no_sector", "record.no_sector.hint", choices=[s.slug for s in (sectors or sectors_in_use())]
         )
     stage_text = _text_or_none(values.get("stage"), "stage")
     raw_investment = values.get("investment")
     if isinstance(raw_investment, bool):
-        raise UsageError(f"investment '{raw_investment}' is not a number", "give 亿元 as a decimal, e.g. 12.5")
+        raise UsageError("amount.not_number", "amount.not_number.hint", value=str(raw_investment))
     if isinstance(raw_investment, float):
         # JSON numbers arrive as floats; their shortest repr is the decimal
         # that was written, so parse that text rather than the binary value.
@@ -459,7 +442,7 @@ def record_from_mapping(
     since_text = _text_or_none(values.get("stage_since"), "stage_since")
     since = parse_date(since_text, "stage_since") if since_text else default_date
     if since > default_date:
-        raise UsageError(f"stage_since {since} is in the future", "dates may not be later than today")
+        raise UsageError("record.since_future", "record.since_future.hint", since=since)
     project_id = parse_project_id(values.get("id"))
     source = resolve_source(_text_or_none(values.get("source"), "source") or "user")
     return ProjectRecord(

@@ -170,7 +170,7 @@ def atomic_file(path: Path, *, binary: bool, database: Path | None = None) -> It
     temporary files a killed run left beside `path` are removed first.
     """
     from . import files
-    from .errors import CannotWrite
+    from .errors import CannotWrite, os_reason
 
     files.refuse_sqlite(path, database)
     shown = str(path)
@@ -186,7 +186,7 @@ def atomic_file(path: Path, *, binary: bool, database: Path | None = None) -> It
         files.clean_stale(target)
         temporary = files.temporary_name(target)
     except OSError as error:
-        raise CannotWrite("file.cannot_write", "file.cannot_write.hint", path=shown, reason=_reason(error)) from None
+        raise CannotWrite("file.cannot_write", "file.cannot_write.hint", path=shown, reason=os_reason(error)) from None
     try:
         file: TextIO | BinaryIO
         with temporary.open("xb") if binary else temporary.open("x", encoding="utf-8", newline="") as file:
@@ -195,14 +195,10 @@ def atomic_file(path: Path, *, binary: bool, database: Path | None = None) -> It
             os.fsync(file.fileno())
         os.replace(temporary, target)
     except OSError as error:
-        raise CannotWrite("file.cannot_write", "file.cannot_write.hint", path=shown, reason=_reason(error)) from None
+        raise CannotWrite("file.cannot_write", "file.cannot_write.hint", path=shown, reason=os_reason(error)) from None
     finally:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
-
-
-def _reason(error: OSError) -> str:
-    return error.strerror or str(error)
 
 
 @contextlib.contextmanager

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
+from .errors import UsageError, os_reason
 
 KEYS = ("db", "lang", "user", "busy_timeout")
 
@@ -78,7 +78,7 @@ def load() -> dict[str, str]:
     except FileNotFoundError:
         raw = None
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        reason = os_reason(exc)
         raise UsageError("config.unreadable", "config.unreadable.hint", path=str(where), reason=reason) from None
     if raw is not None:
         import tomllib

@@ -71,15 +71,12 @@ def resolve_by(values: Sequence[str]) -> tuple[str, ...]:
             name for name in SUMMARY_FIELDS if text and name.startswith(text)
         ]
         if len(matches) != 1:
-            raise UsageError(f"cannot summarise by '{value}'", "--by takes " + ", ".join(SUMMARY_FIELDS))
+            raise UsageError("summary.bad_by", "summary.bad_by.hint", value=value, fields=list(SUMMARY_FIELDS))
         if matches[0] in fields:
-            raise UsageError(f"--by {matches[0]} is given twice", "give each field once")
+            raise UsageError("summary.by_twice", "summary.by_twice.hint", field=matches[0])
         fields.append(matches[0])
     if len(fields) > 2:
-        raise UsageError(
-            f"--by is given {len(fields)} times; a summary groups by at most two fields",
-            "one --by gives a list of groups, two give a cross-table",
-        )
+        raise UsageError("summary.by_many", "summary.by_many.hint", count=len(fields))
     return tuple(fields)
 
 
@@ -234,7 +231,7 @@ def resolve_level(value: str, option: str) -> str:
     text = value.strip().lower()
     if text in WARNING_LIGHTS:
         return text
-    raise UsageError(f"{option} '{value}' is not yellow or red", f"use {option} yellow or {option} red")
+    raise UsageError("lights.bad_level", "lights.bad_level.hint", option=option, value=value)
 
 
 # A light threshold beyond a century is a typo, not a policy.
@@ -254,27 +251,22 @@ def check_thresholds(stage: str, yellow: int | None, red: int | None, *, last: b
             raise UsageError("stages.plan_bad", "stages.plan_bad.hint", yellow=yellow, red=red)
         return
     if last:
-        raise UsageError(
-            f"{stage} is the last stage: a project there has arrived, so it has no warning lights",
-            "set thresholds on an earlier stage (pipeline stages lists them)",
-        )
+        raise UsageError("stages.last", "stages.last.hint", stage=stage)
     if yellow is None or red is None:
-        raise UsageError(f"{stage} has no thresholds to keep", "give both --yellow and --red")
+        raise UsageError("stages.no_thresholds", "stages.no_thresholds.hint", stage=stage)
     for option, days in (("--yellow", yellow), ("--red", red)):
         if days <= 0:
-            raise UsageError(
-                f"{option} {days} is not a positive number of days", "give a whole number of days, 1 or more"
-            )
+            raise UsageError("stages.not_positive", "stages.not_positive.hint", option=option, days=days)
         if days > MAX_THRESHOLD_DAYS:
             raise UsageError(
-                f"{option} {days} is more than {MAX_THRESHOLD_DAYS:,} days (100 years)",
-                "give a whole number of days a project may plausibly stay in a stage",
+                "stages.too_many_days",
+                "stages.too_many_days.hint",
+                option=option,
+                days=days,
+                max=f"{MAX_THRESHOLD_DAYS:,}",
             )
     if yellow >= red:
-        raise UsageError(
-            f"yellow ({yellow} days) must come before red ({red} days)",
-            "give --yellow fewer days than --red",
-        )
+        raise UsageError("stages.order", "stages.order.hint", yellow=yellow, red=red)
 
 
 # --- the dispatch report ------------------------------------------------------------
@@ -306,19 +298,14 @@ def period(
     if since is not None or until is not None:
         chosen.append("--since/--until")
     if len(chosen) > 1:
-        raise UsageError(f"{' and '.join(chosen)} cannot be combined", "choose one period")
+        raise UsageError("report.periods", "report.periods.hint", options=chosen)
     if since is not None or until is not None:
         if since is None or until is None:
-            raise UsageError(
-                "--since and --until go together",
-                "give both, e.g. --since 2020-08-01 --until 2020-08-18 (or use --week or --month)",
-            )
+            raise UsageError("report.since_until", "report.since_until.hint")
         if since > until:
-            raise UsageError(f"--since {since} is after --until {until}", "give --since on or before --until")
+            raise UsageError("history.since_after_until", "history.since_after_until.hint", since=since, until=until)
         if until > today:
-            raise UsageError(
-                f"--until {until} is in the future (today is {today})", "a report covers days that have passed"
-            )
+            raise UsageError("report.until_future", "report.until_future.hint", until=until, today=today)
         return Period(since, until)
     if month:
         return Period(today.replace(day=1), today)

@@ -42,7 +42,7 @@ def _sort_field(value: str) -> str:
     matches = [field for field in SORT_FIELDS if field.startswith(text)]
     if len(matches) == 1:
         return matches[0]
-    raise UsageError(f"cannot sort by '{value}'", "sort by one of: " + ", ".join(SORT_FIELDS))
+    raise UsageError("list.bad_sort", "list.bad_sort.hint", value=value, fields=list(SORT_FIELDS))
 
 
 @with_filters

@@ -309,11 +309,8 @@ def refuse_format(fmt: str) -> None:
     from ..errors import UsageError
 
     if fmt in REPORT_ONLY_FORMATS:
-        raise UsageError(
-            f"--format {fmt} is for summary, funnel, rank and report",
-            "use table, markdown, json, jsonl, csv, tsv or xlsx here",
-        )
-    raise UsageError(f"this command does not write --format {fmt}", "use table, markdown, json, jsonl, csv or tsv")
+        raise UsageError("format.report_only", "format.report_only.hint", format=fmt)
+    raise UsageError("format.not_here", "format.not_here.hint", format=fmt)
 
 
 def _write_json_array(out: TextIO, records: Iterable[dict[str, Any]]) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import interrupts
-from ..errors import Busy, CannotWrite, DatabaseUnusable, PipelineError, UsageError
+from ..errors import Busy, CannotWrite, DatabaseUnusable, PipelineError, UsageError, os_reason, sqlite_reason
 from ..fields import STORED_FIELDS
 from ..migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from ..model import ProjectRecord, echo
@@ -118,21 +118,17 @@ def translate_error(error: sqlite3.Error, path: Path) -> PipelineError | None:
     code = getattr(error, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     if primary in _BUSY_CODES:
-        return Busy(
-            f"the database is busy: another command held it for more than {busy_timeout():g} s",
-            "nothing changed; try again, or raise PIPELINE_BUSY_TIMEOUT",
-        )
+        return Busy("db.busy", "db.busy.hint", seconds=f"{busy_timeout():g}")
     if primary in _CANNOT_WRITE_CODES:
-        return CannotWrite(
-            f"cannot write to {path}: {error}",
-            "nothing changed; check the file and its folder are writable and the disk has room",
-        )
+        return CannotWrite("db.cannot_write", "db.cannot_write.hint", path=str(path), reason=sqlite_reason(error))
     text = str(error)
     if isinstance(error, sqlite3.OperationalError) and text.startswith(("no such table", "no such column")):
         # A table or column the schema has was removed by hand (or by another tool).
-        return DatabaseUnusable("db.schema_damaged", "db.missing_tables.hint", path=str(path), reason=text)
+        return DatabaseUnusable(
+            "db.schema_damaged", "db.missing_tables.hint", path=str(path), reason=sqlite_reason(error)
+        )
     if primary in _UNUSABLE_CODES:
-        return DatabaseUnusable(f"{path} is damaged: {error}", "restore it from a backup (pipeline backup)")
+        return DatabaseUnusable("db.damaged", "db.damaged.hint", path=str(path), reason=sqlite_reason(error))
     return None
 
 
@@ -174,12 +170,11 @@ def _check_header(path: Path) -> None:
     except PermissionError:
         raise DatabaseUnusable("db.unreadable", "db.unreadable.hint", path=str(path)) from None
     except OSError as error:
-        raise DatabaseUnusable("db.cannot_open", "db.cannot_open.hint", path=str(path), reason=error.strerror) from None
-    if header != SQLITE_HEADER:
         raise DatabaseUnusable(
-            f"{path} is not an SQLite database",
-            "check the path, or run `pipeline init` to create a database somewhere else",
-        )
+            "db.cannot_open", "db.cannot_open.hint", path=str(path), reason=os_reason(error)
+        ) from None
+    if header != SQLITE_HEADER:
+        raise DatabaseUnusable("db.not_sqlite", "db.not_sqlite.hint", path=str(path))
 
 
 def _exists(path: Path) -> bool:
@@ -191,7 +186,9 @@ def _exists(path: Path) -> bool:
     except PermissionError:
         raise DatabaseUnusable("db.unreachable", "db.unreachable.hint", path=str(path)) from None
     except OSError as error:
-        raise DatabaseUnusable("db.cannot_open", "db.cannot_open.hint", path=str(path), reason=error.strerror) from None
+        raise DatabaseUnusable(
+            "db.cannot_open", "db.cannot_open.hint", path=str(path), reason=os_reason(error)
+        ) from None
     return True
 
 
@@ -228,9 +225,13 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
                     broken = conn.execute("PRAGMA foreign_key_check").fetchall()
                     if broken:
                         raise DatabaseUnusable(
-                            f"migration {migration.__name__} would leave {len(broken)} broken references "
-                            f"(first: {broken[0][0]} row {broken[0][1]} → {broken[0][2]})",
-                            "nothing changed; run `pipeline check` with the previous version",
+                            "db.migration_broken",
+                            "db.migration_broken.hint",
+                            migration=migration.__name__,
+                            count=len(broken),
+                            table=broken[0][0],
+                            row=broken[0][1],
+                            target=broken[0][2],
                         )
                     conn.execute(
                         "INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)",
@@ -273,10 +274,7 @@ def open_existing(path: Path) -> sqlite3.Connection:
     file, another application's SQLite file, a newer schema.
     """
     if not _exists(path):
-        raise DatabaseUnusable(
-            f"no database at {path}",
-            "check the path, or run `pipeline init` to create one there",
-        )
+        raise DatabaseUnusable("db.missing", "db.missing.hint", path=str(path))
     _check_header(path)
     try:
         conn = _connect(path, "rw")
@@ -285,26 +283,22 @@ def open_existing(path: Path) -> sqlite3.Connection:
             conn.execute("PRAGMA user_version").fetchone()[0],
         )
     except sqlite3.Error as error:
-        raise translate_error(error, path) or DatabaseUnusable(f"cannot open {path}: {error}") from None
+        raise translate_error(error, path) or DatabaseUnusable(
+            "db.cannot_open", "db.cannot_open.hint", path=str(path), reason=sqlite_reason(error)
+        ) from None
     if app_id != APPLICATION_ID:
         conn.close()
-        raise DatabaseUnusable(
-            f"{path} is an SQLite database, but not a pipeline database",
-            "check the path, or run `pipeline init` to create a pipeline database somewhere else",
-        )
+        raise DatabaseUnusable("db.not_pipeline", "db.not_pipeline.hint", path=str(path))
     if version > SCHEMA_VERSION:
         conn.close()
-        raise DatabaseUnusable(
-            f"{path} was written by a newer version of pipeline (schema {version}, this one knows {SCHEMA_VERSION})",
-            "upgrade pipeline (pip install -U pipeline-cli) to use it",
-        )
+        raise DatabaseUnusable("db.newer", "db.newer.hint", path=str(path), version=version, known=SCHEMA_VERSION)
     _migrate(conn, path)
     try:
         _check_tables(conn, path)
     except sqlite3.Error as error:
         conn.close()
         raise translate_error(error, path) or DatabaseUnusable(
-            "db.cannot_open", "db.cannot_open.hint", path=str(path), reason=str(error)
+            "db.cannot_open", "db.cannot_open.hint", path=str(path), reason=sqlite_reason(error)
         ) from None
     return conn
 
@@ -403,9 +397,7 @@ def create(path: Path, records: Iterable[ProjectRecord], *, replace: bool = Fals
 
 
 def _cannot_create(path: Path, error: OSError) -> CannotWrite:
-    return CannotWrite(
-        "init.cannot_create", "init.cannot_create.hint", path=str(path), reason=error.strerror or str(error)
-    )
+    return CannotWrite("init.cannot_create", "init.cannot_create.hint", path=str(path), reason=os_reason(error))
 
 
 def _companion(path: Path, suffix: str) -> Path:

@@ -188,7 +188,7 @@ def stage_thresholds(conn: sqlite3.Connection, stage: str) -> tuple[sqlite3.Row,
         (stage,),
     ).fetchone()
     if row is None:
-        raise UsageError(f"unknown stage '{stage}'", "pipeline stages lists them")
+        raise UsageError("resolve.stage.unknown", "stages.list.hint", value=stage)
     return row, bool(row["last"])
 
 

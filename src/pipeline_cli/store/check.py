@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DatabaseUnusable
+from ..errors import DatabaseUnusable, sqlite_reason
 from ._core import _rollback, translate_error
 
 
@@ -125,7 +125,9 @@ def check_database(conn: sqlite3.Connection, path: Path) -> list[Violation]:
         finally:
             _rollback(conn)
     except sqlite3.Error as error:
-        raise translate_error(error, path) or DatabaseUnusable(f"{path} could not be checked: {error}") from None
+        raise translate_error(error, path) or DatabaseUnusable(
+            "check.failed", "db.damaged.hint", path=str(path), reason=sqlite_reason(error)
+        ) from None
 
 
 def violations(conn: sqlite3.Connection) -> list[Violation]:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import CannotWrite, DatabaseUnusable
+from ..errors import CannotWrite, DatabaseUnusable, os_reason
 from ..fields import STORED_FIELDS
 from ..model import ProjectRecord
 from ._core import (
@@ -59,8 +59,9 @@ def backup(conn: sqlite3.Connection, target: Path) -> int:
         exists = os.path.lexists(target)
         folder_ok = target.parent.is_dir()
     except OSError as error:
-        reason = error.strerror or str(error)
-        raise CannotWrite("file.cannot_write", "file.cannot_write.hint", path=str(target), reason=reason) from None
+        raise CannotWrite(
+            "file.cannot_write", "file.cannot_write.hint", path=str(target), reason=os_reason(error)
+        ) from None
     if exists:
         raise Conflict("backup.exists", "backup.exists.hint", path=str(target))
     # Not the name of a journal of the database in use, or of any SQLite file.
@@ -85,10 +86,7 @@ def backup(conn: sqlite3.Connection, target: Path) -> int:
         finally:
             copy.close()
         if problems != ["ok"]:
-            raise DatabaseUnusable(
-                f"the copy failed its integrity check: {'; '.join(problems[:3])}",
-                "the live database may be damaged: run `pipeline check`",
-            )
+            raise DatabaseUnusable("backup.not_intact", "backup.not_intact.hint", problems="; ".join(problems[:3]))
         _fsync(temporary)
         try:
             os.link(temporary, target)  # fails if a file appeared there meanwhile
@@ -105,7 +103,7 @@ def backup(conn: sqlite3.Connection, target: Path) -> int:
         raise translate_error(error, target) or error from None
     except OSError as error:
         raise CannotWrite(
-            "file.cannot_write", "file.cannot_write.hint", path=str(target), reason=error.strerror or str(error)
+            "file.cannot_write", "file.cannot_write.hint", path=str(target), reason=os_reason(error)
         ) from None
     finally:
         for leftover in (temporary, temporary.with_name(temporary.name + "-journal")):

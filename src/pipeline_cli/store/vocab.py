@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from ..errors import Conflict, UsageError
+from ..errors import Conflict, Message, UsageError
 
 
 def _sector(conn: sqlite3.Connection, slug: str) -> sqlite3.Row:
@@ -28,12 +28,10 @@ def _name_taken(conn: sqlite3.Connection, name_zh: str, slug: str | None = None)
 def add_sector(conn: sqlite3.Connection, slug: str, name_zh: str, name_en: str) -> dict[str, Any]:
     """A new sector, last in the order; a slug or Chinese name in use is a conflict."""
     if conn.execute("SELECT 1 FROM sectors WHERE sector = ?", (slug,)).fetchone() is not None:
-        raise Conflict(f"sector '{slug}' already exists", "`pipeline sectors` lists them; choose another slug")
+        raise Conflict("sectors.exists", "sectors.exists.hint", slug=slug)
     taken = _name_taken(conn, name_zh)
     if taken is not None:
-        raise Conflict(
-            f"the Chinese name '{name_zh}' is already sector '{taken}'", "each sector needs its own Chinese name"
-        )
+        raise Conflict("sectors.name_taken", "sectors.name_taken.hint", name=name_zh, taken=taken)
     position = int(conn.execute("SELECT coalesce(max(position), 0) + 1 FROM sectors").fetchone()[0])
     conn.execute(
         "INSERT INTO sectors (sector, position, name_zh, name_en) VALUES (?, ?, ?, ?)",
@@ -55,12 +53,10 @@ def edit_sector(
     if name_zh is not None and name_zh != old["name_zh"]:
         taken = _name_taken(conn, name_zh, slug)
         if taken is not None:
-            raise Conflict(
-                f"the Chinese name '{name_zh}' is already sector '{taken}'", "each sector needs its own Chinese name"
-            )
+            raise Conflict("sectors.name_taken", "sectors.name_taken.hint", name=name_zh, taken=taken)
     order = [row[0] for row in conn.execute("SELECT sector FROM sectors ORDER BY position")]
     if position is not None and not 1 <= position <= len(order):
-        raise UsageError(f"--position {position} is out of range", f"give a position from 1 to {len(order)}")
+        raise UsageError("sectors.position", "sectors.position.hint", position=position, last=len(order))
     conn.execute(
         "UPDATE sectors SET name_zh = ?, name_en = ? WHERE sector = ?",
         (name_zh if name_zh is not None else old["name_zh"], name_en if name_en is not None else old["name_en"], slug),
@@ -83,11 +79,9 @@ def remove_sector(conn: sqlite3.Connection, slug: str) -> dict[str, Any]:
         "SELECT count(*), coalesce(sum(status = 'undone'), 0) FROM projects WHERE sector = ?", (slug,)
     ).fetchone()
     if count:
-        also = f" ({undone} of them added and undone, which keep their sector)" if undone else ""
-        raise Conflict(
-            f"sector '{slug}' still has {count} project{'s' if count != 1 else ''}{also}",
-            f"move them to another sector first (pipeline list --all --sector {slug}; pipeline edit ID --sector …)",
-        )
+        also = Message("sectors.in_use.also", {"undone": undone}) if undone else ""
+        key = "sectors.in_use.one" if count == 1 else "sectors.in_use"
+        raise Conflict(key, "sectors.in_use.hint", slug=slug, count=count, also=also)
     conn.execute("DELETE FROM sectors WHERE sector = ?", (slug,))
     order = [row[0] for row in conn.execute("SELECT sector FROM sectors ORDER BY position")]
     conn.execute("UPDATE sectors SET position = -position")
