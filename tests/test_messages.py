@@ -23,7 +23,7 @@ ALLOWED_LATIN = re.compile(
     r"|--?[a-z][a-z0-9-]*(?:/--[a-z-]+)?"  # options: --lang, --key/--no-key, -o
     r"|\b[A-Z][A-Z0-9_]{2,}\b"  # environment variables, SQL words: PIPELINE_LANG
     r"|\b(?:pipeline|en|zh|id|csv|tsv|json|jsonl|xlsx|markdown|html|table|text|toml|UTC|SQLite|sqlite3?"
-    r"|YYYY-MM-DD|YYYY|MM|DD|y|N|db|lang|user|busy_timeout|config|Typer|Click|ID)\b"
+    r"|YYYY-MM-DD|YYYY|MM|DD|y|N|db|lang|user|busy_timeout|config|Typer|Click|ID|Excel|Datasette|zip)\b"
 )
 
 

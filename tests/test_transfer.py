@@ -299,10 +299,39 @@ def test_dry_run_says_what_would_happen_and_writes_nothing(db, tmp_path) -> None
     result = run_cli("import", "--dry-run", str(path))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "1 12英寸晶圆制造项目: negotiating → signed",
-        "added (new id) 新的 (negotiating)",
+        "1 12英寸晶圆制造项目: negotiating → signed [120 亿元]",
+        "added (new id) 新的 (negotiating) [investment unknown]",
         "dry run: 1 added, 0 updated, 1 moved, 0 unchanged; nothing was written",
+        "investment of active projects: 871 亿元 before, 871 亿元 after (+0)",
     ]
+    assert file_hash(db) == before
+
+
+def test_a_dry_run_shows_each_rows_amount_and_the_totals_before_and_after(db, tmp_path) -> None:
+    """Amounts as typed (units, thousands) and the active projects' total: 871 亿元 in the report's data."""
+    before = file_hash(db)
+    rows = (
+        "id,name,sector,investment,status\n7,东华鲲鹏,it,35,\n12,工业软件研发中心项目,it,2.5,dropped\n"
+        ",新材料项目,it,8000万,\n,另一项目,food,1,200.5,\n"
+    )
+    path = write(tmp_path / "p.csv", rows.replace("1,200.5", '"1,200.5"'))
+    result = run_cli("import", "--dry-run", str(path))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "7 东华鲲鹏: investment 30 → 35 [35 亿元]"
+    assert lines[1] == "12 工业软件研发中心项目: dropped [2.5 亿元]"
+    assert lines[2] == "added (new id) 新材料项目 (negotiating) [0.8 亿元]"
+    assert lines[3] == "added (new id) 另一项目 (negotiating) [1200.5 亿元]"
+    # 871 + 5 (edit) - 2.5 (dropped) + 0.8 + 1200.5 = 2074.8
+    assert lines[-1] == "investment of active projects: 871 亿元 before, 2074.8 亿元 after (+1203.8)"
+    zh = run_cli("import", "--dry-run", str(path), "--lang", "zh").stdout.splitlines()
+    assert zh[0] == "7 东华鲲鹏：投资(亿元) 30 → 35【35 亿元】"
+    assert zh[1] == "12 工业软件研发中心项目：已退单【2.5 亿元】"
+    assert zh[2] == "新增 新编号 新材料项目（在谈）【0.8 亿元】"
+    assert zh[-2] == "试运行：新增 2 个，更新 2 个，阶段变更 0 个，不变 0 个；未写入任何内容"
+    assert zh[-1] == "在库项目计划投资：导入前 871 亿元，导入后 2074.8 亿元（+1203.8）"
+    shell = run_sh("import", "--dry-run", str(path))
+    assert (shell.exit_code, shell.stdout) == (0, result.stdout)
     assert file_hash(db) == before
 
 
@@ -336,7 +365,7 @@ def test_importing_the_same_names_again_warns(db, tmp_path) -> None:
     before = file_hash(db)
     again = run_cli("import", "--dry-run", "fixtures/landed_2020.csv")
     assert again.exit_code == 0
-    assert again.stdout.splitlines()[-1] == "dry run: 13 added, 0 updated, 0 moved, 0 unchanged; nothing was written"
+    assert again.stdout.splitlines()[-2] == "dry run: 13 added, 0 updated, 0 moved, 0 unchanged; nothing was written"
     warnings = again.stderr.splitlines()
     assert len(warnings) == 14
     assert (
@@ -399,7 +428,7 @@ def test_json_items_are_numbered_by_position(db, tmp_path) -> None:
     lines = result.stderr.splitlines()
     assert lines[0] == "error: bad.json: 3 bad rows; nothing was imported"
     assert lines[1].startswith("  row 2: investment '-1' is negative")
-    assert lines[2] == "  row 3: is str, not an object"
+    assert lines[2] == "  row 3: is string, not an object"
     assert lines[3].startswith("  row 4: unknown stage 'nope'")
 
 

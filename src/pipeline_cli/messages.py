@@ -252,6 +252,245 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "请用能拒绝无效字节的编码：`--encoding utf-8`（默认）、"
         "`--encoding gb18030`、`--encoding gbk`、`--encoding big5`",
     },
+    # --- import: the file, its rows, what it does (importing/, commands/transfer.py) ---
+    "import.encoding_unknown": {"en": "unknown encoding '{encoding}'", "zh": "未知的编码“{encoding}”"},
+    "import.encoding_unknown.hint": {
+        "en": "use utf-8 (the default), gb18030 or gbk",
+        "zh": "请用 `utf-8`（默认）、`gb18030` 或 `gbk`",
+    },
+    "import.is_workbook": {
+        "en": "{name} is a workbook (.xlsx), not a CSV or JSON file",
+        "zh": "{name} 是工作簿（.xlsx），不是 CSV 或 JSON 文件",
+    },
+    "import.is_workbook.hint": {
+        "en": "import reads workbooks: add --format xlsx (or name the file .xlsx)",
+        "zh": "导入可以读取工作簿：请加 `--format xlsx`（或把文件命名为 .xlsx）",
+    },
+    "import.is_utf8": {
+        "en": "{name} is UTF-8 text, not {encoding}: reading it as {encoding} would garble its Chinese",
+        "zh": "{name} 是 UTF-8 文本，不是 {encoding}：按 {encoding} 读取会使其中文变成乱码",
+    },
+    "import.is_utf8.hint": {
+        "en": "leave out --encoding (UTF-8 is the default)",
+        "zh": "请去掉 --encoding（默认即为 UTF-8）",
+    },
+    "import.not_encoded": {
+        "en": "{name} is not valid {encoding}: bytes {bytes} at byte offset {offset} (line {line})",
+        "zh": "{name} 不是有效的 {encoding}：第 {line} 行，字节偏移 {offset} 处的字节 {bytes}",
+    },
+    "import.not_encoded.hint_utf8": {
+        "en": "a file saved by Excel or WPS in Chinese is often GBK: try --encoding gb18030",
+        "zh": "中文版 Excel 或 WPS 保存的文件常为 GBK 编码：请试试 `--encoding gb18030`",
+    },
+    "import.not_encoded.hint": {
+        "en": "try --encoding gb18030 (a superset of gbk), or --encoding utf-8",
+        "zh": "请试试 `--encoding gb18030`（`gbk` 的超集）或 `--encoding utf-8`",
+    },
+    "import.bad_workbook": {
+        "en": "{name} is not a readable .xlsx workbook: {reason}",
+        "zh": "{name} 不是可读取的 .xlsx 工作簿：{reason}",
+    },
+    "zip.bad": {"en": "File is not a zip file", "zh": "文件不是 zip 压缩格式"},
+    "import.bad_workbook.hint": {
+        "en": "open it in Excel or WPS and save it again as .xlsx (Excel 2007 or later)",
+        "zh": "请用 Excel 或 WPS 打开，另存为 .xlsx（Excel 2007 或更高版本）",
+    },
+    "import.no_sheet": {"en": "{name} has no sheet named '{sheet}'", "zh": "{name} 中没有名为“{sheet}”的工作表"},
+    "import.no_sheet.hint": {"en": "its sheets are: {sheets}", "zh": "其中的工作表：{sheets}"},
+    "import.empty": {"en": "{name} is empty", "zh": "{name} 是空文件"},
+    "import.empty.hint": {
+        "en": "export a file with `pipeline export` to see the columns import takes",
+        "zh": "可用 `pipeline export` 导出一个文件，查看导入接受的列",
+    },
+    "import.unknown_format": {"en": "unknown format '{format}'", "zh": "未知的格式“{format}”"},
+    "import.unknown_format.hint": {"en": "use csv, json, jsonl or xlsx", "zh": "请用 csv、json、jsonl 或 xlsx"},
+    "import.where_row": {"en": "row {number}", "zh": "第 {number} 行"},
+    "import.where_first": {"en": "first in {unit:unit} {number}", "zh": "首次出现在第 {number} {unit:unit}"},
+    "import.unknown_column": {
+        "en": "{name}: unknown column {columns} ({where})",
+        "zh": "{name}：未知的列 {columns}（{where}）",
+    },
+    "import.unknown_columns": {
+        "en": "{name}: unknown columns {columns} ({where})",
+        "zh": "{name}：未知的列 {columns}（{where}）",
+    },
+    "import.unknown_column.hint": {
+        "en": "the columns are: {fields} (as `pipeline export` writes them); remove or rename the others",
+        "zh": "可用的列：{fields}（与 `pipeline export` 写出的相同），或其中文名称；请删除或改名其他列",
+    },
+    "import.unknown_column.close": {
+        "en": "did you mean '{close}'? the columns are: {fields} (as `pipeline export` writes them); "
+        "remove or rename the others",
+        "zh": "是否要找“{close}”？可用的列：{fields}（与 `pipeline export` 写出的相同），"
+        "或其中文名称；请删除或改名其他列",
+    },
+    "import.csv_header": {
+        "en": "{name}: row 1 is not valid CSV: {reason}",
+        "zh": "{name}：第 1 行不是有效的 CSV：{reason}",
+    },
+    "import.csv_row": {"en": "not valid CSV: {reason}", "zh": "不是有效的 CSV：{reason}"},
+    "csv.nul": {"en": "line contains NUL", "zh": "含有空字符（NUL）"},
+    "csv.eof": {"en": "unexpected end of data", "zh": "数据意外结束（引号未闭合）"},
+    "csv.newline": {"en": "new-line character seen in unquoted field", "zh": "未加引号的字段中有换行符"},
+    "csv.too_large": {"en": "a field is larger than the field limit", "zh": "字段超出长度上限"},
+    "import.header_empty": {
+        "en": "{name}: {where} should be the header but is empty",
+        "zh": "{name}：{where}应为表头，但为空",
+    },
+    "import.header_empty.hint": {"en": "the first row names the columns", "zh": "第一行写各列的名称"},
+    "import.header_unnamed": {
+        "en": "{name}: column {column} of the header ({where}) has no name",
+        "zh": "{name}：表头（{where}）第 {column} 列没有名称",
+    },
+    "import.header_twice": {
+        "en": "{name}: column '{column}' appears twice in the header ({where})",
+        "zh": "{name}：列“{column}”在表头（{where}）中出现了两次",
+    },
+    "import.too_many_cells": {
+        "en": "{cells} cells but the header has {columns} columns",
+        "zh": "有 {cells} 个单元格，但表头只有 {columns} 列",
+    },
+    "import.no_rows": {"en": "{name} has a header but no rows", "zh": "{name} 只有表头，没有数据行"},
+    "import.no_rows.hint": {"en": "add one row per project below the header", "zh": "请在表头下每个项目写一行"},
+    "json.null": {"en": "null", "zh": "空值（`null`）"},
+    "import.not_object": {"en": "is {kind}, not an object", "zh": "是{kind}，不是对象"},
+    "import.bad_json": {
+        "en": "{name} is not valid JSON: {reason} at line {line} column {column}",
+        "zh": "{name} 不是有效的 JSON：第 {line} 行第 {column} 列，{reason}",
+    },
+    "import.bad_json.hint": {
+        "en": "check the file with a JSON validator, or export one with `pipeline export --format json`",
+        "zh": "请用 JSON 校验工具检查文件，或用 `pipeline export --format json` 导出一个",
+    },
+    "import.bad_json_line": {
+        "en": "not valid JSON: {reason} at column {column}",
+        "zh": "不是有效的 JSON：第 {column} 列，{reason}",
+    },
+    "jsonerr.value": {"en": "Expecting value", "zh": "缺少值"},
+    "jsonerr.comma": {"en": "Expecting ',' delimiter", "zh": "缺少逗号分隔符"},
+    "jsonerr.colon": {"en": "Expecting ':' delimiter", "zh": "缺少冒号分隔符"},
+    "jsonerr.name": {"en": "Expecting property name enclosed in double quotes", "zh": "缺少用双引号括起的键名"},
+    "jsonerr.extra": {"en": "Extra data", "zh": "多余的数据"},
+    "jsonerr.unterminated": {"en": "Unterminated string starting at", "zh": "字符串未结束"},
+    "jsonerr.control": {"en": "Invalid control character at", "zh": "无效的控制字符"},
+    "jsonerr.escape": {"en": "Invalid \\escape", "zh": "无效的转义"},
+    "jsonerr.uescape": {"en": "Invalid \\uXXXX escape", "zh": "无效的 `\\uXXXX` 转义"},
+    "import.json_not_array": {
+        "en": "{name}: expected a JSON array of project objects, found {kind}",
+        "zh": "{name}：应为由项目对象组成的 JSON 数组，实际为{kind}",
+    },
+    "import.json_empty": {"en": "{name} has no projects (an empty array)", "zh": "{name} 中没有项目（空数组）"},
+    "import.json_empty.hint": {"en": "add one object per project", "zh": "请每个项目写一个对象"},
+    "import.id_twice": {
+        "en": "id {id} is also on {unit:unit} {number}",
+        "zh": "编号 {id} 也出现在第 {number} {unit:unit}",
+    },
+    "import.id_undone": {
+        "en": "id {id} belonged to a project whose add was undone, and an id is never reused",
+        "zh": "编号 {id} 属于一个新增已撤销的项目，编号不会重复使用",
+    },
+    "import.id_undone.hint": {"en": "leave id empty to add it under a new id", "zh": "编号留空即可以新编号新增"},
+    "import.source_changed": {
+        "en": "source '{new:source}' differs from project {id}'s '{old:source}', "
+        "and where a record came from does not change",
+        "zh": "来源“{new:source}”与项目 {id} 的“{old:source}”不同，而记录的来源不能更改",
+    },
+    "import.source_changed.hint": {
+        "en": "leave the source column as exported, or remove the column",
+        "zh": "请保持来源列与导出时相同，或删除该列",
+    },
+    "import.dropped_move": {
+        "en": "project {id} is dropped, so its stage cannot change",
+        "zh": "项目 {id} 已退单，阶段不能更改",
+    },
+    "import.dropped_move.hint": {
+        "en": "set its status to active in the same row to restore and move it",
+        "zh": "请在同一行把状态设为在库，以恢复并移动它",
+    },
+    "import.since_before_last": {
+        "en": "stage_since {since} is before project {id}'s last recorded event ({last})",
+        "zh": "进入阶段日期 {since} 早于项目 {id} 的最后一个事件（{last}）",
+    },
+    "import.since_before_last.hint": {
+        "en": "a move is dated on or after the last event; leave stage_since as stored to move it today",
+        "zh": "阶段变更的日期不能早于最后一个事件；进入阶段日期保持原值即按今天变更",
+    },
+    "import.since_changed": {
+        "en": "stage_since {since} differs from the stored {stored}, but the stage stays {stage:stage}",
+        "zh": "进入阶段日期 {since} 与已存的 {stored} 不同，但阶段仍为{stage:stage}",
+    },
+    "import.since_changed.hint": {
+        "en": "stage_since changes only with the stage: leave it as stored, or remove the column",
+        "zh": "进入阶段日期只随阶段变更：请保持原值，或删除该列",
+    },
+    "import.new_id": {"en": "(new id)", "zh": "新编号"},
+    "import.who": {"en": "{id} {name}", "zh": "{id} {name}"},
+    "import.added": {"en": "added {who} ({stage:stage}{dropped})", "zh": "新增 {who}（{stage:stage}{dropped}）"},
+    "import.added_dropped": {"en": ", dropped", "zh": "，已退单"},
+    "import.changed": {"en": "{who}: {effects}", "zh": "{who}：{effects}"},
+    "import.amount": {"en": "{amount} 亿元", "zh": "{amount} 亿元"},
+    "import.no_amount": {"en": "investment unknown", "zh": "投资额未知"},
+    "import.dry_line": {"en": "{line} [{amount}]", "zh": "{line}【{amount}】"},
+    "import.totals": {
+        "en": "investment of active projects: {before} 亿元 before, {after} 亿元 after ({delta})",
+        "zh": "在库项目计划投资：导入前 {before} 亿元，导入后 {after} 亿元（{delta}）",
+    },
+    "import.dry_run": {
+        "en": "dry run: {added} added, {updated} updated, {moved} moved, {unchanged} unchanged; nothing was written",
+        "zh": "试运行：新增 {added} 个，更新 {updated} 个，阶段变更 {moved} 个，不变 {unchanged} 个；未写入任何内容",
+    },
+    "import.imported": {
+        "en": "imported: {added} added, {updated} updated, {moved} moved, {unchanged} unchanged",
+        "zh": "已导入：新增 {added} 个，更新 {updated} 个，阶段变更 {moved} 个，不变 {unchanged} 个",
+    },
+    "import.nothing": {
+        "en": "nothing to import: all {count} rows match the database",
+        "zh": "没有要导入的内容：全部 {count} 行与数据库一致",
+    },
+    "import.warning": {"en": "warning: {name}: {text}", "zh": "警告：{name}：{text}"},
+    "import.name_taken": {
+        "en": "{unit:unit} {number}: project {id} is also named {name}; this adds another",
+        "zh": "第 {number} {unit:unit}：项目 {id} 也叫 {name}；本行会再新增一个",
+    },
+    "import.name_repeated": {
+        "en": "{unit:unit} {number}: {unit:unit} {first} adds a project of the same name, {name}",
+        "zh": "第 {number} {unit:unit}：第 {first} {unit:unit}新增了同名项目 {name}",
+    },
+    "import.more_taken": {
+        "en": "and {count} more rows adding a name already taken",
+        "zh": "另有 {count} 行新增的项目名称已被使用",
+    },
+    "import.name_taken.hint": {
+        "en": "a row without an id always adds a project; give it the id to update that one instead",
+        "zh": "没有编号的行总是新增项目；要更新已有项目，请写上其编号",
+    },
+    "import.no_file": {"en": "no file {path}", "zh": "没有文件 {path}"},
+    "import.no_file.hint": {"en": "check the name and folder", "zh": "请检查文件名和文件夹"},
+    "import.is_folder": {"en": "{path} is a folder", "zh": "{path} 是文件夹"},
+    "import.is_folder.hint": {
+        "en": "name a CSV, JSON or JSON Lines file",
+        "zh": "请给出 CSV、JSON 或 `JSON Lines` 文件",
+    },
+    "import.cannot_read": {"en": "cannot read {path}: {reason}", "zh": "无法读取 {path}：{reason}"},
+    "import.cannot_read.hint": {"en": "check the file", "zh": "请检查该文件"},
+    "import.unreadable": {"en": "cannot read {path}: permission denied", "zh": "无法读取 {path}：没有权限"},
+    "import.which_format": {
+        "en": "cannot tell the format of {file} from its name",
+        "zh": "无法从文件名判断 {file} 的格式",
+    },
+    "import.which_format.hint": {
+        "en": "add --format csv, json, jsonl or xlsx",
+        "zh": "请加 `--format csv`、`json`、`jsonl` 或 `xlsx`",
+    },
+    "import.sheet_not_xlsx": {"en": "--sheet is for .xlsx workbooks", "zh": "--sheet 只用于 .xlsx 工作簿"},
+    "import.sheet_not_xlsx.hint": {
+        "en": "{file} is read as {format}; leave out --sheet",
+        "zh": "{file} 按 {format} 读取；请去掉 --sheet",
+    },
+    "export.done": {"en": "exported {count} projects to {path}", "zh": "已导出 {count} 个项目到 {path}"},
+    "export.done.one": {"en": "exported {count} project to {path}", "zh": "已导出 {count} 个项目到 {path}"},
+    "backup.done": {"en": "backed up {count} projects to {path}", "zh": "已备份 {count} 个项目到 {path}"},
+    "backup.done.one": {"en": "backed up {count} project to {path}", "zh": "已备份 {count} 个项目到 {path}"},
     # --- text (texts.py: the one rule of every way in) ---
     "text.forbidden_char": {
         "en": "{field} holds a control character ({char}, character {position}) that would reach the terminal raw",

@@ -84,6 +84,13 @@ def say(key: str, /, **params: Any) -> str:
     return text(key, None, **params)
 
 
+def render(message: Message) -> str:
+    """A catalogue Message in the invocation's language."""
+    from .i18n import current, render
+
+    return render(message, current())
+
+
 def error(err: PipelineError) -> None:
     """The message and hint of a refusal, on stderr, in the invocation's language."""
     from .i18n import current, render

@@ -14,8 +14,8 @@ import typer
 
 from .. import output, store
 from ..context import state
-from ..errors import UsageError
-from ..importing.describe import NameCheck, describe
+from ..errors import Message, UsageError
+from ..importing.describe import NameCheck, active_delta, describe, dry_run_line, totals
 from ..importing.file_text import format_from_name
 from ..importing.plan import ACTIONS, BadRows, Planner, ids_in
 from ..importing.rows import ParsedFile, parse_lines
@@ -97,7 +97,7 @@ def export(
     # Written under a temporary name, never over the database in use.
     with output.atomic_file(output_file, binary=False, database=state(ctx).location().path) as file:
         count = write_export(cast(TextIO, file), rows, fmt, bom=bom, lang=language)
-    output.notice(f"exported {count} project{'s' if count != 1 else ''} to {output_file}")
+    output.notice(output.say("export.done.one" if count == 1 else "export.done", count=count, path=str(output_file)))
 
 
 # --- backup ----------------------------------------------------------------------
@@ -114,7 +114,7 @@ def backup(
     """
     conn = state(ctx).connect()
     count = store.backup(conn, path)
-    output.line(f"backed up {count} project{'s' if count != 1 else ''} to {path}")
+    output.line(output.say("backup.done.one" if count == 1 else "backup.done", count=count, path=str(path)))
 
 
 def register(app: typer.Typer) -> None:
@@ -161,6 +161,7 @@ def import_(
             show_default=False,
         ),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Add and update projects from a CSV, JSON, JSON Lines or Excel (.xlsx) file.
 
@@ -181,9 +182,9 @@ def import_(
     path = None if file == "-" else Path(file)
     fmt = _chosen_format(format, path) or ("csv" if path is None else None)
     if fmt is None:
-        raise UsageError(f"cannot tell the format of {file} from its name", "add --format csv, json, jsonl or xlsx")
+        raise UsageError("import.which_format", "import.which_format.hint", file=file)
     if sheet is not None and fmt != "xlsx":
-        raise UsageError("--sheet is for .xlsx workbooks", f"{file} is read as {fmt}; leave out --sheet")
+        raise UsageError("import.sheet_not_xlsx", "import.sheet_not_xlsx.hint", file=file, format=fmt)
     source = Source(path)
     name = source.name
     # The file's header (its encoding, its columns) is checked before the database is opened.
@@ -194,6 +195,7 @@ def import_(
     # printed only once the whole file is known to be good.
     with tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8", newline="") as lines:
         if dry_run:
+            before = store.active_investment(conn)
             planner, names = _run_import(conn, source, parsed, day, lines, writer=None)
         else:
             # Checked and written in one transaction, batch by batch: nobody can
@@ -209,15 +211,17 @@ def import_(
                 planner, names = _run_import(conn, source, parsed, day, lines, writer=writer)
         _warn_names(names, name)
         if not dry_run and planner.rows == planner.counts["unchanged"]:
-            output.line(f"nothing to import: all {planner.rows} rows match the database")
+            output.line(output.say("import.nothing", count=planner.rows))
             return
-        summary = _summary(planner.counts, dry_run=dry_run)
+        summary = output.render(_summary(planner.counts, dry_run=dry_run))
         if not dry_run:
             state(ctx).saved.append(summary)
         lines.seek(0)
         for line in _spooled_lines(lines):
             output.line(one_line(line))
         output.line(summary)
+        if dry_run:
+            output.line(output.render(totals(before, planner.delta_wan)))
 
 
 # Rows checked (and written) at a time: small enough to keep memory flat, large
@@ -240,7 +244,7 @@ def _run_import(
     lines: IO[str],
     *,
     writer: store.ImportWriter | None,
-) -> tuple[Planner, tuple[list[str], int]]:
+) -> tuple[Planner, tuple[list[Message], int]]:
     """Read, check and (with a writer) write the file batch by batch, each change's line to `lines`.
 
     Returns the planner (its counts) and the warnings about names already taken (the first, and how many more).
@@ -263,8 +267,10 @@ def _run_import(
                 # Once a row is bad nothing more is written: the rest is read for its bad rows.
                 changes = [item for item in items if item.action != "unchanged"]
                 assigned = [item.record.id for item in changes] if writer is None else writer.write(changes)
+                planner.delta_wan += sum(active_delta(item) for item in changes)
                 for item, project_id in zip(changes, assigned, strict=True):
-                    lines.write(describe(item, project_id) + "\0")
+                    said = dry_run_line(item) if writer is None else describe(item, project_id)
+                    lines.write(output.render(said) + "\0")
             position = source.position()
             advance(position - read)
             read = position
@@ -289,18 +295,15 @@ def _spooled_lines(file: IO[str]) -> Iterator[str]:
 _WARNINGS_SHOWN = 20
 
 
-def _warn_names(warnings: tuple[list[str], int], name: str) -> None:
+def _warn_names(warnings: tuple[list[Message], int], name: str) -> None:
     shown, more = warnings
     for warning in shown:
-        output.notice(one_line(f"warning: {name}: {warning}"))
+        output.notice(one_line(output.say("import.warning", name=name, text=warning)))
     if more:
-        output.notice(f"warning: {name}: and {more} more rows adding a name already taken")
+        output.notice(output.say("import.warning", name=name, text=Message("import.more_taken", {"count": more})))
     if shown:
-        output.notice("hint: a row without an id always adds a project; give it the id to update that one instead")
+        output.notice(output.say("frame.hint", text=Message("import.name_taken.hint")))
 
 
-def _summary(counts: dict[str, int], *, dry_run: bool) -> str:
-    done = ", ".join(f"{counts[action]} {action}" for action in ACTIONS)
-    if dry_run:
-        return f"dry run: {done}; nothing was written"
-    return f"imported: {done}"
+def _summary(counts: dict[str, int], *, dry_run: bool) -> Message:
+    return Message("import.dry_run" if dry_run else "import.imported", {action: counts[action] for action in ACTIONS})

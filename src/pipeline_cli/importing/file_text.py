@@ -31,7 +31,7 @@ def decode(data: bytes, encoding: str | None, name: str) -> str:
     try:
         info = codecs.lookup(chosen)
     except LookupError:
-        raise UsageError(f"unknown encoding '{chosen}'", "use utf-8 (the default), gb18030 or gbk") from None
+        raise UsageError("import.encoding_unknown", "import.encoding_unknown.hint", encoding=chosen) from None
     canonical = info.name
     if not getattr(info, "_is_text_encoding", True):
         # rot13, base64, zlib...: codecs, but not bytes-to-text encodings.
@@ -41,29 +41,19 @@ def decode(data: bytes, encoding: str | None, name: str) -> str:
         # (a UTF-8 or GBK file) would be imported as mojibake, never refused.
         raise UsageError("import.encoding_accepts_anything", "import.encoding.hint", encoding=chosen)
     if data.startswith(b"PK\x03\x04"):
-        raise BadData(
-            f"{name} is a workbook (.xlsx), not a CSV or JSON file",
-            "import reads workbooks: add --format xlsx (or name the file .xlsx)",
-        )
+        raise BadData("import.is_workbook", "import.is_workbook.hint", name=name)
     is_utf8 = canonical in ("utf-8", "utf-8-sig")
     if not is_utf8 and _looks_like_utf8(data):
-        raise BadData(
-            f"{name} is UTF-8 text, not {chosen}: reading it as {chosen} would garble its Chinese",
-            "leave out --encoding (UTF-8 is the default)",
-        )
+        raise BadData("import.is_utf8", "import.is_utf8.hint", name=name, encoding=chosen)
     try:
         text = data.decode("utf-8-sig" if is_utf8 else canonical)
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         bad = data[error.start : error.start + 2].hex(" ")
-        if is_utf8:
-            hint = "a file saved by Excel or WPS in Chinese is often GBK: try --encoding gb18030"
-        else:
-            hint = "try --encoding gb18030 (a superset of gbk), or --encoding utf-8"
+        hint = "import.not_encoded.hint_utf8" if is_utf8 else "import.not_encoded.hint"
+        encoding = "UTF-8" if is_utf8 else chosen
         raise BadData(
-            f"{name} is not valid {'UTF-8' if is_utf8 else chosen}: bytes {bad} at byte offset {error.start} "
-            f"(line {line})",
-            hint,
+            "import.not_encoded", hint, name=name, encoding=encoding, bytes=bad, offset=error.start, line=line
         ) from None
     return text
 

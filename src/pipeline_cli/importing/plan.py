@@ -95,6 +95,8 @@ class Planner:
         self.first_row: dict[int, int] = {}
         self.errors: list[tuple[int, Message | str]] = []
         self.counts = dict.fromkeys(ACTIONS, 0)
+        # How much the active projects' total investment changes, in 万元 (a dry run's totals).
+        self.delta_wan = 0
 
     @property
     def rows(self) -> int:
@@ -161,14 +163,11 @@ def _plan_row(
     project_id = _parse_id(values.get("id"))
     if project_id is not None:
         if project_id in first_row:
-            raise UsageError(f"id {project_id} is also on {unit} {first_row[project_id]}")
+            raise UsageError("import.id_twice", id=project_id, unit=unit, number=first_row[project_id])
         first_row[project_id] = row.number
     before = existing.get(project_id) if project_id is not None else None
     if before is not None and before.status == UNDONE:
-        raise UsageError(
-            f"id {project_id} belonged to a project whose add was undone, and an id is never reused",
-            "leave id empty to add it under a new id",
-        )
+        raise UsageError("import.id_undone", "import.id_undone.hint", id=project_id)
     if before is None:
         record = record_from_mapping(values, default_date=today)
         return Planned(row.number, record, date=today.isoformat())
@@ -180,30 +179,26 @@ def _plan_row(
     record = record_from_mapping(merged, default_date=today)
     if record.source != before.source:
         raise UsageError(
-            f"source '{record.source}' differs from project {project_id}'s '{before.source}', "
-            "and where a record came from does not change",
-            "leave the source column as exported, or remove the column",
+            "import.source_changed", "import.source_changed.hint", id=project_id, new=record.source, old=before.source
         )
     if record.stage != before.stage:
         if before.status == "dropped" and record.status == "dropped":
-            raise UsageError(
-                f"project {project_id} is dropped, so its stage cannot change",
-                "set its status to active in the same row to restore and move it",
-            )
+            raise UsageError("import.dropped_move", "import.dropped_move.hint", id=project_id)
         # Entered on the row's stage_since if the row changes it, else today.
         since = record.stage_since if record.stage_since != before.stage_since else today.isoformat()
         last = last_event.get(project_id)
         if last is not None and since < last:
             raise UsageError(
-                f"stage_since {since} is before project {project_id}'s last recorded event ({last})",
-                "a move is dated on or after the last event; leave stage_since as stored to move it today",
+                "import.since_before_last", "import.since_before_last.hint", id=project_id, since=since, last=last
             )
         record = dataclasses.replace(record, stage_since=since)
     elif record.stage_since != before.stage_since:
         raise UsageError(
-            f"stage_since {record.stage_since} differs from the stored {before.stage_since}, "
-            f"but the stage stays {record.stage}",
-            "stage_since changes only with the stage: leave it as stored, or remove the column",
+            "import.since_changed",
+            "import.since_changed.hint",
+            since=record.stage_since,
+            stored=before.stage_since,
+            stage=record.stage,
         )
     edits = {
         name: [edit_value(before, name), edit_value(record, name)]

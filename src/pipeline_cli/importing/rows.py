@@ -55,9 +55,9 @@ class ParsedFile:
         """After every row is read: columns JSON objects brought that import does not know; a table without rows."""
         for column, first in self.first_in.items():
             if column not in _IMPORT_NAMES.values():
-                _known_columns([column], self.name, f"first in {self.unit} {first}")
+                _known_columns([column], self.name, Message("import.where_first", {"unit": self.unit, "number": first}))
         if self.needs_rows and not self.rows_seen and not self.errors:
-            raise BadData(f"{self.name} has a header but no rows", "add one row per project below the header")
+            raise BadData("import.no_rows", "import.no_rows.hint", name=self.name)
 
 
 def parse(text: str, fmt: str, name: str) -> ParsedFile:
@@ -73,7 +73,7 @@ def parse_lines(lines: Iterator[str], fmt: str, name: str) -> ParsedFile:
         if line.strip():
             break
     else:
-        raise BadData(f"{name} is empty", "export a file with `pipeline export` to see the columns import takes")
+        raise BadData("import.empty", "import.empty.hint", name=name)
     text_lines = itertools.chain(head, lines)
     if fmt == "csv":
         return _parse_csv(text_lines, name)
@@ -81,21 +81,51 @@ def parse_lines(lines: Iterator[str], fmt: str, name: str) -> ParsedFile:
         return _parse_json("".join(text_lines), name)
     if fmt == "jsonl":
         return _parse_jsonl(text_lines, name)
-    raise UsageError(f"unknown format '{fmt}'", "use csv, json, jsonl or xlsx")
+    raise UsageError("import.unknown_format", "import.unknown_format.hint", format=fmt)
 
 
-def _known_columns(found: Iterable[str], name: str, where: str) -> None:
+# What the csv and json modules say is wrong, in the catalogue where it is a common case.
+_CSV_REASONS = {
+    "line contains NUL": "csv.nul",
+    "unexpected end of data": "csv.eof",
+    "new-line character seen in unquoted field - do you need to open the file with newline=''?": "csv.newline",
+}
+_JSON_REASONS = {
+    "Expecting value": "jsonerr.value",
+    "Expecting ',' delimiter": "jsonerr.comma",
+    "Expecting ':' delimiter": "jsonerr.colon",
+    "Expecting property name enclosed in double quotes": "jsonerr.name",
+    "Extra data": "jsonerr.extra",
+    "Unterminated string starting at": "jsonerr.unterminated",
+    "Invalid control character at": "jsonerr.control",
+    "Invalid \\escape": "jsonerr.escape",
+    "Invalid \\uXXXX escape": "jsonerr.uescape",
+}
+
+
+def csv_reason(error: Exception) -> Message | str:
+    text = str(error)
+    if text.startswith("field larger than field limit"):
+        return Message("csv.too_large")
+    key = _CSV_REASONS.get(text)
+    return Message(key) if key is not None else text
+
+
+def json_reason(error: json.JSONDecodeError) -> Message | str:
+    key = _JSON_REASONS.get(error.msg)
+    return Message(key) if key is not None else error.msg
+
+
+def _known_columns(found: Iterable[str], name: str, where: Message) -> None:
     """Refuse columns import does not know: a misspelt header would lose data silently."""
     unknown = [column for column in found if column not in _IMPORT_NAMES]
     if unknown:
         close = difflib.get_close_matches(unknown[0], list(_IMPORT_NAMES), n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
         quoted = ", ".join(f"'{column}'" for column in unknown)
-        raise BadData(
-            f"{name}: unknown column{'s' if len(unknown) > 1 else ''} {quoted} ({where})",
-            f"{hint}the columns are: {', '.join(STORED_NAMES)} (as `pipeline export` writes them); "
-            "remove or rename the others",
-        )
+        key = "import.unknown_columns" if len(unknown) > 1 else "import.unknown_column"
+        hint = "import.unknown_column.close" if close else "import.unknown_column.hint"
+        found = close[0] if close else ""
+        raise BadData(key, hint, name=name, columns=quoted, where=where, close=found, fields=list(STORED_NAMES))
 
 
 def _header_name(cell: str) -> str:
@@ -109,7 +139,7 @@ def _parse_csv(lines: Iterable[str], name: str) -> ParsedFile:
     try:
         header = next(reader)
     except csv.Error as error:
-        raise BadData(f"{name}: row 1 is not valid CSV: {error}") from None
+        raise BadData("import.csv_header", name=name, reason=csv_reason(error)) from None
     errors: list[tuple[int, Message | str]] = []
 
     def numbered() -> Iterator[tuple[int, list[str]]]:
@@ -120,7 +150,7 @@ def _parse_csv(lines: Iterable[str], name: str) -> ParsedFile:
             except StopIteration:
                 return
             except csv.Error as error:
-                errors.append((number + 1, f"not valid CSV: {error}"))
+                errors.append((number + 1, Message("import.csv_row", {"reason": csv_reason(error)})))
                 return
             number += 1
             yield number, cells
@@ -142,18 +172,18 @@ def parse_table(
     `unescape`: CSV cells carry the export's formula escape; a workbook's
     text cells are text already and are taken as they are.
     """
-    where = f"row {header_number}"
+    where = Message("import.where_row", {"number": header_number})
     columns = [_header_name(cell) for cell in header]
     while columns and columns[-1] == "":
         columns.pop()  # trailing empty header cells, as spreadsheets leave them
     if not columns:
-        raise BadData(f"{name}: {where} should be the header but is empty", "the first row names the columns")
+        raise BadData("import.header_empty", "import.header_empty.hint", name=name, where=where)
     if "" in columns:
-        raise BadData(f"{name}: column {columns.index('') + 1} of the header ({where}) has no name")
+        raise BadData("import.header_unnamed", name=name, column=columns.index("") + 1, where=where)
     seen: set[str] = set()
     for column in columns:
         if column in seen:
-            raise BadData(f"{name}: column '{column}' appears twice in the header ({where})")
+            raise BadData("import.header_twice", name=name, column=column, where=where)
         seen.add(column)
     _known_columns(columns, name, where)
     # `errors` may grow while `rows` is read (a CSV reader's own errors).
@@ -175,7 +205,8 @@ def _table_rows(
         if len(cells) > width:
             extra = cells[width:]
             if any(cell.strip() for cell in extra):
-                parsed.errors.append((number, f"{len(cells)} cells but the header has {width} columns"))
+                counts = {"cells": len(cells), "columns": width}
+                parsed.errors.append((number, Message("import.too_many_cells", counts)))
                 continue
             cells = cells[:width]
         values: dict[str, Any] = {}
@@ -224,6 +255,8 @@ def _loads(text: str) -> Any:
 
 
 def _json_kind(value: Any) -> str:
+    if value is None:
+        return "json.null"
     if isinstance(value, bool):
         return "json.boolean"
     if isinstance(value, (int, Decimal, float, _LongNumber)):
@@ -261,7 +294,7 @@ def _item_problem(item: Any, keys: Sequence[str]) -> Message | None:
 def _item_row(item: Any, number: int, parsed: ParsedFile) -> RawRow | None:
     """A JSON item as a row, or None with its error noted."""
     if not isinstance(item, dict):
-        parsed.errors.append((number, f"is {type(item).__name__ if item is not None else 'null'}, not an object"))
+        parsed.errors.append((number, Message("import.not_object", {"kind": Message(_json_kind(item))})))
         return None
     keys = [_header_name(str(key)) for key in item]
     problem = _item_problem(item, keys)
@@ -283,8 +316,12 @@ def _load_json(text: str, name: str, where: str = "") -> Any:
         return _loads(text)
     except json.JSONDecodeError as error:
         raise BadData(
-            f"{name} is not valid JSON{where}: {error.msg} at line {error.lineno} column {error.colno}",
-            "check the file with a JSON validator, or export one with `pipeline export --format json`",
+            "import.bad_json",
+            "import.bad_json.hint",
+            name=name,
+            reason=json_reason(error),
+            line=error.lineno,
+            column=error.colno,
         ) from None
     except RecursionError:
         raise BadData("import.json_too_deep", "import.json_too_deep.hint", name=name) from None
@@ -294,9 +331,9 @@ def _parse_json(text: str, name: str) -> ParsedFile:
     data = _load_json(text.lstrip("\ufeff"), name)
     del text
     if not isinstance(data, list):
-        raise BadData(f"{name}: expected a JSON array of project objects, found {type(data).__name__}")
+        raise BadData("import.json_not_array", name=name, kind=Message(_json_kind(data)))
     if not data:
-        raise BadData(f"{name} has no projects (an empty array)", "add one object per project")
+        raise BadData("import.json_empty", "import.json_empty.hint", name=name)
     parsed = ParsedFile(columns=(), rows=(), name=name)
 
     def rows() -> Iterator[RawRow]:
@@ -327,7 +364,8 @@ def _jsonl_rows(parsed: ParsedFile, lines: Iterable[str]) -> Iterator[RawRow]:
         try:
             item = _loads(line)
         except json.JSONDecodeError as error:
-            parsed.errors.append((number, f"not valid JSON: {error.msg} at column {error.colno}"))
+            reason = Message("import.bad_json_line", {"reason": json_reason(error), "column": error.colno})
+            parsed.errors.append((number, reason))
             continue
         except RecursionError:
             parsed.errors.append((number, Message("import.json_too_deep.line")))

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import UsageError
+from ..errors import UsageError, os_reason
 from .file_text import decode
 
 _BLOCK = 1 << 20
@@ -136,9 +136,9 @@ def _accepts_anything(canonical: str) -> bool:
 
 def _unreadable(path: Path, error: OSError) -> UsageError:
     if isinstance(error, FileNotFoundError):
-        return UsageError(f"no file {path}", "check the name and folder")
+        return UsageError("import.no_file", "import.no_file.hint", path=str(path))
     if isinstance(error, IsADirectoryError):
-        return UsageError(f"{path} is a folder", "name a CSV, JSON or JSON Lines file")
+        return UsageError("import.is_folder", "import.is_folder.hint", path=str(path))
     if isinstance(error, PermissionError):
-        return UsageError(f"cannot read {path}: permission denied", "check the file's permissions")
-    return UsageError(f"cannot read {path}: {error.strerror or error}", "check the file")
+        return UsageError("import.unreadable", "db.unreadable.hint", path=str(path))
+    return UsageError("import.cannot_read", "import.cannot_read.hint", path=str(path), reason=os_reason(error))

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from ..errors import BadData, UsageError
+from ..errors import BadData, Message, UsageError
 from .rows import ParsedFile, parse_table
 
 
@@ -28,10 +28,8 @@ def parse_workbook(file: BinaryIO, name: str, sheet: str | None = None) -> Parse
     try:
         workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise BadData(
-            f"{name} is not a readable .xlsx workbook: {error}",
-            "open it in Excel or WPS and save it again as .xlsx (Excel 2007 or later)",
-        ) from None
+        reason = Message("zip.bad") if str(error) == "File is not a zip file" else str(error)
+        raise BadData("import.bad_workbook", "import.bad_workbook.hint", name=name, reason=reason) from None
     try:
         names = workbook.sheetnames
         if sheet is None:
@@ -39,10 +37,8 @@ def parse_workbook(file: BinaryIO, name: str, sheet: str | None = None) -> Parse
         elif sheet in names:
             worksheet = workbook[sheet]
         else:
-            raise UsageError(
-                f"{name} has no sheet named '{sheet}'",
-                "its sheets are: " + ", ".join(f"'{n}'" for n in names),
-            )
+            quoted = [f"'{n}'" for n in names]
+            raise UsageError("import.no_sheet", "import.no_sheet.hint", name=name, sheet=sheet, sheets=quoted)
         numbered = (
             (number, [_sheet_cell(value) for value in values])
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
@@ -53,7 +49,7 @@ def parse_workbook(file: BinaryIO, name: str, sheet: str | None = None) -> Parse
                 parsed.workbook = True
                 break
         else:
-            raise BadData(f"{name} is empty", "export a file with `pipeline export` to see the columns import takes")
+            raise BadData("import.empty", "import.empty.hint", name=name)
     except BaseException:
         workbook.close()
         raise

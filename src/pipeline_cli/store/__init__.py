@@ -45,7 +45,7 @@ from .changes import (
     undo_change,
     undo_target,
 )
-from .check import check_database, table_counts
+from .check import active_investment, check_database, table_counts
 from .copying import Copied, copy_database
 from .reads import SORT_EXPRESSIONS, add_undone, get_project, iter_events, iter_projects, sectors, stages
 from .transfer import ImportWriter, backup, ids_by_name, iter_export_rows, last_event_dates, projects_by_id
@@ -57,6 +57,7 @@ __all__ = [
     "DbLocation",
     "Done",
     "ImportWriter",
+    "active_investment",
     "add_project",
     "add_sector",
     "add_undone",

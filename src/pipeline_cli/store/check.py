@@ -109,6 +109,13 @@ _CHECK_QUERIES: tuple[tuple[str, str], ...] = (
 )
 
 
+def active_investment(conn: sqlite3.Connection) -> int:
+    """The active projects' total planned investment, in 万元 (what summary's total counts)."""
+    return int(
+        conn.execute("SELECT coalesce(sum(investment_wan), 0) FROM projects WHERE status = 'active'").fetchone()[0]
+    )
+
+
 def table_counts(conn: sqlite3.Connection) -> tuple[int, int]:
     """How many projects and events there are."""
     projects = conn.execute("SELECT count(*) FROM projects WHERE status <> 'undone'").fetchone()[0]
