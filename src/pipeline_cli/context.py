@@ -54,7 +54,7 @@ class AppState:
                 except FileExistsError:
                     pass  # another command created it a moment ago
                 else:
-                    output.notice(f"pipeline: created {location.path} with the report's 47 projects")
+                    output.notice(output.say("db.first_run", path=str(location.path)))
             self._conn = store.open_existing(location.path)
         return self._conn
 

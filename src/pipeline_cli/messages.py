@@ -995,6 +995,110 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "nothing was written there; check the folder exists, you can write to it and the disk has room",
         "zh": "未写入任何内容；请检查文件夹是否存在、是否有写权限、磁盘是否有空间",
     },
+    # --- init, check, the first run (commands/database.py, context.py) ---
+    "init.appeared": {"en": "{path} appeared while it was being created", "zh": "创建过程中出现了文件 {path}"},
+    "init.appeared.hint": {"en": "run the command again", "zh": "请重新运行该命令"},
+    "init.exists": {"en": "{path} already exists", "zh": "{path} 已存在"},
+    "init.exists.hint": {
+        "en": "use --force to replace it (the old file is kept as a backup), or --db to choose another path",
+        "zh": "加 --force 可替换它（旧文件会保留为备份），或用 --db 选择其他路径",
+    },
+    "init.kept": {"en": "kept the old database as {path}", "zh": "旧数据库已保留为 {path}"},
+    "init.created": {"en": "created {path} with {count} projects", "zh": "已创建 {path}，含 {count} 个项目"},
+    "db.first_run": {
+        "en": "pipeline: created {path} with the report's 47 projects",
+        "zh": "pipeline：已创建 {path}，含报告中的 47 个项目",
+    },
+    "check.ok": {
+        "en": "ok: {projects} projects and {events} events, every check passed",
+        "zh": "正常：{projects} 个项目、{events} 个事件，全部检查通过",
+    },
+    "check.violation": {"en": "{check}: {message}", "zh": "{check}：{message}"},
+    "check.fails": {"en": "{path} fails {count} checks", "zh": "{path} 有 {count} 项检查未通过"},
+    "check.fails.one": {"en": "{path} fails {count} check", "zh": "{path} 有 {count} 项检查未通过"},
+    "check.fails.hint": {
+        "en": "restore a backup made before the damage, or correct the listed projects",
+        "zh": "请从损坏前的备份恢复，或改正列出的项目",
+    },
+    # --- stages set, sectors add/edit/remove (commands/vocab.py) ---
+    "stages.plan_nothing.hint": {
+        "en": "give --yellow N, --red N, --plan-yellow N and/or --plan-red N,"
+        " e.g. pipeline stages set {stage} --yellow 60 --red 90",
+        "zh": "请给出 --yellow N、--red N、--plan-yellow N 或 --plan-red N，"
+        "例如 `pipeline stages set {stage} --yellow 60 --red 90`",
+    },
+    "stages.unchanged": {
+        "en": "{slug} {name}: unchanged (yellow {yellow} days, red {red} days)",
+        "zh": "{slug} {name}：未改变（黄灯 {yellow} 天，红灯 {red} 天）",
+    },
+    "stages.set": {"en": "{slug} {name}: {changes}", "zh": "{slug} {name}：{changes}"},
+    "stages.changed": {
+        "en": "yellow {yellow} → {to_yellow} days, red {red} → {to_red} days",
+        "zh": "黄灯 {yellow} → {to_yellow} 天，红灯 {red} → {to_red} 天",
+    },
+    "stages.plan_changed": {
+        "en": "plan yellow {yellow} → {to_yellow} days, plan red {red} → {to_red} days",
+        "zh": "计划黄灯 {yellow} → {to_yellow} 天，计划红灯 {red} → {to_red} 天",
+    },
+    "sectors.zh_empty": {"en": "--zh is empty", "zh": "--zh 为空"},
+    "sectors.zh_empty.hint": {
+        "en": "give the sector's Chinese name, e.g. --zh 新材料",
+        "zh": "请给出产业领域的中文名称，例如 --zh 新材料",
+    },
+    "sectors.bad_slug": {"en": "sector slug '{slug}' is not valid", "zh": "产业领域代号“{slug}”无效"},
+    "sectors.bad_slug.hint": {
+        "en": "use lowercase ASCII letters, digits and -, starting with a letter (e.g. new-materials)",
+        "zh": "请用小写 ASCII 字母、数字和“-”，以字母开头（例如 `new-materials`）",
+    },
+    "sectors.added": {
+        "en": "added sector {slug} {name} (position {position})",
+        "zh": "已新增产业领域 {slug} {name}（第 {position} 位）",
+    },
+    "sectors.edit_nothing.hint": {
+        "en": "give --zh, --en and/or --position, e.g. pipeline sectors edit {sector} --position 1",
+        "zh": "请给出 --zh、--en 或 --position，例如 `pipeline sectors edit {sector} --position 1`",
+    },
+    "sectors.field.name_zh": {"en": "中文 {old} → {new}", "zh": "中文名称 {old} → {new}"},
+    "sectors.field.name_en": {"en": "English {old} → {new}", "zh": "英文名称 {old} → {new}"},
+    "sectors.field.position": {"en": "position {old} → {new}", "zh": "位置 {old} → {new}"},
+    "sectors.edited": {"en": "sector {sector}: {changes}", "zh": "产业领域 {sector}：{changes}"},
+    "sectors.unchanged": {"en": "sector {sector}: unchanged", "zh": "产业领域 {sector}：未改变"},
+    "sectors.removed": {"en": "removed sector {slug} {name}", "zh": "已删除产业领域 {slug} {name}"},
+    # --- web, lights --fail-on, workbooks on a terminal ---
+    "web.no_datasette": {"en": "pipeline web needs Datasette", "zh": "`pipeline web` 需要 Datasette"},
+    "web.no_datasette.hint": {
+        "en": "pip install 'pipeline-cli[web]'",
+        "zh": "请安装：`pip install 'pipeline-cli[web]'`",
+    },
+    "web.serving": {
+        "en": "pipeline: Datasette on {url} (Ctrl-C stops it)",
+        "zh": "pipeline：Datasette 已在 {url} 运行（按 `Ctrl-C` 停止）",
+    },
+    "web.stopped": {"en": "Datasette stopped with exit code {code}", "zh": "Datasette 已停止，退出码 {code}"},
+    "web.stopped.hint": {"en": "see its messages above", "zh": "请查看上方它的输出"},
+    "lights.found.red": {"en": "{count} projects have a red light", "zh": "{count} 个项目亮红灯"},
+    "lights.found.red.one": {"en": "{count} project has a red light", "zh": "{count} 个项目亮红灯"},
+    "lights.found.yellow": {"en": "{count} projects have a yellow or red light", "zh": "{count} 个项目亮黄灯或红灯"},
+    "lights.found.yellow.one": {"en": "{count} project has a yellow or red light", "zh": "{count} 个项目亮黄灯或红灯"},
+    "lights.found.hint": {
+        "en": "they are listed on stdout; --fail-on {level} exits 9 when any is shown",
+        "zh": "它们已列在标准输出上；只要有一个，`--fail-on {level}` 的退出码就是 9",
+    },
+    "output.what_workbook": {"en": "a workbook (xlsx)", "zh": "工作簿（xlsx）"},
+    "output.binary_terminal": {
+        "en": "{what} is a binary file and stdout is a terminal",
+        "zh": "{what}是二进制文件，而标准输出是终端",
+    },
+    "output.binary_terminal.hint": {
+        "en": "write it to a file with -o FILE (e.g. -o projects.xlsx), or redirect stdout to one",
+        "zh": "请用 -o FILE 写入文件（例如 `-o projects.xlsx`），或把标准输出重定向到文件",
+    },
+    "output.no_xlsxwriter": {"en": "cannot write a workbook: {reason}", "zh": "无法写出工作簿：{reason}"},
+    "output.no_xlsxwriter.hint": {
+        "en": "pip install XlsxWriter openpyxl",
+        "zh": "请安装：`pip install XlsxWriter openpyxl`",
+    },
+    "output.wrote": {"en": "wrote {path}", "zh": "已写入 {path}"},
     # --- backup ---
     "backup.exists": {"en": "{path} already exists", "zh": "{path} 已存在"},
     "backup.exists.hint": {

@@ -233,10 +233,7 @@ def binary_target(path: Path | None, what: str, *, database: Path | None = None)
     if is_terminal(sys.stdout):
         from .errors import UsageError
 
-        raise UsageError(
-            f"{what} is a binary file and stdout is a terminal",
-            "write it to a file with -o FILE (e.g. -o projects.xlsx), or redirect stdout to one",
-        )
+        raise UsageError("output.binary_terminal", "output.binary_terminal.hint", what=Message(what))
     import shutil
     import tempfile
 
@@ -255,10 +252,10 @@ def write_workbook(path: Path | None, sheets: Iterable[Any], style: Style, *, da
     except ImportError as error:  # pragma: no cover - a core dependency, missing only in a broken install
         from .errors import UsageError
 
-        raise UsageError(f"cannot write a workbook: {error}", "pip install XlsxWriter openpyxl") from None
+        raise UsageError("output.no_xlsxwriter", "output.no_xlsxwriter.hint", reason=str(error)) from None
     from .formats.xlsx import write_workbook as write
 
-    with binary_target(path, "a workbook (xlsx)", database=database) as out:
+    with binary_target(path, "output.what_workbook", database=database) as out:
         write(out, sheets, style)
     if path is not None:
-        notice(f"wrote {path}")
+        notice(say("output.wrote", path=str(path)))

@@ -38,14 +38,11 @@ def init(
         backup = store.create(location.path, records, replace=force)
     except FileExistsError:
         if force:
-            raise Conflict(f"{location.path} appeared while it was being created", "run the command again") from None
-        raise Conflict(
-            f"{location.path} already exists",
-            "use --force to replace it (the old file is kept as a backup), or --db to choose another path",
-        ) from None
+            raise Conflict("init.appeared", "init.appeared.hint", path=str(location.path)) from None
+        raise Conflict("init.exists", "init.exists.hint", path=str(location.path)) from None
     if backup is not None:
-        output.line(f"kept the old database as {backup}")
-    output.line(f"created {location.path} with {len(records)} projects")
+        output.line(output.say("init.kept", path=str(backup)))
+    output.line(output.say("init.created", path=str(location.path), count=len(records)))
 
 
 def where(ctx: typer.Context) -> None:
@@ -71,9 +68,9 @@ def check(
     if format is None:
         if not violations:
             projects, events = store.table_counts(conn)
-            output.line(f"ok: {projects} projects and {events} events, every check passed")
+            output.line(output.say("check.ok", projects=projects, events=events))
         for violation in violations:
-            output.line(f"{violation.check}: {violation.message}")
+            output.line(output.say("check.violation", check=violation.check, message=violation.message))
     else:
         fmt, style = output.formatting(format, lang=lang, no_header=no_header)
         records = [
@@ -84,8 +81,7 @@ def check(
     if violations:
         count = len(violations)
         raise DatabaseUnusable(
-            f"{path} fails {count} check{'s' if count != 1 else ''}",
-            "restore a backup made before the damage, or correct the listed projects",
+            "check.fails.one" if count == 1 else "check.fails", "check.fails.hint", path=str(path), count=count
         )
 
 

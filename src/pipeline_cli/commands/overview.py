@@ -139,11 +139,8 @@ def lights(
             write_projects(out, rows, FIELDS, fmt, style, brief=LIGHTS_BRIEF)
     if level is not None and counted[0]:
         output.stdout().flush()
-        which = "red" if level == "red" else "yellow or red"
-        raise LightsFound(
-            f"{counted[0]} {'project has' if counted[0] == 1 else 'projects have'} a {which} light",
-            f"they are listed on stdout; --fail-on {level} exits 9 when any is shown",
-        )
+        key = f"lights.found.{level}" + (".one" if counted[0] == 1 else "")
+        raise LightsFound(key, "lights.found.hint", count=counted[0], level=level)
 
 
 @with_filters

@@ -9,7 +9,7 @@ import typer
 
 from .. import model, output, store
 from ..context import state
-from ..errors import UsageError
+from ..errors import Message, UsageError
 from ..formats import SECTOR_COLUMNS, STAGE_COLUMNS, write_object, write_records
 from ..model import resolve_sector, resolve_stage
 from ..options import FormatOption, LangOption, NoHeaderOption, complete_sector
@@ -83,11 +83,7 @@ def set_thresholds(
     """
     slug = resolve_stage(stage)
     if yellow is None and red is None and plan_yellow is None and plan_red is None:
-        raise UsageError(
-            "stages.plan_nothing",
-            f"give --yellow N, --red N, --plan-yellow N and/or --plan-red N,"
-            f" e.g. pipeline stages set {slug} --yellow 60 --red 90",
-        )
+        raise UsageError("stages.plan_nothing", "stages.plan_nothing.hint", stage=slug)
     conn = state(ctx).connect()
     with store.transaction(conn, state(ctx).location().path):
         row, last = store.stage_thresholds(conn, slug)
@@ -108,16 +104,19 @@ def set_thresholds(
             from ..store.aggregates import set_plan_thresholds
 
             set_plan_thresholds(conn, slug, plan_new[0], plan_new[1])
-    label = f"{slug} {row['name_zh']}"
+    named = {"slug": slug, "name": row["name_zh"]}
     if new == old and plan_new == plan_old:
-        line = f"{label}: unchanged (yellow {old[0]} days, red {old[1]} days)"
+        line = output.say("stages.unchanged", **named, yellow=old[0], red=old[1])
     else:
         parts = []
         if new != old:
-            parts.append(f"yellow {old[0]} → {new[0]} days, red {old[1]} → {new[1]} days")
+            parts.append(
+                Message("stages.changed", {"yellow": old[0], "to_yellow": new[0], "red": old[1], "to_red": new[1]})
+            )
         if plan_new != plan_old:
-            parts.append(f"plan yellow {plan_old[0]} → {plan_new[0]} days, plan red {plan_old[1]} → {plan_new[1]} days")
-        line = f"{label}: " + "; ".join(parts)
+            days = {"yellow": plan_old[0], "to_yellow": plan_new[0], "red": plan_old[1], "to_red": plan_new[1]}
+            parts.append(Message("stages.plan_changed", days))
+        line = output.say("stages.set", **named, changes=Message("change.list", {"items": parts}))
         state(ctx).saved.append(line)
     fmt, style = output.formatting(format, lang=lang)
     if fmt in ("json", "jsonl"):
@@ -158,7 +157,7 @@ def sectors(
 def _zh(value: str) -> str:
     text = clean_text(value, "--zh")
     if not text:
-        raise UsageError("--zh is empty", "give the sector's Chinese name, e.g. --zh 新材料")
+        raise UsageError("sectors.zh_empty", "sectors.zh_empty.hint")
     return text
 
 
@@ -200,15 +199,12 @@ def add_sector(
 ) -> None:
     """Add a sector, last in the order (e.g. pipeline sectors add new-materials --zh 新材料)."""
     if not _SLUG.fullmatch(slug):
-        raise UsageError(
-            f"sector slug '{slug}' is not valid",
-            "use lowercase ASCII letters, digits and -, starting with a letter (e.g. new-materials)",
-        )
+        raise UsageError("sectors.bad_slug", "sectors.bad_slug.hint", slug=slug)
     name_zh, name_en = _zh(zh), clean_text(en, "--en") or ""
     conn = state(ctx).connect()
     with store.transaction(conn, state(ctx).location().path):
         record = store.add_sector(conn, slug, name_zh, name_en)
-    line = f"added sector {slug} {name_zh} (position {record['position']})"
+    line = output.say("sectors.added", slug=slug, name=name_zh, position=record["position"])
     _sector_written(ctx, record, line, format, lang)
 
 
@@ -228,9 +224,7 @@ def edit_sector(
     """Rename a sector or move it in the order; its projects keep it."""
     sector = resolve_sector(slug)
     if zh is None and en is None and position is None:
-        raise UsageError(
-            "nothing to edit", f"give --zh, --en and/or --position, e.g. pipeline sectors edit {sector} --position 1"
-        )
+        raise UsageError("edit.nothing", "sectors.edit_nothing.hint", sector=sector)
     name_zh = _zh(zh) if zh is not None else None
     conn = state(ctx).connect()
     with store.transaction(conn, state(ctx).location().path):
@@ -242,11 +236,16 @@ def edit_sector(
             position=position,
         )
     changes = [
-        f"{label} {old[key] or '(none)'} → {new[key] or '(none)'}"
-        for key, label in (("name_zh", "中文"), ("name_en", "English"), ("position", "position"))
+        Message(
+            f"sectors.field.{key}", {"old": old[key] or Message("value.none"), "new": new[key] or Message("value.none")}
+        )
+        for key in ("name_zh", "name_en", "position")
         if old[key] != new[key]
     ]
-    line = f"sector {sector}: " + ("; ".join(changes) if changes else "unchanged")
+    if changes:
+        line = output.say("sectors.edited", sector=sector, changes=Message("change.list", {"items": changes}))
+    else:
+        line = output.say("sectors.unchanged", sector=sector)
     _sector_written(ctx, new, line, format, lang)
 
 
@@ -262,7 +261,7 @@ def remove_sector(
     conn = state(ctx).connect()
     with store.transaction(conn, state(ctx).location().path):
         old = store.remove_sector(conn, sector)
-    _sector_written(ctx, old, f"removed sector {sector} {old['name_zh']}", format, lang)
+    _sector_written(ctx, old, output.say("sectors.removed", slug=sector, name=old["name_zh"]), format, lang)
 
 
 def register(app: typer.Typer) -> None:

@@ -46,20 +46,20 @@ def web(
     try:
         import datasette  # noqa: F401
     except ImportError:
-        raise UsageError("pipeline web needs Datasette", "pip install 'pipeline-cli[web]'") from None
+        raise UsageError("web.no_datasette", "web.no_datasette.hint") from None
     with tempfile.TemporaryDirectory() as folder:
         meta = os.path.join(folder, "metadata.json")
         with open(meta, "w", encoding="utf-8") as file:
             json.dump(body, file, ensure_ascii=False)
         command = [sys.executable, "-m", "datasette", "serve", "--immutable", str(path), "--metadata", meta]
         command += ["--host", host, "--port", str(port), "--setting", "default_facet_size", "10"]
-        output.notice(f"pipeline: Datasette on http://{host}:{port}/ (Ctrl-C stops it)")
+        output.notice(output.say("web.serving", url=f"http://{host}:{port}/"))
         try:
             completed = subprocess.run(command, check=False)
         except KeyboardInterrupt:
             return
     if completed.returncode not in (0, -2, 130):
-        raise UsageError(f"Datasette stopped with exit code {completed.returncode}", "see its messages above")
+        raise UsageError("web.stopped", "web.stopped.hint", code=completed.returncode)
 
 
 def register(app: typer.Typer) -> None:
