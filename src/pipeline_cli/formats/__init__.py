@@ -212,6 +212,31 @@ def label(value: Any, kind: str, lang: str) -> str:
     return shown(value) if isinstance(value, str) else plain(value)
 
 
+# Columns whose slugs people read by their names in Chinese: the catalogue's
+# vocabulary of each (status.active → 在库, kind.stage → 阶段变更).
+NAMED_KEYS = {"status": "status", "source": "source", "kind": "kind", "light_reason": "reason"}
+
+
+def shown(value: Any, column: Column, lang: str) -> str:
+    """A cell of a human format (table, markdown, text, html): label() plus the named slugs and an edit's changes.
+
+    An event's `changes` ({"investment": ["12", "15"]}) reads as a sentence,
+    `investment 12 → 15` (in Chinese `投资(亿元) 12 → 15`), not as JSON.
+    """
+    if value is None:
+        return ""
+    if column.key == "changes" and isinstance(value, dict):
+        from ..i18n import render
+        from ..sentences import changes
+
+        return render(changes(value), lang)
+    if lang == "zh" and column.kind == "text" and column.key in NAMED_KEYS:
+        from ..i18n import label as vocabulary_label
+
+        return vocabulary_label(value, NAMED_KEYS[column.key], lang)
+    return label(value, column.kind, lang)
+
+
 # --- csv and tsv cells ------------------------------------------------------
 # One rule each, for every command. CSV neutralises a text cell a spreadsheet
 # would run as a formula (OWASP's CSV-injection advice): one starting with
@@ -358,7 +383,7 @@ def _write_markdown(
         out.write("|" + "|".join("---:" if c.kind in numeric else "---" for c in columns) + "|\n")
     count = 0
     for record in records:
-        cells = [_markdown_cell(label(record.get(c.key), c.kind, style.lang)) for c in columns]
+        cells = [_markdown_cell(shown(record.get(c.key), c, style.lang)) for c in columns]
         out.write("| " + " | ".join(cells) + " |\n")
         count += 1
     return count
@@ -397,7 +422,7 @@ def _write_table(
         cells = []
         for column in columns:
             value = record.get(column.key)
-            text = label(value, column.kind, style.lang)
+            text = shown(value, column, style.lang)
             if column.kind == "light" and value in LIGHT_COLORS:
                 cells.append(Text("● " + text, style=LIGHT_COLORS[value]))
             else:
@@ -455,7 +480,7 @@ def _write_fields(out: TextIO, record: dict[str, Any], columns: Sequence[Column]
     table.add_column()
     for column in columns:
         value = record.get(column.key)
-        text = label(value, column.kind, style.lang)
+        text = shown(value, column, style.lang)
         if column.kind == "light" and value in LIGHT_COLORS:
             table.add_row(column.header(style.lang), Text("● " + text, style=LIGHT_COLORS[value]))
         else:

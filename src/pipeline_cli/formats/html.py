@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
-from . import Column, Style, label
+from . import Column, Style, label, shown
 
 if TYPE_CHECKING:
     from .summaries import Section
@@ -95,7 +95,7 @@ def table(
 
 def _cell(record: dict[str, Any], column: Column, lang: str) -> str:
     value = record.get(column.key)
-    text = label(value, column.kind, lang) if value is not None else ""
+    text = shown(value, column, lang)
     if column.kind == "light" and value in LIGHT_HEX:
         return f'<td class="light light-{esc(value)}">● {esc(text)}</td>'
     if column.kind in ("number", "percent"):
@@ -117,14 +117,14 @@ def bar_chart(
     parts = [
         f'<svg role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}"><title>{esc(title)}</title>'
     ]
-    for index, (name, value, shown) in enumerate(bars):
+    for index, (name, value, caption) in enumerate(bars):
         y = gap + index * (row + gap)
         length = max(_number(value) / widest * plot, 1 if _number(value) else 0)
         x = label_width + ((plot - length) / 2 if funnel else 0)
         parts.append(
             f'<text x="{label_width - 8}" y="{y + row * 0.68:.1f}" text-anchor="end">{esc(name)}</text>'
             f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="{row}" rx="3" fill="#1e88e5"/>'
-            f'<text x="{label_width + plot + 8}" y="{y + row * 0.68:.1f}">{esc(shown)}</text>'
+            f'<text x="{label_width + plot + 8}" y="{y + row * 0.68:.1f}">{esc(caption)}</text>'
         )
     parts.append("</svg>\n")
     return "".join(parts)

@@ -59,6 +59,10 @@ def _group_label(field: str, value: Any, lang: str) -> str:
         return _NONE_LABEL[lang]
     if field == "key":
         return _KEY_LABEL[lang][0 if value else 1]
+    if field == "status" and lang == "zh":
+        from ..i18n import label as vocabulary_label
+
+        return vocabulary_label(value, "status", lang)
     kind = _FIELD_COLUMNS[field].kind if field in ("sector", "stage") else "text"
     return label(value, kind, lang)
 
