@@ -217,7 +217,7 @@ def label(value: Any, kind: str, lang: str) -> str:
 NAMED_KEYS = {"status": "status", "source": "source", "kind": "kind", "light_reason": "reason"}
 
 
-def shown(value: Any, column: Column, lang: str) -> str:
+def human_cell(value: Any, column: Column, lang: str) -> str:
     """A cell of a human format (table, markdown, text, html): label() plus the named slugs and an edit's changes.
 
     An event's `changes` ({"investment": ["12", "15"]}) reads as a sentence,
@@ -229,7 +229,7 @@ def shown(value: Any, column: Column, lang: str) -> str:
         from ..i18n import render
         from ..sentences import changes
 
-        return render(changes(value), lang)
+        return shown(render(changes(value), lang))
     if lang == "zh" and column.kind == "text" and column.key in NAMED_KEYS:
         from ..i18n import label as vocabulary_label
 
@@ -383,7 +383,7 @@ def _write_markdown(
         out.write("|" + "|".join("---:" if c.kind in numeric else "---" for c in columns) + "|\n")
     count = 0
     for record in records:
-        cells = [_markdown_cell(shown(record.get(c.key), c, style.lang)) for c in columns]
+        cells = [_markdown_cell(human_cell(record.get(c.key), c, style.lang)) for c in columns]
         out.write("| " + " | ".join(cells) + " |\n")
         count += 1
     return count
@@ -422,7 +422,7 @@ def _write_table(
         cells = []
         for column in columns:
             value = record.get(column.key)
-            text = shown(value, column, style.lang)
+            text = human_cell(value, column, style.lang)
             if column.kind == "light" and value in LIGHT_COLORS:
                 cells.append(Text("● " + text, style=LIGHT_COLORS[value]))
             else:
@@ -480,7 +480,7 @@ def _write_fields(out: TextIO, record: dict[str, Any], columns: Sequence[Column]
     table.add_column()
     for column in columns:
         value = record.get(column.key)
-        text = shown(value, column, style.lang)
+        text = human_cell(value, column, style.lang)
         if column.kind == "light" and value in LIGHT_COLORS:
             table.add_row(column.header(style.lang), Text("● " + text, style=LIGHT_COLORS[value]))
         else:

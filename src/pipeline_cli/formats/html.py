@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
-from . import Column, Style, label, shown
+from . import Column, Style, human_cell, label
 
 if TYPE_CHECKING:
     from .summaries import Section
@@ -95,7 +95,7 @@ def table(
 
 def _cell(record: dict[str, Any], column: Column, lang: str) -> str:
     value = record.get(column.key)
-    text = shown(value, column, lang)
+    text = human_cell(value, column, lang)
     if column.kind == "light" and value in LIGHT_HEX:
         return f'<td class="light light-{esc(value)}">● {esc(text)}</td>'
     if column.kind in ("number", "percent"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from . import Column, Style, shown
+from . import Column, Style, human_cell
 
 if TYPE_CHECKING:
     from .summaries import Section
@@ -28,7 +28,7 @@ def cell_text(record: dict[str, Any], column: Column, lang: str) -> str:
     value = record.get(column.key)
     if value is None or value == "":
         return ""
-    text = shown(value, column, lang)
+    text = human_cell(value, column, lang)
     if column.kind == "light" and lang == "en":
         text = f"{text} light"
     unit = _UNITS[lang].get(column.key, "")
