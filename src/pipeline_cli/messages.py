@@ -127,6 +127,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "金额以亿元为单位：12.5 即 12.5 亿元；万元请带单位，例如 8000万",
     },
     "field.date": {"en": "date", "zh": "日期"},
+    "field.text": {"en": "text", "zh": "问题描述"},
+    "field.due": {"en": "due", "zh": "期限"},
+    "field.opened": {"en": "opened", "zh": "登记日期"},
+    "field.closed": {"en": "closed", "zh": "销号日期"},
     "date.bad": {"en": "{what:field} '{value}' is not a date", "zh": "{what:field}“{value}”不是日期"},
     "date.bad.hint": {
         "en": "write dates as YYYY-MM-DD, e.g. 2020-08-18",

@@ -8,6 +8,7 @@ import typer
 
 from .. import output, settings
 from ..errors import NotFound
+from ..options import LangOption
 
 config_app = typer.Typer(no_args_is_help=True, help="The settings file: db, lang, user, busy_timeout.")
 
@@ -23,7 +24,7 @@ def _known(key: str) -> str:
 
 
 @config_app.command("list")
-def list_() -> None:
+def list_(lang: LangOption = None) -> None:
     """Every setting in the file, one `key = value` per line, and the file's path on stderr."""
     values = settings.load()
     output.notice(output.say("config.file", path=str(settings.path())))
@@ -33,7 +34,7 @@ def list_() -> None:
 
 
 @config_app.command("get")
-def get(key: KeyArgument) -> None:
+def get(key: KeyArgument, lang: LangOption = None) -> None:
     """The value of one setting (exit 3 when it is not set)."""
     value = settings.load().get(_known(key))
     if value is None:
@@ -45,6 +46,7 @@ def get(key: KeyArgument) -> None:
 def set_(
     key: KeyArgument,
     value: Annotated[str, typer.Argument(metavar="VALUE", help="The value.", show_default=False)],
+    lang: LangOption = None,
 ) -> None:
     """Set one setting in the file (written atomically)."""
     checked = settings.check(key, value)
@@ -55,7 +57,7 @@ def set_(
 
 
 @config_app.command("unset")
-def unset(key: KeyArgument) -> None:
+def unset(key: KeyArgument, lang: LangOption = None) -> None:
     """Remove one setting from the file."""
     values = dict(settings.load())
     if values.pop(_known(key), None) is None:

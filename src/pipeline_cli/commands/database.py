@@ -19,6 +19,7 @@ def init(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing file, keeping the old one as a backup.")
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """Create the database at the path in use, seeded with the report's 47 projects."""
     location = state(ctx).location()
@@ -45,7 +46,7 @@ def init(
     output.line(output.say("init.created", path=str(location.path), count=len(records)))
 
 
-def where(ctx: typer.Context) -> None:
+def where(ctx: typer.Context, lang: LangOption = None) -> None:
     """Print the database path in use."""
     output.line(state(ctx).location().display)
 

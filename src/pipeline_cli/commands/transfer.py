@@ -106,6 +106,7 @@ def export(
 def backup(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(metavar="PATH", help="The new file; must not exist yet.", dir_okay=False)],
+    lang: LangOption = None,
 ) -> None:
     """Copy the live database to PATH, consistently, even while others write.
 

@@ -14,6 +14,7 @@ import typer
 from .. import output
 from ..context import state
 from ..errors import UsageError
+from ..options import LangOption
 
 
 def web(
@@ -25,6 +26,7 @@ def web(
     metadata_only: Annotated[
         bool, typer.Option("--metadata", help="Print the Datasette metadata as JSON instead of starting it.")
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """Browse the database in Datasette, read-only, ready for a leader: Chinese titles, saved queries.
 
