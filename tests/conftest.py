@@ -58,7 +58,7 @@ class Result:
 @pytest.fixture(autouse=True)
 def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Point PIPELINE_DB at a temporary file and pin today; clear the user's settings."""
-    for name in ("PIPELINE_LANG", "PIPELINE_BUSY_TIMEOUT", "NO_COLOR", "PIPELINE_USER", "PIPELINE_CONFIG"):
+    for name in ("PIPELINE_LANG", "PIPELINE_BUSY_TIMEOUT", "NO_COLOR", "PIPELINE_USER", "PIPELINE_CONFIG", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
     db = tmp_path / "pipeline.db"
     monkeypatch.setenv("PIPELINE_DB", str(db))

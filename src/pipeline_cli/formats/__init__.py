@@ -389,9 +389,123 @@ def _write_markdown(
     return count
 
 
+# Columns a table never cuts or wraps: ids, numbers, dates, flags, lights.
+_WHOLE_KINDS = ("number", "percent", "bool", "light")
+_DATE_KEYS = frozenset(("stage_since", "next_plan_date", "date", "opened", "due", "closed", "from", "to_date"))
+
+
+def _whole(column: Column) -> bool:
+    return column.kind in _WHOLE_KINDS or column.key in _DATE_KEYS
+
+
 def _write_table(
     out: TextIO, records: Iterable[dict[str, Any]], columns: Sequence[Column], style: Style, *, title: str | None
 ) -> int:
+    rows = list(records)
+    width = table_width(out)
+    cells = [[human_cell(record.get(c.key), c, style.lang) for c in columns] for record in rows]
+    kept, widths = list(range(len(columns))), None
+    if width is not None:
+        headers = [c.header(style.lang) for c in columns]
+        whole = [_whole(c) for c in columns]
+        lights = [c.kind == "light" for c in columns]
+        kept, widths = layout(headers, cells, whole, width, lights=lights)
+        labelled = [i for i in kept if columns[i].kind in ("stage", "sector")]
+        if style.lang != "zh" and any(widths[kept.index(i)] < _natural(headers[i], cells, i) for i in labelled):
+            # Narrow: a stage or sector shows its Chinese name alone when "slug 中文" does not fit.
+            for i in labelled:
+                for row, record in zip(cells, rows, strict=True):
+                    row[i] = label(record.get(columns[i].key), columns[i].kind, "zh")
+            kept, widths = layout(headers, cells, whole, width, lights=lights)
+    chosen = [columns[i] for i in kept]
+    table = _rich_table(chosen, [[row[i] for i in kept] for row in cells], rows, style, title=title, widths=widths)
+    print_rich(out, table, style, width=width)
+    return len(rows)
+
+
+def _natural(header: str, cells: Sequence[Sequence[str]], index: int) -> int:
+    from rich.cells import cell_len
+
+    return max([cell_len(header)] + [cell_len(row[index]) for row in cells])
+
+
+def layout(
+    headers: Sequence[str], cells: Sequence[Sequence[str]], whole: Sequence[bool], width: int, *, lights: Sequence[bool]
+) -> tuple[list[int], list[int]]:
+    """The columns a table of `width` cells shows and their widths: fit_widths, leaving out columns until it fits.
+
+    Free text goes first, from the right, but the first column and the first text column (the name) stay.
+    """
+    kept = list(range(len(headers)))
+    while True:
+        widths = fit_widths(
+            [headers[i] for i in kept],
+            [[row[i] for i in kept] for row in cells],
+            [whole[i] for i in kept],
+            width,
+            lights=[lights[i] for i in kept],
+        )
+        if widths is not None or len(kept) == 1:
+            return kept, widths or [max(1, width - 2)]
+        texts = [i for i in kept if not whole[i]]
+        droppable = [i for i in texts[1:] if i != kept[0]] or kept[1:]  # the first text column (the name) stays
+        kept.remove(droppable[-1])
+
+
+# Between two columns of a table, and around it: two cells each.
+_GAP = 2
+
+
+def fit_widths(
+    headers: Sequence[str], cells: Sequence[Sequence[str]], whole: Sequence[bool], width: int, *, lights: Sequence[bool]
+) -> list[int] | None:
+    """Each column's width so the table fits `width` cells with one line per row, or None if it cannot.
+
+    A whole column (ids, numbers, dates, lights) is never narrower than its
+    widest value; a text column may be cut down to 3 cells (two and …).
+    Room left over goes first to the whole columns' headers, then to the
+    text columns' headers, then to whole text values, narrowest column first,
+    so that a long name is what gets cut.
+    """
+    from rich.cells import cell_len
+
+    count = len(headers)
+    values = [max([cell_len(row[i]) + (2 if lights[i] else 0) for row in cells] or [0]) for i in range(count)]
+    natural = [max(cell_len(headers[i]), values[i], 1) for i in range(count)]
+    least = [max(values[i], 1) if whole[i] else min(natural[i], 3) for i in range(count)]
+    room = width - _GAP * (count + 1) + 2  # the table's edges are one cell each
+    if sum(least) > room:
+        return None
+    widths = list(least)
+    spare = room - sum(widths)
+    for i in range(count):
+        if whole[i]:
+            grant = min(natural[i] - widths[i], spare)
+            widths[i] += grant
+            spare -= grant
+    # Then each text column its header, then whole values, the shortest columns first.
+    for i in range(count):
+        if not whole[i]:
+            grant = max(0, min(cell_len(headers[i]) - widths[i], natural[i] - widths[i], spare))
+            widths[i] += grant
+            spare -= grant
+    for i in sorted((i for i in range(count) if not whole[i]), key=lambda i: natural[i]):
+        grant = min(natural[i] - widths[i], spare)
+        widths[i] += grant
+        spare -= grant
+    return widths
+
+
+def _rich_table(
+    columns: Sequence[Column],
+    cells: list[list[str]],
+    rows: list[dict[str, Any]],
+    style: Style,
+    *,
+    title: str | None,
+    widths: list[int] | None = None,
+) -> Any:
+    """One line per row: ids, numbers and dates whole (never cut, never wrapped), long text cut with …"""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -405,41 +519,52 @@ def _write_table(
         pad_edge=False,
         collapse_padding=True,
     )
-    for column in columns:
-        # Numbers, flags and lights stay on one line. Labels wrap between slug
-        # and Chinese name, and free text keeps at least a few cells, so an
-        # 80-column terminal still shows every column readably.
+    for index, column in enumerate(columns):
         table.add_column(
             column.header(style.lang),
             justify="right" if column.kind in ("number", "percent") else "left",
-            no_wrap=column.kind in ("number", "percent", "bool", "light"),
-            min_width=6 if column.kind == "text" else None,
-            # Chinese text has no spaces to wrap at: fold it by character.
-            overflow="fold",
+            no_wrap=True,
+            width=widths[index] if widths is not None else None,
+            min_width=6 if widths is None and column.kind == "text" else None,
+            overflow="ellipsis",
         )
-    count = 0
-    for record in records:
-        cells = []
-        for column in columns:
+    for row, record in zip(cells, rows, strict=True):
+        line = []
+        for column, text in zip(columns, row, strict=True):
             value = record.get(column.key)
-            text = human_cell(value, column, style.lang)
             if column.kind == "light" and value in LIGHT_COLORS:
-                cells.append(Text("● " + text, style=LIGHT_COLORS[value]))
+                line.append(Text("● " + text, style=LIGHT_COLORS[value]))
             else:
-                cells.append(Text(text))
-        table.add_row(*cells)
-        count += 1
-    print_rich(out, table, style)
-    return count
+                line.append(Text(text))
+        table.add_row(*line)
+    return table
 
 
-def print_rich(out: TextIO, renderable: Any, style: Style) -> None:
-    """Print any rich renderable to `out`, colour only when allowed."""
+def table_width(out: TextIO) -> int | None:
+    """The width a table fits: $COLUMNS when set (0 or nonsense: 80), else the terminal's; None in a pipe.
+
+    In a pipe without $COLUMNS there is no width to respect: tables are as wide as their content.
+    """
+    import os
+    import shutil
+
+    env = os.environ.get("COLUMNS")
+    if env is not None:
+        text = env.strip()
+        return int(text) if text.isdigit() and 0 < int(text) < 10_000 else 80
+    if not _isatty(out):
+        return None
+    columns = shutil.get_terminal_size((80, 24)).columns
+    return columns if columns > 0 else 80
+
+
+def print_rich(out: TextIO, renderable: Any, style: Style, *, width: int | None = None) -> None:
+    """Print any rich renderable to `out`, colour only when allowed, `width` wide (default: table_width)."""
     from rich.console import Console
 
     # In a pipe there is no terminal width to respect: let tables be as wide
     # as their content instead of wrapping at 80 columns.
-    width = None if _isatty(out) else 1000
+    chosen = width if width is not None else table_width(out)
     # Without colour, no escape codes at all (not even bold): NO_COLOR and a
     # pipe get plain text, whatever FORCE_COLOR or TERM say.
     console = Console(
@@ -448,7 +573,7 @@ def print_rich(out: TextIO, renderable: Any, style: Style) -> None:
         color_system="auto" if style.color else None,
         highlight=False,
         soft_wrap=False,
-        width=width,
+        width=chosen if chosen is not None else 1000,
     )
     console.print(renderable)
 

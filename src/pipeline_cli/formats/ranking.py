@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from . import Column, Style, _write_delimited, label, print_rich, write_json
+from . import Column, Style, _write_delimited, label, print_rich, table_width, write_json
 from .summaries import Section, _group_label, _markdown_table, _rich_table, _words, _write_jsonl, _write_page
 
 _MARKS = 3  # how many ranks at each end are marked
@@ -112,7 +112,9 @@ def write_rank(out: TextIO, ranking: Any, fmt: str, style: Style) -> None:
     for line in lines:
         colour = colours.get(line[0]) if style.color else None
         rows.append([Text(cell, style=colour or "") for cell in line])
-    print_rich(out, _rich_table(headers, rows, numeric, title=_title(ranking, style)), style)
+    whole = [True, *numeric[1:]]  # the ▲/▼ marks too
+    table = _rich_table(headers, rows, whole, title=_title(ranking, style), width=table_width(out))
+    print_rich(out, table, style)
 
 
 def rank_sheets(ranking: Any, style: Style) -> list[Any]:

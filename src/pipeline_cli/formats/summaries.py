@@ -25,9 +25,11 @@ from . import (
     _write_markdown,
     field_columns,
     label,
+    layout,
     plain,
     print_rich,
     project_record,
+    table_width,
     to_json,
     write_json,
     write_json_projects,
@@ -97,11 +99,27 @@ def _rich_table(
     title: str | None = None,
     caption: str | None = None,
     footer: Sequence[str] | None = None,
+    width: int | None = None,
 ) -> Any:
-    """A report table in the look of write_records' tables; a footer line carries totals."""
+    """A report table in the look of write_records' tables; a footer line carries totals.
+
+    With `width` (formats.table_width) it fits: one line per row, numbers
+    whole, labels cut with …, columns on the right left out when even that
+    is too wide (formats.layout).
+    """
     from rich import box
     from rich.table import Table
     from rich.text import Text
+
+    widths: list[int] | None = None
+    if width is not None:
+        plain = [[cell.plain if isinstance(cell, Text) else str(cell) for cell in row] for row in rows]
+        measured = [*plain, *([list(footer)] if footer is not None else [])]
+        kept, widths = layout(headers, measured, numeric, width, lights=[False] * len(headers))
+        headers = [headers[i] for i in kept]
+        numeric = [numeric[i] for i in kept]
+        rows = [[row[i] for i in kept] for row in rows]
+        footer = [footer[i] for i in kept] if footer is not None else None
 
     table = Table(
         title=title,
@@ -120,7 +138,9 @@ def _rich_table(
             justify="right" if is_number else "left",
             footer=footer[index] if footer is not None else "",
             footer_style="bold",
-            overflow="fold",
+            overflow="fold" if widths is None else "ellipsis",
+            no_wrap=widths is not None,
+            width=widths[index] if widths is not None else None,
         )
     for row in rows:
         table.add_row(*(Text(cell) if isinstance(cell, str) else cell for cell in row))
@@ -188,7 +208,7 @@ def write_summary(out: TextIO, summary: Summary, fmt: str, style: Style) -> None
         bold = [[f"**{cell}**" if cell else "" for cell in footer]] if footer else []
         _markdown_table(out, headers, [*lines, *bold], numeric)
     else:
-        print_rich(out, _rich_table(headers, lines, numeric, footer=footer), style)
+        print_rich(out, _rich_table(headers, lines, numeric, footer=footer, width=table_width(out)), style)
 
 
 def _write_cross_table(out: TextIO, summary: Summary, fmt: str, style: Style) -> None:
@@ -212,7 +232,8 @@ def _write_cross_table(out: TextIO, summary: Summary, fmt: str, style: Style) ->
         _markdown_table(out, headers, [*lines, [f"**{c}**" for c in total]], numeric)
         out.write(f"\n{note}\n")
     else:
-        print_rich(out, _rich_table(headers, lines, numeric, footer=total, caption=note), style)
+        table = _rich_table(headers, lines, numeric, footer=total, caption=note, width=table_width(out))
+        print_rich(out, table, style)
 
 
 # --- funnel ----------------------------------------------------------------------
@@ -270,7 +291,8 @@ def write_funnel(out: TextIO, funnel: Funnel, fmt: str, style: Style) -> None:
             ]
             for row in rows
         ]
-        print_rich(out, _rich_table(headers, lines, [False, True, True, True, False]), style)
+        table = _rich_table(headers, lines, [False, True, True, True, False], width=table_width(out))
+        print_rich(out, table, style)
 
 
 # --- the dispatch report ----------------------------------------------------------
