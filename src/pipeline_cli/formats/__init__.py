@@ -463,9 +463,9 @@ def fit_widths(
 
     A whole column (ids, numbers, dates, lights) is never narrower than its
     widest value; a text column may be cut down to 3 cells (two and …).
-    Room left over goes first to the whole columns' headers, then to the
-    text columns' headers, then to whole text values, narrowest column first,
-    so that a long name is what gets cut.
+    Room left over goes to the text columns' headers, then to the first text
+    column (the name, the group), then to the whole columns' headers, then to
+    the other text values, narrowest column first.
     """
     from rich.cells import cell_len
 
@@ -478,21 +478,28 @@ def fit_widths(
         return None
     widths = list(least)
     spare = room - sum(widths)
+
+    def grant(i: int, up_to: int) -> None:
+        nonlocal spare
+        more = max(0, min(up_to - widths[i], spare))
+        widths[i] += more
+        spare -= more
+
+    texts = [i for i in range(count) if not whole[i]]
+    # The text columns' headers; the first text column (the name or group) up to a quarter of the room;
+    # the whole columns' headers; then the other text columns, the narrowest first.
+    for i in texts:
+        grant(i, min(cell_len(headers[i]), natural[i]))
     for i in range(count):
         if whole[i]:
-            grant = min(natural[i] - widths[i], spare)
-            widths[i] += grant
-            spare -= grant
-    # Then each text column its header, then whole values, the shortest columns first.
+            grant(i, min(natural[i], 6))  # a short header (亿元, Days) whole
+    if texts:
+        grant(texts[0], max(widths[texts[0]], min(natural[texts[0]], room // 4)))
     for i in range(count):
-        if not whole[i]:
-            grant = max(0, min(cell_len(headers[i]) - widths[i], natural[i] - widths[i], spare))
-            widths[i] += grant
-            spare -= grant
-    for i in sorted((i for i in range(count) if not whole[i]), key=lambda i: natural[i]):
-        grant = min(natural[i] - widths[i], spare)
-        widths[i] += grant
-        spare -= grant
+        if whole[i]:
+            grant(i, natural[i])
+    for i in sorted(texts, key=lambda i: natural[i]):
+        grant(i, natural[i])
     return widths
 
 
