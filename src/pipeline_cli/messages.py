@@ -505,11 +505,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no file has such a name: correct --db, $PIPELINE_DB or the settings' db",
         "zh": "没有文件叫这个名字：请改正 --db、$PIPELINE_DB 或设置中的 db",
     },
-    "import.unreadable": {"en": "cannot read {path}: {reason}", "zh": "无法读取 {path}：{reason}"},
-    "import.unreadable.hint": {
-        "en": "check the file's name and folder, or give the data on stdin (`pipeline import - --format csv`)",
-        "zh": "请检查文件名和文件夹，或从标准输入提供数据（`pipeline import - --format csv`）",
-    },
     "text.not_utf8": {
         "en": "{field} holds a byte that is not UTF-8 (character {position})",
         "zh": "{field} 含有非 UTF-8 编码的字节（第 {position} 个字符）",
