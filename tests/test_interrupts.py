@@ -39,8 +39,13 @@ def _projects(db: Path) -> int:
 
 
 def _pythons_own(err: str) -> bool:
-    """A traceback of the interpreter's start-up, before pipeline's first line ran."""
-    return "pipeline_cli" not in err.split("Traceback", 1)[1] if "Traceback" in err else True
+    """A traceback of the interpreter's start-up, before pipeline's first line ran.
+
+    Its frames are the console script's (whose line names the package it
+    imports) and importlib's, never a file inside the package's folder.
+    """
+    package_file = f"{os.sep}pipeline_cli{os.sep}"
+    return package_file not in err.split("Traceback", 1)[1] if "Traceback" in err else True
 
 
 ROWS = 1500
