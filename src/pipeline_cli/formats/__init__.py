@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from json.encoder import encode_basestring as _text
 from typing import Any, TextIO
 
@@ -123,15 +124,39 @@ def write_json(out: TextIO, value: Any) -> None:
     out.write("\n")
 
 
+def _float_json(value: float) -> str:
+    return _COMPACT.encode(value)
+
+
+# How a scalar of each exact type is written (as json.dumps writes it; a
+# Decimal digit for digit), for flat objects holding a Decimal, which the C
+# encoder cannot write.
+_SCALAR_JSON: dict[type, Callable[[Any], str]] = {
+    str: _text,
+    int: int.__repr__,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda _: "null",
+    float: _float_json,
+    Decimal: decimal_json,
+    dt.date: lambda value: _text(value.isoformat()),
+    dt.datetime: lambda value: _text(value.isoformat()),
+}
+
+
 def _write_json_value(write: Any, value: Any, depth: int) -> None:
     if isinstance(value, dict):
         if not value:
             write("{}")
         elif not _KEY_TYPES.issuperset(map(type, value)):
             _write_json_value(write, {_json_key(key): item for key, item in value.items()}, depth)
-        elif _SCALAR_TYPES.issuperset(map(type, value.values())) and Decimal not in map(type, value.values()):
-            text = _flat_encoder(depth + 1).encode(value)
-            write("{\n" + "  " * (depth + 1) + text[1:-1] + "\n" + "  " * depth + "}")
+        elif _SCALAR_TYPES.issuperset(map(type, value.values())):
+            inner = "  " * (depth + 1)
+            if Decimal in map(type, value.values()):
+                scalar = _SCALAR_JSON
+                text = (",\n" + inner).join([_text(k) + ": " + scalar[type(v)](v) for k, v in value.items()])
+            else:
+                text = _flat_encoder(depth + 1).encode(value)[1:-1]
+            write("{\n" + inner + text + "\n" + "  " * depth + "}")
         else:
             inner = "  " * (depth + 1)
             write("{")
@@ -155,12 +180,16 @@ def _write_json_value(write: Any, value: Any, depth: int) -> None:
     elif isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
         # A stream of objects (a report's list read from SQL): written as a
         # list of them would be, one at a time.
+        # Each chunk of items is made as one string, then written.
         inner = "  " * (depth + 1)
         first = True
-        for item in value:
-            write(("[\n" if first else ",\n") + inner)
-            _write_json_value(write, item, depth + 1)
-            first = False
+        for chunk in chunks(value):
+            pieces: list[str] = []
+            for item in chunk:
+                pieces.append(("[\n" if first else ",\n") + inner)
+                _write_json_value(pieces.append, item, depth + 1)
+                first = False
+            write("".join(pieces))
         write("[]" if first else "\n" + "  " * depth + "]")
     else:
         write(to_json(value))
@@ -731,29 +760,56 @@ def _delimited_value_code(f: Field, r: str, text_cell: str) -> str:
 _LINE_WRITERS: dict[tuple[Any, ...], Callable[[Sequence[Any]], str]] = {}
 
 
-def line_writer(fields: Sequence[Field], fmt: str, item_separator: str = ", ") -> Callable[[Sequence[Any]], str]:
+def line_writer(
+    fields: Sequence[Field], fmt: str, item_separator: str = ", ", braces: tuple[str, str] = ("{", "}")
+) -> Callable[[Sequence[Any]], str]:
     """The function that writes one row of `fields` as a json object, a csv line or a tsv line (no newline).
 
     Made from the fields' kinds (as dataclasses makes __init__): one
-    expression per field, so a row costs no Python loop.
+    expression per field, so a row costs no Python loop. A json object
+    opens and closes with `braces` (an indented one carries its indent).
+    A tsv line is first joined as it is and escaped (tsv_cell, field by
+    field) only when some value holds a tab, a line break or a backslash:
+    checking the whole line once is cheaper than each text field apart.
     """
-    key = (tuple(fields), fmt, item_separator)
+    key = (tuple(fields), fmt, item_separator, braces)
     writer = _LINE_WRITERS.get(key)
     if writer is None:
-        if fmt == "json":
-            template = "{" + item_separator.join(f"{_text(f.name)}: %s" for f in fields) + "}"
-            values = ", ".join(f"({_json_value_code(f, f'r[{i}]')})" for i, f in enumerate(fields))
-            body = f"{template!r} % ({values},)"
-        else:
-            cell = "_csv_text" if fmt == "csv" else "_tsv_cell"
-            delimiter = "," if fmt == "csv" else "\\t"
-            values = ", ".join(f"({_delimited_value_code(f, f'r[{i}]', cell)})" for i, f in enumerate(fields))
-            body = f"'{delimiter}'.join(({values},))"
         namespace: dict[str, Any] = {"_text": _text, "_csv_text": csv_text, "_tsv_cell": tsv_cell}
-        exec(f"def line(r):\n    return {body}\n", namespace)
+        if fmt == "json":
+            template = braces[0] + item_separator.join(f"{_text(f.name)}: %s" for f in fields) + braces[1]
+            values = ", ".join(f"({_json_value_code(f, f'r[{i}]')})" for i, f in enumerate(fields))
+            code = f"def line(r):\n    return {template!r} % ({values},)\n"
+        elif fmt == "csv":
+            values = ", ".join(f"({_delimited_value_code(f, f'r[{i}]', '_csv_text')})" for i, f in enumerate(fields))
+            code = f"def line(r):\n    return ','.join(({values},))\n"
+        else:
+            raw = ", ".join(f"({_delimited_value_code(f, f'r[{i}]', '')})" for i, f in enumerate(fields))
+            escaped = ", ".join(f"({_delimited_value_code(f, f'r[{i}]', '_tsv_cell')})" for i, f in enumerate(fields))
+            code = (
+                "def line(r):\n"
+                f"    s = '\\t'.join(({raw},))\n"
+                f"    if s.count('\\t') == {len(fields) - 1} and '\\\\' not in s"
+                " and '\\n' not in s and '\\r' not in s:\n"
+                "        return s\n"
+                f"    return '\\t'.join(({escaped},))\n"
+            )
+        exec(code, namespace)
         writer = namespace["line"]
         _LINE_WRITERS[key] = writer
     return writer
+
+
+# Rows are written this many at a time, as one string: a write call per row
+# costs more than making the row's text.
+CHUNK_ROWS = 500
+
+
+def chunks(rows: Iterable[Any], size: int = CHUNK_ROWS) -> Iterator[list[Any]]:
+    """`rows` in lists of `size` (the last one shorter), read as they are needed."""
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def write_projects(
@@ -773,27 +829,22 @@ def write_projects(
     """
     write = out.write
     count = 0
-    if fmt in ("json", "jsonl"):
+    if fmt == "json":
         line = line_writer(fields, "json")
-        if fmt == "jsonl":
-            for row in rows:
-                write(line(row) + "\n")
-                count += 1
-            return count
         write("[")
-        for row in rows:
-            write(("\n  " if count == 0 else ",\n  ") + line(row))
-            count += 1
+        for chunk in chunks(rows):
+            write(("\n  " if count == 0 else ",\n  ") + ",\n  ".join(map(line, chunk)))
+            count += len(chunk)
         write("\n]\n" if count else "]\n")
         return count
-    if fmt in ("csv", "tsv"):
-        line = line_writer(fields, fmt)
-        if style.header:
+    if fmt in ("jsonl", "csv", "tsv"):
+        line = line_writer(fields, "json" if fmt == "jsonl" else fmt)
+        if style.header and fmt != "jsonl":
             cell = csv_cell if fmt == "csv" else tsv_cell
             write(("," if fmt == "csv" else "\t").join(cell(f.name) for f in fields) + "\n")
-        for row in rows:
-            write(line(row) + "\n")
-            count += 1
+        for chunk in chunks(rows):
+            write("\n".join(map(line, chunk)) + "\n")
+            count += len(chunk)
         return count
     records = (project_record(row, fields) for row in rows)
     shown = field_columns(pick(tuple(brief)) if brief is not None else fields)
@@ -805,11 +856,10 @@ def write_json_projects(
 ) -> None:
     """Projects as an indented JSON array at `depth` (json.dumps(indent=2) layout), streamed."""
     inner = "  " * (depth + 1)
-    line = line_writer(fields, "json", ",\n" + inner + "  ")
+    line = line_writer(fields, "json", ",\n" + inner + "  ", (inner + "{\n" + inner + "  ", "\n" + inner + "}"))
     first = True
-    for row in rows:
-        text = line(row)
-        write(("[\n" if first else ",\n") + inner + "{\n" + inner + "  " + text[1:-1] + "\n" + inner + "}")
+    for chunk in chunks(rows):
+        write(("[\n" if first else ",\n") + ",\n".join(map(line, chunk)))
         first = False
     write("[]" if first else "\n" + "  " * depth + "]")
 
