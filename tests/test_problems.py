@@ -362,3 +362,48 @@ def test_report_ranking_is_rank_at_the_end(db: Path) -> None:
     keys = list(body)
     assert keys.index("dropped") < keys.index("restored") < keys.index("lights")
     assert keys.index("funnel") < keys.index("problems") < keys.index("ranking")
+
+
+def test_report_problems_closed_reopened_and_undone_around_the_week(db: Path) -> None:
+    # The week is 2020-08-12 .. 2020-08-18; each problem on its own project, its changes in date order.
+    ok("problem", "add", "7", "close undone", "--due", "2020-08-05", "--date", "2020-08-01")  # 1
+    ok("problem", "close", "1", "--date", "2020-08-13")
+    ok("undo", "--yes")  # never closed: open, and overdue at the end
+    ok("problem", "add", "12", "reopened inside", "--due", "2020-08-10", "--date", "2020-08-01")  # 2
+    ok("problem", "close", "2", "--date", "2020-08-05")
+    ok("problem", "reopen", "2", "--date", "2020-08-15")
+    ok("problem", "add", "1", "reopen undone", "--due", "2020-08-02", "--date", "2020-08-01")  # 3
+    ok("problem", "close", "3", "--date", "2020-08-03")
+    ok("problem", "reopen", "3", "--date", "2020-08-14")
+    ok("undo", "--yes")  # still closed on 2020-08-03, before the week
+    ok("problem", "add", "2", "opened and closed inside", "--date", "2020-08-14")  # 4
+    ok("problem", "close", "4", "--date", "2020-08-16")
+    ok("problem", "add", "3", "due moved inside", "--date", "2020-08-14")  # 5
+    ok("problem", "edit", "5", "--due", "2020-08-15")
+    ok("problem", "add", "4", "due moved, then undone", "--date", "2020-08-14")  # 6
+    ok("problem", "edit", "6", "--due", "2020-08-15")
+    ok("undo", "--yes")
+    ok("problem", "add", "5", "closed, reopened, closed inside", "--date", "2020-08-12")  # 7
+    for action in ("close", "reopen", "close"):
+        ok("problem", action, "7", "--date", "2020-08-17")
+    body = report("--week")["problems"]
+    assert [p["id"] for p in body["opened"]] == [7, 4, 5, 6]
+    assert [(p["id"], p["closed"]) for p in body["closed"]] == [(4, "2020-08-16"), (7, "2020-08-17")]
+    assert [(p["id"], p["overdue_days"]) for p in body["overdue"]] == [(1, 13), (2, 8), (5, 3)]
+    # The week's counts in the titles are the lists' lengths, in both languages.
+    markdown = ok("report", "--week", "--format", "markdown")
+    assert "## Problems opened (4)" in markdown and "## Problems closed (2)" in markdown
+    assert "## Problems open and overdue at the end (3)" in markdown
+    zh = ok("report", "--week", "--format", "text", "--lang", "zh")
+    assert "新登记问题(4)" in zh and "已销号问题(2)" in zh and "期末逾期未销号问题(3)" in zh
+    # A week earlier (2020-08-05 .. 2020-08-11): 2 and 3 were closed in it or before; 1 was open and past due.
+    earlier = report("--since", "2020-08-05", "--until", "2020-08-11")["problems"]
+    assert earlier["opened"] == []
+    assert [p["id"] for p in earlier["closed"]] == [2]  # closed on 2020-08-05, reopened since
+    assert [(p["id"], p["overdue_days"]) for p in earlier["overdue"]] == [(1, 6)]
+    titles = ok("report", "--since", "2020-08-05", "--until", "2020-08-11", "--format", "markdown")
+    assert "## Problems closed (1)" in titles and "## Problems open and overdue at the end (1)" in titles
+    # Before 2's reopening and 5's new deadline: at 2020-08-14, 5 had none, 2 was closed.
+    then = report("--since", "2020-08-08", "--until", "2020-08-14")["problems"]
+    assert [(p["id"], p["overdue_days"]) for p in then["overdue"]] == [(1, 9)]
+    assert [p["id"] for p in then["opened"]] == [7, 4, 5, 6]

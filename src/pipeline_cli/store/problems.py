@@ -11,6 +11,7 @@ any other change puts the recorded old values back.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -313,16 +314,51 @@ def get_problem(conn: sqlite3.Connection, problem_id: int, today: dt.date) -> di
     return problem_record(row) if row is not None else None
 
 
+# The problems with an event dated after :until (effective or not): the ones
+# whose closing or deadline at the end of a past period may differ from now.
+_CHANGED_SINCE = "SELECT problem_id FROM events WHERE problem_id IS NOT NULL AND date > :until"
+
+
+def _values_at_end(conn: sqlite3.Connection, until: dt.date) -> dict[int, dict[str, Any]]:
+    """Each problem changed after `until`: its `closed` and `due` as they were at the end of that day.
+
+    The oldest effective change after it to each field holds, as its old
+    value, what the field was then; a change that was undone never happened.
+    Undos come after what they undo, so only those numbered from the first
+    change after `until` need reading (the `change` index).
+    """
+    at_end: dict[int, dict[str, Any]] = {}
+    for problem_id, raw in conn.execute(
+        "SELECT e.problem_id, e.changes FROM events e WHERE e.problem_id IS NOT NULL AND e.date > :until"
+        " AND e.kind IN ('problem_closed', 'problem_reopened', 'problem_edited')"
+        " AND (e.change IS NULL OR e.change NOT IN (SELECT undoes FROM events"
+        " WHERE change >= (SELECT min(change) FROM events WHERE date > :until)"
+        " AND kind = 'undo' AND undoes IS NOT NULL))"
+        " ORDER BY e.id",
+        {"until": until.isoformat()},
+    ):
+        changes = json.loads(raw) if isinstance(raw, str) else (raw or {})
+        values = at_end.setdefault(problem_id, {})
+        for name in ("closed", "due"):
+            if name in changes:
+                values.setdefault(name, changes[name][0])
+    return at_end
+
+
 def report_problems(
     conn: sqlite3.Connection, filters: Filters, since: dt.date, until: dt.date, *, counted: bool = True
 ) -> tuple[dict[str, Iterable[dict[str, Any]]], dict[str, int]]:
     """The report's problems: opened and closed within [since, until], and open and past due at `until`.
 
-    Read from the ledger as it stands, so an undone change counts as never
-    made; overdue_days are counted at `until`, even for a problem closed
-    since. Each list is read from SQL when it is written (a province's
-    ledger may hold tens of thousands overdue); the counts come first
-    (unless not `counted`: the data formats carry none).
+    Chosen by what stood at the end of `until`: a problem closed in the
+    period and reopened since is among the closed, one closed since is
+    among the overdue if it was open and past due then (overdue_days counted
+    at `until`, from its deadline then). A change that was undone counts as
+    never made. Each problem is shown as it stands now. Each list is read
+    from SQL when it is written (a province's ledger may hold tens of
+    thousands overdue); the counts come first (unless not `counted`: the
+    data formats carry none). The problems changed after `until` (none, for
+    a period ending today) are read apart and put in their places.
     """
     where, params = filter_clause(filters, until)
     params.update({"since": since.isoformat(), "until": until.isoformat()})
@@ -343,22 +379,55 @@ def report_problems(
         ),
     }
     select = PROBLEM_SELECT.split("FROM problems")[0]
-    at_end = select.replace(_OVERDUE_SQL, "CAST(julianday(:until) - julianday(pr.due) AS INTEGER)")
+    at_end_select = select.replace(_OVERDUE_SQL, "CAST(julianday(:until) - julianday(pr.due) AS INTEGER)")
+    changed = conn.execute(f"{_CHANGED_SINCE} LIMIT 1", params).fetchone() is not None
+    # The opening never changes: only the closed and overdue lists look at what changed since.
+    unchanged = f" AND pr.id NOT IN ({_CHANGED_SINCE})" if changed else ""
+
+    def condition_of(key: str) -> str:
+        return queries[key][0] + (unchanged if key != "opened" else "")
 
     def rows(key: str) -> Iterator[dict[str, Any]]:
-        condition, order = queries[key]
         cursor = conn.cursor()
         cursor.row_factory = None
-        chosen = at_end if key == "overdue" else select
-        sql = f"{cte}{chosen} {base} WHERE {clause}{condition} ORDER BY {order}"
+        chosen = at_end_select if key == "overdue" else select
+        sql = f"{cte}{chosen} {base} WHERE {clause}{condition_of(key)} ORDER BY {queries[key][1]}"
         return (problem_record(row) for row in cursor.execute(sql, params))
 
+    later: dict[str, list[tuple[tuple[Any, ...], dict[str, Any]]]] = {"opened": [], "closed": [], "overdue": []}
+    if changed:
+        at_end = _values_at_end(conn, until)
+        cursor = conn.cursor()
+        cursor.row_factory = None
+        sql = f"{cte}{select} {base} WHERE {clause}pr.id IN ({_CHANGED_SINCE}) ORDER BY pr.id"
+        for row in cursor.execute(sql, params):
+            record = problem_record(row)
+            then = {"closed": record["closed"], "due": record["due"], **at_end.get(record["id"], {})}
+            closed, due = then["closed"], then["due"]
+            if closed is not None and params["since"] <= closed <= params["until"]:
+                later["closed"].append(((closed, record["id"]), record))
+            open_then = record["opened"] <= params["until"] and (closed is None or closed > params["until"])
+            if open_then and due is not None and due < params["until"]:
+                record = {**record, "overdue_days": (until - dt.date.fromisoformat(due)).days}
+                later["overdue"].append(((record["opened"], record["id"]), record))
+        for items in later.values():
+            items.sort(key=lambda item: item[0])
+
+    def merged(key: str) -> Iterator[dict[str, Any]]:
+        if not later[key]:
+            return rows(key)
+        field = "closed" if key == "closed" else "opened"
+        keyed = (((r[field], r["id"]), r) for r in rows(key))
+        ordered = heapq.merge(keyed, later[key], key=lambda item: item[0])
+        return (record for _, record in ordered)
+
     counts = {
-        key: int(conn.execute(f"{cte}SELECT count(*) {base} WHERE {clause}{condition}", params).fetchone()[0])
-        for key, (condition, _) in queries.items()
+        key: int(conn.execute(f"{cte}SELECT count(*) {base} WHERE {clause}{condition_of(key)}", params).fetchone()[0])
+        + len(later[key])
+        for key in queries
         if counted
     }
-    return {key: _Rows(rows, key) for key in queries}, counts
+    return {key: _Rows(merged, key) for key in queries}, counts
 
 
 class _Rows:
