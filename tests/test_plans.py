@@ -303,3 +303,114 @@ def test_a_move_undone_brings_the_overdue_back(db: Path) -> None:
         None,
     )
     assert ids("due", "--overdue") == [5]
+
+
+def test_plans_and_slips_across_moves_back_and_forth_and_their_undos(db: Path) -> None:
+    # Project 2 is negotiating. Signed planned 20 days ago, slipped to 5 days ago; construction planned ahead.
+    ok("plan", "2", "signed", days_ago(20))
+    ok("plan", "2", "signed", days_ago(5))
+    ok("plan", "2", "construction", days_ago(-60))
+
+    def state() -> tuple[object, ...]:
+        shown = project(2)
+        plans = {p["stage"]: (p["reached"], p["slips"]) for p in shown["plans"]}
+        return shown["next_plan_stage"], shown["overdue_days"], plans["signed"], plans.get("construction")
+
+    overdue = ids("due", "--overdue")
+    assert state() == ("signed", 5, (None, 1), (None, 0)) and 2 in overdue
+    ok("advance", "2")  # reaches signed: the slip stays on record, construction is next
+    assert state() == ("construction", 0, (REPORT_DATE, 1), (None, 0))
+    assert 2 not in ids("due", "--overdue") and 2 in ids("due", "--within", "60")
+    ok("move", "2", "negotiating")  # back below signed: not reached any more, overdue again
+    assert state() == ("signed", 5, (None, 1), (None, 0))
+    assert 2 in ids("due", "--overdue") and 2 in ids("list", "--overdue")
+    ok("move", "2", "construction")  # past both: each reached today, nothing next
+    assert state() == (None, 0, (REPORT_DATE, 1), (REPORT_DATE, 0))
+    ok("undo", "--yes")  # the jump undone: back at negotiating, signed overdue
+    assert state() == ("signed", 5, (None, 1), (None, 0))
+    ok("undo", "--yes")  # the move back undone: at signed again
+    assert state() == ("construction", 0, (REPORT_DATE, 1), (None, 0))
+    ok("undo", "--yes")  # the advance undone
+    ok("undo", "--yes")  # the construction plan undone
+    assert state() == ("signed", 5, (None, 1), None)
+    ok("undo", "--yes")  # the slip undone: the first date, 20 days overdue (yellow by its plan)
+    assert state() == ("signed", 20, (None, 0), None)
+    assert (project(2)["light"], project(2)["light_reason"]) == ("yellow", "plan")
+    assert ok("check") is not None
+
+
+# Each threshold, the day before and the day of it, by each reason. Project 2
+# is negotiating for 29 days (green by its stage) and has no plan.
+BOUNDARIES = [
+    ("plan", 0, "green"),
+    ("plan", 1, "yellow"),
+    ("plan", 89, "yellow"),
+    ("plan", 90, "red"),
+    ("stage", 89, "green"),
+    ("stage", 90, "yellow"),
+    ("stage", 179, "yellow"),
+    ("stage", 180, "red"),
+]
+
+
+@pytest.mark.parametrize(("reason", "days", "light"), BOUNDARIES)
+def test_every_command_agrees_on_the_light_at_each_boundary(db: Path, reason: str, days: int, light: str) -> None:
+    """show, list, lights, due, the --light and --overdue filters and rank read the light in the same place."""
+    if reason == "plan":
+        ok("plan", "2", "signed", days_ago(days))
+        project_id = 2
+    else:
+        project_id = int(
+            ok("add", "Boundary", "--sector", "it", "--district", "城阳区", "--date", days_ago(days)).split()[1]
+        )
+    shown = project(project_id)
+    expected_reason = None if light == "green" else reason
+    assert (shown["light"], shown["light_reason"]) == (light, expected_reason)
+    listed = {p["id"]: p for p in json.loads(ok("list", "--format", "json"))}
+    assert (listed[project_id]["light"], listed[project_id]["light_reason"]) == (light, expected_reason)
+    lit = {p["id"]: p["light"] for p in json.loads(ok("lights", "--format", "json"))}
+    assert lit[project_id] == light
+    for level in ("yellow", "red"):
+        assert (project_id in ids("list", "--light", level)) == (light == level)
+        assert (project_id in ids("lights", "--only", level)) == (light == "red" or light == level)
+    overdue = reason == "plan" and days > 0
+    assert (project_id in ids("list", "--overdue")) == overdue
+    assert (project_id in ids("due", "--overdue")) == overdue
+    assert (project_id in ids("due")) == (reason == "plan")
+    if reason == "plan":
+        due = {p["id"]: p for p in json.loads(ok("due", "--format", "json"))}
+        assert (due[2]["light"], due[2]["overdue_days"]) == (light, days)
+    groups = json.loads(ok("rank", "--format", "json"))["groups"]
+    red = next(g["red"] for g in groups if g["district"] == "城阳区")
+    assert red == len(ids("list", "--light", "red", "--district", "城阳区"))
+    assert next(g["overdue"] for g in groups if g["district"] == "城阳区") == len(
+        ids("list", "--overdue", "--district", "城阳区")
+    )
+
+
+@pytest.mark.parametrize(
+    ("stage_days", "overdue", "light", "reason"),
+    [
+        (9, 0, "green", None),  # the day before each
+        (10, 0, "yellow", "stage"),  # the stage's yellow day
+        (19, 0, "yellow", "stage"),
+        (20, 0, "red", "stage"),  # its red day
+        (9, 3, "yellow", "plan"),  # the plan's yellow day
+        (9, 6, "yellow", "plan"),
+        (9, 7, "red", "plan"),  # its red day
+        (19, 7, "red", "plan"),  # plan red, stage yellow
+        (20, 2, "red", "stage"),  # stage red, plan not yet yellow
+    ],
+)
+def test_thresholds_a_bureau_sets_move_the_boundaries(
+    db: Path, stage_days: int, overdue: int, light: str, reason: str | None
+) -> None:
+    ok("stages", "set", "signed", "--yellow", "10", "--red", "20")
+    ok("stages", "set", "preliminary", "--plan-yellow", "3", "--plan-red", "7")
+    project_id = ok("add", "Set", "--sector", "it", "--stage", "signed", "--date", days_ago(stage_days)).split()[1]
+    if overdue:
+        ok("plan", project_id, "preliminary", days_ago(overdue))
+    shown = project(int(project_id))
+    assert (shown["days_in_stage"], shown["overdue_days"]) == (stage_days, overdue)
+    assert (shown["light"], shown["light_reason"]) == (light, reason)
+    assert (int(project_id) in ids("list", "--light", "red")) == (light == "red")

@@ -399,3 +399,48 @@ def test_refusals(db: Path, args: list[str], message: str) -> None:
         assert message in result.stderr
         assert result.stdout == ""
         assert file_hash(db) == before
+
+
+# A drop and a restore of the same project within the week, as each format and language shows them:
+# the section's title with its count, and the project's row under it (before the next section).
+DROP_RESTORE_TITLES = {
+    "en": (("Dropped (1)", "Warning lights today"), ("Restored (1)", "Problems opened")),
+    "zh": (("退出项目(1)", "当前亮灯"), ("恢复项目(1)", "新登记问题")),
+}
+DROP_RESTORE_SHEETS = {"en": ("Dropped", "Restored"), "zh": ("退出项目", "恢复项目")}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("fmt", ["markdown", "table", "text", "html", "xlsx", "json"])
+def test_a_drop_and_a_restore_within_the_week_are_both_shown(db: Path, tmp_path: Path, fmt: str, lang: str) -> None:
+    ok("drop", "7", "--reason", "资金未到位", "--date", "2020-08-13")
+    ok("restore", "7", "--date", "2020-08-14")
+    args = ["report", "--week", "--format", fmt, "--lang", lang]
+    if fmt == "json":
+        body = json.loads(ok(*args).stdout)
+        assert [(e["id"], e["date"], e["reason"]) for e in body["dropped"]] == [(7, "2020-08-13", "资金未到位")]
+        assert [(e["id"], e["date"], e["stage"]) for e in body["restored"]] == [(7, "2020-08-14", "signed")]
+        return
+    if fmt == "xlsx":
+        import openpyxl
+
+        path = tmp_path / "report.xlsx"
+        ok(*args, "-o", str(path))
+        book = openpyxl.load_workbook(path)
+        dropped, restored = (
+            list(book[name].iter_rows(min_row=2, values_only=True)) for name in DROP_RESTORE_SHEETS[lang]
+        )
+        assert [(row[1], row[2], row[-1]) for row in dropped] == [(7, "东华鲲鹏", "资金未到位")]
+        assert [(row[1], row[2]) for row in restored] == [(7, "东华鲲鹏")]
+        assert [str(row[0])[:10] for row in dropped + restored] == ["2020-08-13", "2020-08-14"]
+        return
+    result = run_sh(*args)  # the installed command, as the meeting runs it
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    (drop_title, after_drop), (restore_title, after_restore) = DROP_RESTORE_TITLES[lang]
+    dropped = text[text.index(drop_title) : text.index(after_drop)]
+    restored = text[text.index(restore_title) : text.index(after_restore)]
+    assert "东华鲲鹏" in dropped and "2020-08-13" in dropped and "资金未到位" in dropped
+    assert "东华鲲鹏" in restored and "2020-08-14" in restored and "2020-08-13" not in restored
+    english = ("Dropped", "Restored", "Stage", "Reason")
+    assert (lang == "zh") == all(word not in text for word in english)
