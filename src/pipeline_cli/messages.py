@@ -1355,4 +1355,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "give --plan-yellow fewer days than --plan-red, e.g. --plan-yellow 1 --plan-red 90",
         "zh": "--plan-yellow 应少于 --plan-red，例如 --plan-yellow 1 --plan-red 90",
     },
+    # --- import of a workbook (importing/workbook.py) ---
+    "import.workbook_too_big": {
+        "en": "{name}: its part {part} unpacks to {size} MiB from {packed} MiB, more than a sheet holds",
+        "zh": "{name}：其中的 {part} 由 {packed} 兆字节解压为 {size} 兆字节，超出一个工作表所能容纳的大小",
+    },
+    "import.workbook_too_big.hint": {
+        "en": "open it in Excel or WPS, keep only the projects' sheet and save it again as .xlsx",
+        "zh": "请用电子表格软件打开，只保留项目所在的工作表，再另存为 `.xlsx`",
+    },
+    "import.workbook_too_many": {
+        "en": "{name}: row {row} is beyond a spreadsheet's 1,048,576 rows and 16,384 columns",
+        "zh": "{name}：第 {row} 行超出了电子表格的上限（1048576 行、16384 列）",
+    },
+    "import.workbook_damaged": {
+        "en": "{name}: the sheet cannot be read at row {row}: {reason}",
+        "zh": "{name}：工作表在第 {row} 行处无法读取：{reason}",
+    },
+    "import.workbook_damaged.hint": {
+        "en": "the file is damaged: open it in Excel or WPS and save it again as .xlsx (nothing was imported)",
+        "zh": "文件已损坏：请用电子表格软件打开后另存为 `.xlsx`（未导入任何内容）",
+    },
 }

@@ -22,12 +22,14 @@ def parse_workbook(file: BinaryIO, name: str, sheet: str | None = None) -> Parse
     stays open until its rows are read.
     """
     import zipfile
+    import zlib
 
     import openpyxl
 
+    check_size(file, name)
     try:
         workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, zlib.error, *_DAMAGED) as error:
         reason = Message("zip.bad") if str(error) == "File is not a zip file" else str(error)
         raise BadData("import.bad_workbook", "import.bad_workbook.hint", name=name, reason=reason) from None
     try:
@@ -39,10 +41,7 @@ def parse_workbook(file: BinaryIO, name: str, sheet: str | None = None) -> Parse
         else:
             quoted = [f"'{n}'" for n in names]
             raise UsageError("import.no_sheet", "import.no_sheet.hint", name=name, sheet=sheet, sheets=quoted)
-        numbered = (
-            (number, [_sheet_cell(value) for value in values])
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
-        )
+        numbered = _numbered_rows(worksheet.iter_rows(values_only=True), name)
         for number, cells in numbered:
             if any(cell.strip() for cell in cells):
                 parsed = parse_table(number, cells, _closing(numbered, workbook), name, unescape=False)
@@ -54,6 +53,88 @@ def parse_workbook(file: BinaryIO, name: str, sheet: str | None = None) -> Parse
         workbook.close()
         raise
     return parsed
+
+
+# Excel's and WPS's limits: a sheet with more rows or columns was not written by a spreadsheet.
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+# A part of the workbook that unpacks to more than this is refused before it is read
+# (its size is declared in the zip's directory, and the zip module never unpacks more).
+MAX_PART_BYTES = 1 << 30
+# ... as is a large part packed more than 100 to 1: a real sheet packs 5 to 30 to 1
+# (30 for a million empty formatted rows), a zip bomb a thousand to 1.
+MAX_RATIO = 100
+_RATIO_FROM_BYTES = 16 << 20
+
+
+def check_size(file: BinaryIO, name: str) -> None:
+    """Refuse (exit 5) a workbook whose parts unpack to more than a sheet can hold, before any is read.
+
+    What is not a zip at all is left to openpyxl, which says so.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(file) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        parts = []
+    finally:
+        file.seek(0)
+    for part in parts:
+        size = part.file_size
+        if size > MAX_PART_BYTES or (size > _RATIO_FROM_BYTES and size > MAX_RATIO * max(part.compress_size, 1)):
+            raise BadData(
+                "import.workbook_too_big",
+                "import.workbook_too_big.hint",
+                name=name,
+                part=part.filename,
+                size=size >> 20,
+                packed=max(part.compress_size >> 20, 1),
+            )
+
+
+# What openpyxl raises on a damaged sheet while its rows are read (read-only mode parses as it goes):
+# XML that is not well-formed, a damaged zip stream, a cell whose value does not fit its type.
+_DAMAGED = (SyntaxError, ValueError, TypeError, IndexError, KeyError, OverflowError, EOFError, OSError)
+
+
+def _numbered_rows(rows: Iterator[tuple[Any, ...]], name: str) -> Iterator[tuple[int, list[str]]]:
+    """The sheet's rows numbered as the spreadsheet shows them, as text cells.
+
+    An empty row (openpyxl fills the gaps between rows, and pads rows to the
+    widest one) costs no conversion; the cells right of the last column
+    anything was written in are dropped, so one stray cell far to the right
+    does not make every row 16,384 cells long. More rows than a spreadsheet
+    holds, or a sheet openpyxl cannot read on, is bad data (exit 5).
+    """
+    import zipfile
+    import zlib
+
+    number = 0
+    width = 0  # the last column any row so far has a value in: every cell right of it is empty
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except (*_DAMAGED, zipfile.BadZipFile, zlib.error) as error:
+            raise BadData(
+                "import.workbook_damaged", "import.workbook_damaged.hint", name=name, row=number + 1, reason=str(error)
+            ) from None
+        number += 1
+        if number > MAX_ROWS or len(values) > MAX_COLUMNS:
+            raise BadData("import.workbook_too_many", "import.workbook_too_big.hint", name=name, row=number)
+        if values.count(None) == len(values):
+            yield number, []
+            continue
+        tail = values[width:]
+        if tail.count(None) != len(tail):
+            end = len(values)
+            while values[end - 1] is None:
+                end -= 1
+            width = end
+        yield number, [_sheet_cell(value) for value in values[:width]]
 
 
 def _closing(rows: Iterator[tuple[int, list[str]]], workbook: Any) -> Iterator[tuple[int, list[str]]]:
