@@ -33,6 +33,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "use --lang en or --lang zh (or PIPELINE_LANG)",
         "zh": "请用 --lang en 或 --lang zh（或设置 PIPELINE_LANG）",
     },
+    # --- --columns ---
+    "columns.empty": {"en": "--columns names no field", "zh": "--columns 未给出任何字段"},
+    "columns.blank": {
+        "en": "--columns '{columns}' has an empty name between its commas",
+        "zh": "--columns“{columns}”的逗号之间有空的字段名",
+    },
+    "columns.unknown": {"en": "unknown column '{name}'", "zh": "未知的列“{name}”"},
+    "columns.repeated": {"en": "column '{name}' is given twice", "zh": "列“{name}”重复给出"},
+    "columns.valid": {
+        "en": "give field names separated by commas, from: {choices}",
+        "zh": "请用逗号分隔给出字段名，可选：{choices}",
+    },
+    "columns.did_you_mean": {
+        "en": "did you mean '{close}'? the fields are: {choices}",
+        "zh": "是否想用“{close}”？可选字段：{choices}",
+    },
     # --- projects ---
     "project.not_found": {"en": "no project with id {id}", "zh": "没有编号为 {id} 的项目"},
     "project.add_undone": {

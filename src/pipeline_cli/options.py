@@ -5,13 +5,17 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, TypeVar
 
 import typer
 
 from .model import MAX_INTEGER, make_filters
+
+if TYPE_CHECKING:
+    from .formats import Style
 
 
 class Format(StrEnum):
@@ -26,16 +30,6 @@ class Format(StrEnum):
     text = "text"
 
 
-FormatOption = Annotated[
-    Optional[Format],
-    typer.Option(
-        "--format",
-        "-f",
-        help="Output format (default: table on a terminal, tsv in a pipe).",
-        show_default=False,
-        case_sensitive=False,
-    ),
-]
 OutputFileOption = Annotated[
     Optional[Path],
     typer.Option(
@@ -376,3 +370,163 @@ def with_filters(func: F) -> F:
 
     wrapper.__signature__ = signature.replace(parameters=kept + added)  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
+
+
+# --- output options ------------------------------------------------------------
+# --format, --no-header, --lang, --columns and -o, declared once. A command
+# decorated with @with_output(...) gets the ones it asks for, where its
+# `options: OutputOptions` parameter stands, and receives them as that one
+# argument.
+
+_FORMAT_HELP = {
+    "data": "Output format (default: table on a terminal, tsv in a pipe).",
+    "write": "Print the changed projects in this format (default: one line per change).",
+    "report": "Output format (default: {report}, on a terminal or not).",
+}
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    """How a command prints: the output options given to it.
+
+    `format` is None when --format was not given; `columns` the fields
+    --columns picked (checked, in their order), None without it.
+    """
+
+    format: Optional[str] = None
+    no_header: bool = False
+    lang: Optional[str] = None
+    columns: Optional[tuple[str, ...]] = None
+    file: Optional[Path] = None
+
+    def formatting(self, *, report: bool = False) -> tuple[str, Style]:
+        """The format and style to print in: --format, else the default (for a terminal or a pipe)."""
+        from .output import formatting
+
+        return formatting(self.format, lang=self.lang, no_header=self.no_header, report=report)
+
+
+def parse_columns(text: str, valid: Sequence[str]) -> tuple[str, ...]:
+    """--columns a,b,c: the names, checked against `valid`, in the order given (exit 2 otherwise)."""
+    import difflib
+
+    from .errors import UsageError
+
+    names = tuple(name.strip().lower() for name in text.split(","))
+    choices = ", ".join(valid)
+    if not any(names):
+        raise UsageError("columns.empty", "columns.valid", choices=choices)
+    for name in names:
+        if not name:
+            raise UsageError("columns.blank", "columns.valid", columns=text, choices=choices)
+        if name not in valid:
+            close = difflib.get_close_matches(name, list(valid), n=1, cutoff=0.6)
+            if close:
+                raise UsageError("columns.unknown", "columns.did_you_mean", name=name, close=close[0], choices=choices)
+            raise UsageError("columns.unknown", "columns.valid", name=name, choices=choices)
+    repeated = [name for name in dict.fromkeys(names) if names.count(name) > 1]
+    if repeated:
+        raise UsageError("columns.repeated", "columns.valid", name=repeated[0], choices=choices)
+    return names
+
+
+def _output_parameters(
+    kind: str, header: bool, columns: Sequence[str] | None, file: bool, format: bool
+) -> list[tuple[str, Any, Any]]:
+    from .output import REPORT_FORMAT
+
+    parameters: list[tuple[str, Any, Any]] = []
+    if format:
+        parameters.append(
+            (
+                "format",
+                Annotated[
+                    Optional[Format],
+                    typer.Option(
+                        "--format",
+                        "-f",
+                        help=_FORMAT_HELP[kind].format(report=REPORT_FORMAT),
+                        show_default=False,
+                        case_sensitive=False,
+                    ),
+                ],
+                None,
+            )
+        )
+    if columns is not None:
+        parameters.append(
+            (
+                "columns",
+                Annotated[
+                    Optional[str],
+                    typer.Option(
+                        "--columns",
+                        metavar="A,B,C",
+                        help="The fields to show, in this order, in every format: " + ", ".join(columns) + ".",
+                        show_default=False,
+                    ),
+                ],
+                None,
+            )
+        )
+    if header:
+        parameters.append(("no_header", NoHeaderOption, False))
+    parameters.append(("lang", LangOption, None))
+    if file:
+        parameters.append(("output_file", OutputFileOption, None))
+    return parameters
+
+
+def with_output(
+    *,
+    kind: Literal["data", "write", "report"] = "data",
+    format: bool = True,
+    header: bool = True,
+    columns: Sequence[str] | None = None,
+    file: bool = False,
+) -> Callable[[F], F]:
+    """Give a command its output options; it receives them as `options: OutputOptions`.
+
+    --format (its help for a listing, a write command or the report), and
+    unless told otherwise --no-header and --lang; --columns when `columns`
+    names the fields it may pick from; -o FILE when `file`. They stand in
+    the help where the command's `options` parameter stands.
+    """
+
+    def decorate(func: F) -> F:
+        signature = inspect.signature(func, eval_str=True)
+        parameters = _output_parameters(kind, header, columns, file, format)
+        names = [name for name, _, _ in parameters]
+        added = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+            for name, annotation, default in parameters
+        ]
+        if "options" not in signature.parameters:
+            raise TypeError(f"{func.__name__} has no `options` parameter for its output options")
+        kept: list[inspect.Parameter] = []
+        for parameter in signature.parameters.values():
+            if parameter.name == "options":
+                kept.extend(added)
+            else:
+                kept.append(parameter)
+        # Keyword-only parameters may not come before positional ones in a signature.
+        kept = sorted(kept, key=lambda p: p.kind == inspect.Parameter.KEYWORD_ONLY)
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            given = {name: kwargs.pop(name) for name in names}
+            chosen = given.get("format")
+            picked = given.get("columns")
+            options = OutputOptions(
+                format=str(getattr(chosen, "value", chosen)) if chosen is not None else None,
+                no_header=bool(given.get("no_header", False)),
+                lang=given.get("lang"),
+                columns=parse_columns(picked, columns) if picked is not None and columns is not None else None,
+                file=given.get("output_file"),
+            )
+            return func(*args, options=options, **kwargs)
+
+        wrapper.__signature__ = signature.replace(parameters=kept)  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

@@ -39,14 +39,12 @@ from ..model import (
     today,
 )
 from ..options import (
-    Format,
-    FormatOption,
-    LangOption,
-    NoHeaderOption,
+    OutputOptions,
     ProjectIdArgument,
     complete_project_id,
     complete_sector,
     complete_stage,
+    with_output,
 )
 from ..texts import clean_text
 
@@ -82,17 +80,8 @@ FromOption = Annotated[
     ),
 ]
 
-# Write commands print one line per change unless a format is asked for.
-WriteFormatOption = Annotated[
-    Optional[Format],
-    typer.Option(
-        "--format",
-        "-f",
-        help="Print the changed projects in this format (default: one line per change).",
-        show_default=False,
-        case_sensitive=False,
-    ),
-]
+# Write commands print one line per change unless a format is asked for:
+# @with_output(kind="write").
 
 
 # --- shared ------------------------------------------------------------------
@@ -156,10 +145,8 @@ def _stage(value: str | None) -> str | None:
 def _write(
     ctx: typer.Context,
     work: Callable[[sqlite3.Connection], list[store.Done]],
+    options: OutputOptions,
     *,
-    format: Any,
-    no_header: bool = False,
-    lang: Any = None,
     nothing: str | None = None,
 ) -> None:
     """Run `work` in one transaction, then say what it did.
@@ -167,7 +154,8 @@ def _write(
     One line per change, or with --format the changed projects (as `list`
     shows them). When `work` changed nothing, `nothing` goes to stderr.
     """
-    fmt, style = output.formatting(format, lang=lang, no_header=no_header) if format is not None else ("", None)
+    format = options.format
+    fmt, style = options.formatting() if format is not None else ("", None)
     conn = state(ctx).connect()
     now = today()
     with store.transaction(conn, state(ctx).location().path):
@@ -193,6 +181,7 @@ def _write(
 # --- commands ----------------------------------------------------------------
 
 
+@with_output(kind="write")
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The project's name.", show_default=False)],
@@ -221,9 +210,7 @@ def add(
     note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help="A note on the project.")] = None,
     date: DateOption = None,
     by: ByOption = None,
-    format: WriteFormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Add a project (at negotiating unless --stage); prints its new id."""
     now = today()
@@ -241,11 +228,10 @@ def add(
         stage_since=_date(date, now).isoformat(),
     )
     author = who(by)
-    _write(
-        ctx, lambda conn: [store.add_project(conn, record, by=author)], format=format, no_header=no_header, lang=lang
-    )
+    _write(ctx, lambda conn: [store.add_project(conn, record, by=author)], options)
 
 
+@with_output(kind="write")
 def edit(
     ctx: typer.Context,
     project_id: ProjectIdArgument,
@@ -265,9 +251,7 @@ def edit(
     lead: Annotated[Optional[str], typer.Option("--lead", help='Lead official; "" clears it.')] = None,
     note: Annotated[Optional[str], typer.Option("--note", metavar="TEXT", help='Note; "" clears it.')] = None,
     by: ByOption = None,
-    format: WriteFormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Change a project's fields; recorded as an `edited` event with old and new values."""
     values: dict[str, Any] = {}
@@ -294,13 +278,12 @@ def edit(
     _write(
         ctx,
         work,
-        format=format,
-        no_header=no_header,
-        lang=lang,
+        options,
         nothing=output.say("edit.same", id=project_id),
     )
 
 
+@with_output(kind="write")
 def advance(
     ctx: typer.Context,
     project_ids: Annotated[
@@ -317,9 +300,7 @@ def advance(
     note: NoteOption = None,
     date: DateOption = None,
     by: ByOption = None,
-    format: WriteFormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Move each project one stage up; several ids move together or not at all."""
     repeated = sorted({i for i in project_ids if project_ids.count(i) > 1})
@@ -334,12 +315,11 @@ def advance(
         lambda conn: store.advance_projects(
             conn, project_ids, from_stage=from_stage, date=when, today=now, by=author, note=_text(note)
         ),
-        format=format,
-        no_header=no_header,
-        lang=lang,
+        options,
     )
 
 
+@with_output(kind="write")
 def move(
     ctx: typer.Context,
     project_id: ProjectIdArgument,
@@ -356,9 +336,7 @@ def move(
     note: NoteOption = None,
     date: DateOption = None,
     by: ByOption = None,
-    format: WriteFormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Set a project's stage, forwards or backwards; to its current stage it does nothing and says so."""
     target = resolve_stage(stage)
@@ -376,13 +354,12 @@ def move(
     _write(
         ctx,
         work,
-        format=format,
-        no_header=no_header,
-        lang=lang,
+        options,
         nothing=output.say("move.same", id=project_id, stage=target),
     )
 
 
+@with_output(kind="write")
 def drop(
     ctx: typer.Context,
     project_id: ProjectIdArgument,
@@ -394,9 +371,7 @@ def drop(
     ],
     date: DateOption = None,
     by: ByOption = None,
-    format: WriteFormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Take a project out of the pipeline, with a reason; its stage is kept."""
     why = _text(reason)
@@ -408,21 +383,18 @@ def drop(
     _write(
         ctx,
         lambda conn: [store.drop_project(conn, project_id, reason=why, date=when, today=now, by=author)],
-        format=format,
-        no_header=no_header,
-        lang=lang,
+        options,
     )
 
 
+@with_output(kind="write")
 def restore(
     ctx: typer.Context,
     project_id: ProjectIdArgument,
     note: NoteOption = None,
     date: DateOption = None,
     by: ByOption = None,
-    format: WriteFormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Bring a dropped project back into the pipeline, at the stage it had."""
     now = today()
@@ -431,12 +403,11 @@ def restore(
     _write(
         ctx,
         lambda conn: [store.restore_project(conn, project_id, date=when, today=now, by=author, note=_text(note))],
-        format=format,
-        no_header=no_header,
-        lang=lang,
+        options,
     )
 
 
+@with_output(kind="write")
 def plan(
     ctx: typer.Context,
     project_id: ProjectIdArgument,
@@ -456,9 +427,7 @@ def plan(
     clear: Annotated[bool, typer.Option("--clear", help="Remove the plan for STAGE.")] = False,
     note: NoteOption = None,
     by: ByOption = None,
-    format: WriteFormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Set (or --clear) the date by which a project is planned to reach STAGE; recorded as a `planned` event."""
     target = resolve_stage(stage)
@@ -479,20 +448,17 @@ def plan(
     _write(
         ctx,
         work,
-        format=format,
-        no_header=no_header,
-        lang=lang,
+        options,
         nothing=output.say("plan.unchanged", id=project_id, stage=target),
     )
 
 
+@with_output(kind="write")
 def undo(
     ctx: typer.Context,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; undo at once.")] = False,
     by: ByOption = None,
-    format: WriteFormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Revert the most recent change not yet undone; repeated, it walks further back.
 
@@ -543,9 +509,10 @@ def undo(
             raise Conflict("undo.moved_on", "undo.moved_on.hint", current=current, target=target)
         return store.undo_change(conn, current, date=now, by=author)
 
-    _write(ctx, work, format=format, no_header=no_header, lang=lang)
+    _write(ctx, work, options)
 
 
+@with_output()
 def history(
     ctx: typer.Context,
     project_id: Annotated[
@@ -560,16 +527,14 @@ def history(
     until: Annotated[
         Optional[str], typer.Option("--until", metavar="YYYY-MM-DD", help="Events on or before this day.")
     ] = None,
-    format: FormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Events, oldest first: every change ever made, including undos."""
     start = parse_date(since, "--since") if since is not None else None
     end = parse_date(until, "--until") if until is not None else None
     if start is not None and end is not None and start > end:
         raise UsageError("history.since_after_until", "history.since_after_until.hint", since=start, until=end)
-    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    fmt, style = options.formatting()
     conn = state(ctx).connect()
     if project_id is not None and store.project_state(conn, project_id) is None:
         raise no_project(project_id)

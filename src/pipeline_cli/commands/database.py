@@ -10,7 +10,7 @@ from .. import output, store
 from ..context import state
 from ..errors import Conflict, DatabaseUnusable
 from ..formats import CHECK_COLUMNS, write_records
-from ..options import FormatOption, LangOption, NoHeaderOption
+from ..options import LangOption, OutputOptions, with_output
 
 
 def init(
@@ -51,12 +51,8 @@ def where(ctx: typer.Context, lang: LangOption = None) -> None:
     output.line(state(ctx).location().display)
 
 
-def check(
-    ctx: typer.Context,
-    format: FormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
-) -> None:
+@with_output()
+def check(ctx: typer.Context, options: OutputOptions = OutputOptions()) -> None:
     """Check the file (integrity_check, foreign keys) and the history's invariants; exit 6 on any problem.
 
     Each project's stage and stage_since must equal the `to` and date of its
@@ -66,14 +62,14 @@ def check(
     conn = state(ctx).connect()
     path = state(ctx).location().path
     violations = store.check_database(conn, path)
-    if format is None:
+    if options.format is None:
         if not violations:
             projects, events = store.table_counts(conn)
             output.line(output.say("check.ok", projects=projects, events=events))
         for violation in violations:
             output.line(output.say("check.violation", check=violation.check, message=violation.message))
     else:
-        fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+        fmt, style = options.formatting()
         records = [
             {"check": v.check, "project_id": v.project_id, "event_id": v.event_id, "message": v.message}
             for v in violations

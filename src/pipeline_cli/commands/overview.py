@@ -15,9 +15,10 @@ from ..fields import FIELD_NAMES, FIELDS, LIGHTS_BRIEF
 from ..formats import write_projects
 from ..formats.summaries import write_funnel, write_report, write_summary
 from ..model import Filters, parse_date, today
-from ..options import Format, FormatOption, LangOption, NoHeaderOption, OutputFileOption, completer, with_filters
+from ..options import OutputOptions, completer, with_filters, with_output
 
 
+@with_output(file=True)
 @with_filters
 def summary(
     ctx: typer.Context,
@@ -32,10 +33,7 @@ def summary(
             autocompletion=completer(lambda: tallies.SUMMARY_FIELDS),
         ),
     ] = None,
-    format: FormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
-    output_file: OutputFileOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Count and total investment, per group; no --by gives the grand total.
 
@@ -45,36 +43,34 @@ def summary(
     fields = tallies.resolve_by(by or [])
     if "status" in fields and filters.status is None:
         filters = replace(filters, include_dropped=True)
-    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    fmt, style = options.formatting()
     rows = store.summary_rows(state(ctx).connect(), fields, filters, today())
     result = tallies.summarize(fields, rows)
     if fmt == "xlsx":
         from ..formats.summaries import summary_sheets
 
-        output.write_workbook(output_file, summary_sheets(result, style), style, database=state(ctx).location().path)
+        output.write_workbook(options.file, summary_sheets(result, style), style, database=state(ctx).location().path)
         return
-    with output.data_target(output_file, database=state(ctx).location().path) as out:
+    with output.data_target(options.file, database=state(ctx).location().path) as out:
         write_summary(out, result, fmt, style)
 
 
+@with_output(file=True)
 @with_filters
 def funnel(
     ctx: typer.Context,
     filters: Filters,
-    format: FormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
-    output_file: OutputFileOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Per stage: projects at it or past it, their investment, conversion from the stage before."""
-    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    fmt, style = options.formatting()
     result = _funnel(state(ctx).connect(), filters)
     if fmt == "xlsx":
         from ..formats.summaries import funnel_sheets
 
-        output.write_workbook(output_file, funnel_sheets(result, style), style, database=state(ctx).location().path)
+        output.write_workbook(options.file, funnel_sheets(result, style), style, database=state(ctx).location().path)
         return
-    with output.data_target(output_file, database=state(ctx).location().path) as out:
+    with output.data_target(options.file, database=state(ctx).location().path) as out:
         write_funnel(out, result, fmt, style)
 
 
@@ -87,6 +83,7 @@ def _funnel(conn: Any, filters: Filters) -> tallies.Funnel:
     return tallies.funnel(ladder, at_stage)
 
 
+@with_output(columns=FIELD_NAMES, file=True)
 @with_filters
 def lights(
     ctx: typer.Context,
@@ -109,10 +106,7 @@ def lights(
             show_default=False,
         ),
     ] = None,
-    format: FormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
-    output_file: OutputFileOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Active projects below the last stage with their warning light, reddest and longest-waiting first.
 
@@ -122,7 +116,7 @@ def lights(
     """
     at_least = tallies.resolve_level(only, "--only") if only is not None else None
     level = tallies.resolve_level(fail_on, "--fail-on") if fail_on is not None else None
-    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    fmt, style = options.formatting()
     rows = store.iter_lights(state(ctx).connect(), filters, today(), at_least=at_least)
     counted = [0]
     if level is not None:
@@ -132,17 +126,21 @@ def lights(
         from ..formats.xlsx import project_sheet
 
         output.write_workbook(
-            output_file, [project_sheet("Lights", "亮灯", rows, FIELDS, style)], style, database=database
+            options.file,
+            [project_sheet("Lights", "亮灯", rows, FIELDS, style, options.columns)],
+            style,
+            database=database,
         )
     else:
-        with output.data_target(output_file, database=database) as out:
-            write_projects(out, rows, FIELDS, fmt, style, brief=LIGHTS_BRIEF)
+        with output.data_target(options.file, database=database) as out:
+            write_projects(out, rows, FIELDS, fmt, style, brief=LIGHTS_BRIEF, columns=options.columns)
     if level is not None and counted[0]:
         output.stdout().flush()
         key = f"lights.found.{level}" + (".one" if counted[0] == 1 else "")
         raise LightsFound(key, "lights.found.hint", count=counted[0], level=level)
 
 
+@with_output(columns=FIELD_NAMES, file=True)
 @with_filters
 def due(
     ctx: typer.Context,
@@ -153,10 +151,7 @@ def due(
             "--within", metavar="DAYS", min=0, max=36_500, help="Milestones planned up to DAYS days from today."
         ),
     ] = 30,
-    format: FormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
-    output_file: OutputFileOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Active projects whose next planned milestone is overdue or due within DAYS days, oldest date first.
 
@@ -164,18 +159,21 @@ def due(
     """
     from ..fields import DUE_BRIEF
 
-    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    fmt, style = options.formatting()
     rows = store.iter_due(state(ctx).connect(), filters, today(), within)
     database = state(ctx).location().path
     if fmt == "xlsx":
         from ..formats.xlsx import project_sheet
 
         output.write_workbook(
-            output_file, [project_sheet("Due", "计划节点", rows, FIELDS, style)], style, database=database
+            options.file,
+            [project_sheet("Due", "计划节点", rows, FIELDS, style, options.columns)],
+            style,
+            database=database,
         )
     else:
-        with output.data_target(output_file, database=database) as out:
-            write_projects(out, rows, FIELDS, fmt, style, brief=DUE_BRIEF)
+        with output.data_target(options.file, database=database) as out:
+            write_projects(out, rows, FIELDS, fmt, style, brief=DUE_BRIEF, columns=options.columns)
 
 
 def _counting(rows: Iterator[Any], level: str, light: int, counted: list[int]) -> Iterator[Any]:
@@ -193,6 +191,7 @@ def _counting(rows: Iterator[Any], level: str, light: int, counted: list[int]) -
         yield row
 
 
+@with_output(kind="report", file=True)
 @with_filters
 def report(
     ctx: typer.Context,
@@ -205,19 +204,7 @@ def report(
     until: Annotated[
         Optional[str], typer.Option("--until", metavar="YYYY-MM-DD", help="Last day of the period (with --since).")
     ] = None,
-    format: Annotated[
-        Optional[Format],
-        typer.Option(
-            "--format",
-            "-f",
-            help=f"Output format (default: {output.REPORT_FORMAT}, on a terminal or not).",
-            show_default=False,
-            case_sensitive=False,
-        ),
-    ] = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
-    output_file: OutputFileOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """The dispatch report (周调度) for a period: totals, moves, new, dropped, restored, lights, plans, problems, ranks.
 
@@ -235,7 +222,7 @@ def report(
         since=parse_date(since, "--since") if since is not None else None,
         until=parse_date(until, "--until") if until is not None else None,
     )
-    fmt, style = output.formatting(format, lang=lang, no_header=no_header, report=True)
+    fmt, style = options.formatting(report=True)
     counted = fmt not in ("json", "jsonl", "csv", "tsv")
     if filters.status is None:
         filters = replace(filters, include_dropped=True)
@@ -280,9 +267,9 @@ def report(
     if fmt == "xlsx":
         from ..formats.summaries import report_sheets
 
-        output.write_workbook(output_file, report_sheets(result, style), style, database=conn_path)
+        output.write_workbook(options.file, report_sheets(result, style), style, database=conn_path)
         return
-    with output.data_target(output_file, database=conn_path) as out:
+    with output.data_target(options.file, database=conn_path) as out:
         write_report(out, result, fmt, style)
 
 

@@ -21,9 +21,9 @@ from ..fields import FIELDS, LIST_BRIEF
 from ..formats import write_projects, write_records
 from ..formats.problems import PROBLEM_BRIEF_COLUMNS, PROBLEM_COLUMNS
 from ..model import Filters, parse_date, today
-from ..options import FormatOption, LangOption, NoHeaderOption, OutputFileOption, ProjectIdArgument, with_filters
+from ..options import OutputOptions, ProjectIdArgument, with_filters, with_output
 from ..store import problems as ledger
-from .changes import ByOption, DateOption, NoteOption, WriteFormatOption, _date, _text, who
+from .changes import ByOption, DateOption, NoteOption, _date, _text, who
 
 problem_app = typer.Typer(no_args_is_help=True, help="The problem ledger (问题清单): open, close, reopen, edit, list.")
 
@@ -66,10 +66,8 @@ def _line(done: ledger.ProblemDone) -> str:
 def _write(
     ctx: typer.Context,
     work: Any,
+    options: OutputOptions,
     *,
-    format: Any,
-    no_header: bool,
-    lang: Any,
     nothing: str | None = None,
 ) -> None:
     """Run `work` (returning a ProblemDone or None) in one transaction; say what it did.
@@ -78,7 +76,8 @@ def _write(
     write command prints the projects it changed; `problem list` shows the
     problem itself).
     """
-    fmt, style = output.formatting(format, lang=lang, no_header=no_header) if format is not None else ("", None)
+    format = options.format
+    fmt, style = options.formatting() if format is not None else ("", None)
     conn = state(ctx).connect()
     now = today()
     with store.transaction(conn, state(ctx).location().path):
@@ -100,6 +99,7 @@ def _write(
 
 
 @problem_app.command("add")
+@with_output(kind="write")
 def add(
     ctx: typer.Context,
     project_id: ProjectIdArgument,
@@ -108,9 +108,7 @@ def add(
     due: DueOption = None,
     date: DateOption = None,
     by: ByOption = None,
-    format: WriteFormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Open a problem on a project; prints the new problem's id."""
     what = _problem_text(text)
@@ -123,22 +121,19 @@ def add(
         lambda conn: ledger.add_problem(
             conn, project_id, what, unit=_text(unit, "--unit"), due=deadline, date=when, today=now, by=author
         ),
-        format=format,
-        no_header=no_header,
-        lang=lang,
+        options,
     )
 
 
 @problem_app.command("close")
+@with_output(kind="write")
 def close(
     ctx: typer.Context,
     problem_id: ProblemIdArgument,
     note: NoteOption = None,
     date: DateOption = None,
     by: ByOption = None,
-    format: WriteFormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Close (销号) a problem that was solved; closing a closed one is exit 4."""
     now = today()
@@ -147,22 +142,19 @@ def close(
     _write(
         ctx,
         lambda conn: ledger.close_problem(conn, problem_id, note=_text(note), date=when, today=now, by=author),
-        format=format,
-        no_header=no_header,
-        lang=lang,
+        options,
     )
 
 
 @problem_app.command("reopen")
+@with_output(kind="write")
 def reopen(
     ctx: typer.Context,
     problem_id: ProblemIdArgument,
     note: NoteOption = None,
     date: DateOption = None,
     by: ByOption = None,
-    format: WriteFormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Reopen a closed problem; reopening an open one is exit 4."""
     now = today()
@@ -171,13 +163,12 @@ def reopen(
     _write(
         ctx,
         lambda conn: ledger.reopen_problem(conn, problem_id, note=_text(note), date=when, today=now, by=author),
-        format=format,
-        no_header=no_header,
-        lang=lang,
+        options,
     )
 
 
 @problem_app.command("edit")
+@with_output(kind="write")
 def edit(
     ctx: typer.Context,
     problem_id: ProblemIdArgument,
@@ -187,9 +178,7 @@ def edit(
         Optional[str], typer.Option("--due", metavar="YYYY-MM-DD", help='New deadline; "" clears it.')
     ] = None,
     by: ByOption = None,
-    format: WriteFormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Change a problem's text, unit or deadline; recorded as a problem_edited event."""
     values: dict[str, Any] = {}
@@ -206,14 +195,13 @@ def edit(
     _write(
         ctx,
         lambda conn: ledger.edit_problem(conn, problem_id, values, date=now, by=author),
-        format=format,
-        no_header=no_header,
-        lang=lang,
+        options,
         nothing=output.say("problem.unchanged", id=problem_id),
     )
 
 
 @problem_app.command("list")
+@with_output(columns=tuple(column.key for column in PROBLEM_COLUMNS), file=True)
 @with_filters
 def list_(
     ctx: typer.Context,
@@ -232,15 +220,12 @@ def list_(
             show_default=False,
         ),
     ] = None,
-    format: FormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
-    output_file: OutputFileOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Problems, oldest first; the filters select their projects (active ones unless --all)."""
     if sum((open_, closed, overdue)) > 1:
         raise UsageError("problem.exclusive", "problem.exclusive.hint")
-    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    fmt, style = options.formatting()
     conn: sqlite3.Connection = state(ctx).connect()
     rows = ledger.iter_problems(
         conn,
@@ -253,13 +238,15 @@ def list_(
     records = (ledger.problem_record(row) for row in rows)
     database = state(ctx).location().path
     if fmt == "xlsx":
+        from ..formats import pick_columns
         from ..formats.xlsx import Sheet
 
-        sheet = Sheet(output.say("problem.title"), PROBLEM_COLUMNS, records)
-        output.write_workbook(output_file, [sheet], style, database=database)
+        shown = pick_columns(PROBLEM_COLUMNS, options.columns) if options.columns is not None else PROBLEM_COLUMNS
+        sheet = Sheet(output.say("problem.title"), shown, records)
+        output.write_workbook(options.file, [sheet], style, database=database)
         return
-    with output.data_target(output_file, database=database) as out:
-        write_records(out, records, PROBLEM_COLUMNS, fmt, style, brief=PROBLEM_BRIEF_COLUMNS)
+    with output.data_target(options.file, database=database) as out:
+        write_records(out, records, PROBLEM_COLUMNS, fmt, style, brief=PROBLEM_BRIEF_COLUMNS, chosen=options.columns)
 
 
 def register(app: typer.Typer) -> None:

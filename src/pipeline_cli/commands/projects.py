@@ -9,7 +9,7 @@ import typer
 from .. import output, store
 from ..context import state
 from ..errors import UsageError
-from ..fields import FIELDS, LIST_BRIEF
+from ..fields import FIELD_NAMES, FIELDS, LIST_BRIEF
 from ..formats import (
     EVENT_BRIEF_COLUMNS,
     EVENT_COLUMNS,
@@ -20,15 +20,7 @@ from ..formats import (
     write_records,
 )
 from ..model import Filters, event_from_row, no_project, today
-from ..options import (
-    FormatOption,
-    LangOption,
-    NoHeaderOption,
-    OutputFileOption,
-    ProjectIdArgument,
-    completer,
-    with_filters,
-)
+from ..options import OutputOptions, ProjectIdArgument, completer, with_filters, with_output
 
 SORT_FIELDS = tuple(store.SORT_EXPRESSIONS)
 
@@ -45,6 +37,7 @@ def _sort_field(value: str) -> str:
     raise UsageError("list.bad_sort", "list.bad_sort.hint", value=value, fields=list(SORT_FIELDS))
 
 
+@with_output(columns=FIELD_NAMES, file=True)
 @with_filters
 def list_(
     ctx: typer.Context,
@@ -60,36 +53,27 @@ def list_(
     ] = "id",
     reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
     limit: Annotated[Optional[int], typer.Option("--limit", min=0, metavar="N", help="At most N projects.")] = None,
-    format: FormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
-    output_file: OutputFileOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """List projects; dropped ones only with --all or --status dropped."""
     field = _sort_field(sort)
-    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    fmt, style = options.formatting()
     rows = store.iter_projects(state(ctx).connect(), filters, today(), sort=field, reverse=reverse, limit=limit)
     database = state(ctx).location().path
     if fmt == "xlsx":
         from ..formats.xlsx import project_sheet
 
-        output.write_workbook(
-            output_file, [project_sheet("Projects", "项目", rows, FIELDS, style)], style, database=database
-        )
+        sheet = project_sheet("Projects", "项目", rows, FIELDS, style, options.columns)
+        output.write_workbook(options.file, [sheet], style, database=database)
         return
-    with output.data_target(output_file, database=database) as out:
-        write_projects(out, rows, FIELDS, fmt, style, brief=LIST_BRIEF)
+    with output.data_target(options.file, database=database) as out:
+        write_projects(out, rows, FIELDS, fmt, style, brief=LIST_BRIEF, columns=options.columns)
 
 
-def show(
-    ctx: typer.Context,
-    project_id: ProjectIdArgument,
-    format: FormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
-) -> None:
+@with_output()
+def show(ctx: typer.Context, project_id: ProjectIdArgument, options: OutputOptions = OutputOptions()) -> None:
     """Show one project with its full history."""
-    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    fmt, style = options.formatting()
     conn = state(ctx).connect()
     row = store.get_project(conn, project_id, today())
     if row is None:

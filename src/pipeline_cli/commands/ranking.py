@@ -10,11 +10,12 @@ from .. import output
 from ..context import state
 from ..formats.ranking import rank_sheets, write_rank
 from ..model import Filters, today
-from ..options import FormatOption, LangOption, NoHeaderOption, OutputFileOption, completer, with_filters
+from ..options import OutputOptions, completer, with_filters, with_output
 from ..ranking import RANK_FIELDS, rank, resolve_rank_by
 from ..store.ranking import rank_rows
 
 
+@with_output(file=True)
 @with_filters
 def rank_(
     ctx: typer.Context,
@@ -29,10 +30,7 @@ def rank_(
             autocompletion=completer(lambda: RANK_FIELDS),
         ),
     ] = None,
-    format: FormatOption = None,
-    no_header: NoHeaderOption = False,
-    lang: LangOption = None,
-    output_file: OutputFileOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Groups ranked by start rate (开工率 = started / signed), then more signed, then fewer overdue.
 
@@ -40,13 +38,13 @@ def rank_(
     and the next rank skips (1, 1, 3); groups with nothing signed come last.
     """
     field = resolve_rank_by(by)
-    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    fmt, style = options.formatting()
     ranking = rank(field, rank_rows(state(ctx).connect(), field, filters, today()))
     database = state(ctx).location().path
     if fmt == "xlsx":
-        output.write_workbook(output_file, rank_sheets(ranking, style), style, database=database)
+        output.write_workbook(options.file, rank_sheets(ranking, style), style, database=database)
         return
-    with output.data_target(output_file, database=database) as out:
+    with output.data_target(options.file, database=database) as out:
         write_rank(out, ranking, fmt, style)
 
 

@@ -21,7 +21,7 @@ from ..importing.plan import ACTIONS, BadRows, Planner, ids_in
 from ..importing.rows import ParsedFile, parse_lines
 from ..importing.source import Source
 from ..importing.workbook import parse_workbook
-from ..options import LangOption
+from ..options import LangOption, OutputOptions, with_output
 from ..texts import shown as one_line
 
 
@@ -41,6 +41,9 @@ def _chosen_format(fmt: DataFormat | None, path: Path | None) -> str | None:
 # --- export ----------------------------------------------------------------------
 
 
+# Its --format has its own choices (what import reads back) and its --lang only
+# counts from the command line: with_output gives it the --lang option alone.
+@with_output(format=False, header=False)
 def export(
     ctx: typer.Context,
     output_file: Annotated[
@@ -66,7 +69,7 @@ def export(
     bom: Annotated[
         bool, typer.Option("--bom", help="Start with a UTF-8 byte-order mark, so Excel shows Chinese text.")
     ] = False,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Write every project with every stored field, in a form `import` takes back unchanged.
 

@@ -12,7 +12,7 @@ from ..context import state
 from ..errors import Message, UsageError
 from ..formats import SECTOR_COLUMNS, STAGE_COLUMNS, write_object, write_records
 from ..model import resolve_sector, resolve_stage
-from ..options import FormatOption, LangOption, NoHeaderOption, complete_sector
+from ..options import OutputOptions, complete_sector, with_output
 from ..tallies import check_thresholds
 from ..texts import clean_text, shown
 
@@ -34,9 +34,8 @@ def _stage_record(row: Any) -> dict[str, Any]:
 
 
 @stages_app.callback()
-def stages(
-    ctx: typer.Context, format: FormatOption = None, no_header: NoHeaderOption = False, lang: LangOption = None
-) -> None:
+@with_output()
+def stages(ctx: typer.Context, options: OutputOptions = OutputOptions()) -> None:
     """The ladder of stages, in order, with their warning-light thresholds in days.
 
     `pipeline stages set STAGE --yellow N --red N` changes a stage's thresholds.
@@ -44,11 +43,12 @@ def stages(
     if ctx.invoked_subcommand is not None:
         return
     records = [_stage_record(row) for row in store.stages(state(ctx).connect())]
-    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    fmt, style = options.formatting()
     write_records(output.stdout(), records, STAGE_COLUMNS, fmt, style)
 
 
 @stages_app.command("set")
+@with_output(header=False)
 def set_thresholds(
     ctx: typer.Context,
     stage: Annotated[str, typer.Argument(metavar="STAGE", help="Stage slug, Chinese name or slug prefix.")],
@@ -70,8 +70,7 @@ def set_thresholds(
         Optional[int],
         typer.Option("--plan-red", metavar="N", help="Red light from N days past a planned date.", show_default=False),
     ] = None,
-    format: FormatOption = None,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Change a stage's warning-light thresholds (yellow before red, in days).
 
@@ -118,7 +117,7 @@ def set_thresholds(
             parts.append(Message("stages.plan_changed", days))
         line = output.say("stages.set", **named, changes=Message("change.list", {"items": parts}))
         state(ctx).saved.append(line)
-    fmt, style = output.formatting(format, lang=lang)
+    fmt, style = options.formatting()
     if fmt in ("json", "jsonl"):
         record = {
             **_stage_record(row),
@@ -139,9 +138,8 @@ _SLUG = re.compile(r"[a-z][a-z0-9-]*")
 
 
 @sectors_app.callback()
-def sectors(
-    ctx: typer.Context, format: FormatOption = None, no_header: NoHeaderOption = False, lang: LangOption = None
-) -> None:
+@with_output()
+def sectors(ctx: typer.Context, options: OutputOptions = OutputOptions()) -> None:
     """The industrial sectors (产业领域), in their order.
 
     They are the database's own: `pipeline sectors add`, `edit` and `remove`
@@ -150,7 +148,7 @@ def sectors(
     if ctx.invoked_subcommand is not None:
         return
     records = [dict(row) for row in store.sectors(state(ctx).connect())]
-    fmt, style = output.formatting(format, lang=lang, no_header=no_header)
+    fmt, style = options.formatting()
     write_records(output.stdout(), records, SECTOR_COLUMNS, fmt, style)
 
 
@@ -161,11 +159,11 @@ def _zh(value: str) -> str:
     return text
 
 
-def _sector_written(ctx: typer.Context, record: dict[str, Any], line: str, format: Any, lang: Any) -> None:
+def _sector_written(ctx: typer.Context, record: dict[str, Any], line: str, options: OutputOptions) -> None:
     model.use_sectors(state(ctx).sectors)  # read again: they changed
     line = shown(line)
     state(ctx).saved.append(line)
-    fmt, style = output.formatting(format, lang=lang)
+    fmt, style = options.formatting()
     if fmt in ("json", "jsonl"):
         write_object(output.stdout(), record, SECTOR_COLUMNS, fmt, style)
     else:
@@ -184,6 +182,7 @@ SectorArgument = Annotated[
 
 
 @sectors_app.command("add")
+@with_output(header=False)
 def add_sector(
     ctx: typer.Context,
     slug: Annotated[
@@ -194,8 +193,7 @@ def add_sector(
     ],
     zh: Annotated[str, typer.Option("--zh", metavar="NAME", help="Chinese name (中文名称).", show_default=False)],
     en: Annotated[str, typer.Option("--en", metavar="NAME", help="English name.", show_default=False)] = "",
-    format: FormatOption = None,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Add a sector, last in the order (e.g. pipeline sectors add new-materials --zh 新材料)."""
     if not _SLUG.fullmatch(slug):
@@ -205,10 +203,11 @@ def add_sector(
     with store.transaction(conn, state(ctx).location().path):
         record = store.add_sector(conn, slug, name_zh, name_en)
     line = output.say("sectors.added", slug=slug, name=name_zh, position=record["position"])
-    _sector_written(ctx, record, line, format, lang)
+    _sector_written(ctx, record, line, options)
 
 
 @sectors_app.command("edit")
+@with_output(header=False)
 def edit_sector(
     ctx: typer.Context,
     slug: SectorArgument,
@@ -218,8 +217,7 @@ def edit_sector(
         Optional[int],
         typer.Option("--position", metavar="N", help="New place in the order (1 = first).", show_default=False),
     ] = None,
-    format: FormatOption = None,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Rename a sector or move it in the order; its projects keep it."""
     sector = resolve_sector(slug)
@@ -246,22 +244,22 @@ def edit_sector(
         line = output.say("sectors.edited", sector=sector, changes=Message("change.list", {"items": changes}))
     else:
         line = output.say("sectors.unchanged", sector=sector)
-    _sector_written(ctx, new, line, format, lang)
+    _sector_written(ctx, new, line, options)
 
 
 @sectors_app.command("remove")
+@with_output(header=False)
 def remove_sector(
     ctx: typer.Context,
     slug: SectorArgument,
-    format: FormatOption = None,
-    lang: LangOption = None,
+    options: OutputOptions = OutputOptions(),
 ) -> None:
     """Remove a sector that no project has (dropped ones and undone additions count too)."""
     sector = resolve_sector(slug)
     conn = state(ctx).connect()
     with store.transaction(conn, state(ctx).location().path):
         old = store.remove_sector(conn, sector)
-    _sector_written(ctx, old, output.say("sectors.removed", slug=sector, name=old["name_zh"]), format, lang)
+    _sector_written(ctx, old, output.say("sectors.removed", slug=sector, name=old["name_zh"]), options)
 
 
 def register(app: typer.Typer) -> None:

@@ -333,15 +333,21 @@ def write_records(
     *,
     brief: Sequence[Column] | None = None,
     title: str | None = None,
+    chosen: Sequence[str] | None = None,
 ) -> int:
     """Write records in `fmt`; returns how many were written.
 
     json/jsonl carry every key of each record; csv/tsv the `columns` given,
     in that order; table and markdown the `brief` columns when given.
+    `chosen` (--columns): the keys of `columns` written, in that order, in
+    every format, JSON keys included.
     """
     if fmt in ("xlsx", *REPORT_ONLY_FORMATS):
         refuse_format(fmt)
-    if fmt in ("table", "markdown") and brief is not None:
+    if chosen is not None:
+        columns = pick_columns(columns, chosen)
+        records = ({key: record.get(key) for key in chosen} for record in records)
+    elif fmt in ("table", "markdown") and brief is not None:
         columns = brief
     if fmt == "json":
         return _write_json_array(out, records)
@@ -356,6 +362,12 @@ def write_records(
     if fmt == "markdown":
         return _write_markdown(out, records, columns, style, title=title)
     return _write_table(out, records, columns, style, title=title)
+
+
+def pick_columns(columns: Sequence[Column], keys: Sequence[str]) -> tuple[Column, ...]:
+    """The columns of `keys`, in that order (--columns)."""
+    by_key = {column.key: column for column in columns}
+    return tuple(by_key[key] for key in keys)
 
 
 def refuse_format(fmt: str) -> None:
@@ -761,7 +773,11 @@ _LINE_WRITERS: dict[tuple[Any, ...], Callable[[Sequence[Any]], str]] = {}
 
 
 def line_writer(
-    fields: Sequence[Field], fmt: str, item_separator: str = ", ", braces: tuple[str, str] = ("{", "}")
+    fields: Sequence[Field],
+    fmt: str,
+    item_separator: str = ", ",
+    braces: tuple[str, str] = ("{", "}"),
+    positions: Sequence[int] | None = None,
 ) -> Callable[[Sequence[Any]], str]:
     """The function that writes one row of `fields` as a json object, a csv line or a tsv line (no newline).
 
@@ -771,21 +787,26 @@ def line_writer(
     A tsv line is first joined as it is and escaped (tsv_cell, field by
     field) only when some value holds a tab, a line break or a backslash:
     checking the whole line once is cheaper than each text field apart.
+    `positions`: where in the row each field stands (default: in order), so
+    that a row of more fields is written as the ones picked (--columns)
+    without a copy.
     """
-    key = (tuple(fields), fmt, item_separator, braces)
+    places = tuple(positions) if positions is not None else tuple(range(len(fields)))
+    key = (tuple(fields), fmt, item_separator, braces, places)
     writer = _LINE_WRITERS.get(key)
     if writer is None:
         namespace: dict[str, Any] = {"_text": _text, "_csv_text": csv_text, "_tsv_cell": tsv_cell}
+        pairs = tuple(zip(places, fields, strict=True))
         if fmt == "json":
             template = braces[0] + item_separator.join(f"{_text(f.name)}: %s" for f in fields) + braces[1]
-            values = ", ".join(f"({_json_value_code(f, f'r[{i}]')})" for i, f in enumerate(fields))
+            values = ", ".join(f"({_json_value_code(f, f'r[{i}]')})" for i, f in pairs)
             code = f"def line(r):\n    return {template!r} % ({values},)\n"
         elif fmt == "csv":
-            values = ", ".join(f"({_delimited_value_code(f, f'r[{i}]', '_csv_text')})" for i, f in enumerate(fields))
+            values = ", ".join(f"({_delimited_value_code(f, f'r[{i}]', '_csv_text')})" for i, f in pairs)
             code = f"def line(r):\n    return ','.join(({values},))\n"
         else:
-            raw = ", ".join(f"({_delimited_value_code(f, f'r[{i}]', '')})" for i, f in enumerate(fields))
-            escaped = ", ".join(f"({_delimited_value_code(f, f'r[{i}]', '_tsv_cell')})" for i, f in enumerate(fields))
+            raw = ", ".join(f"({_delimited_value_code(f, f'r[{i}]', '')})" for i, f in pairs)
+            escaped = ", ".join(f"({_delimited_value_code(f, f'r[{i}]', '_tsv_cell')})" for i, f in pairs)
             code = (
                 "def line(r):\n"
                 f"    s = '\\t'.join(({raw},))\n"
@@ -820,17 +841,27 @@ def write_projects(
     style: Style,
     *,
     brief: Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
     title: str | None = None,
 ) -> int:
     """Projects (tuples of `fields`) in `fmt`; returns how many.
 
-    table and markdown show the `brief` fields when given (the listing's
-    default), else every field given.
+    `columns` (--columns): the fields written, in that order, in every
+    format. Without it table and markdown show the `brief` fields when given
+    (the listing's default), and the other formats every field given.
     """
     write = out.write
     count = 0
+    positions: Sequence[int] | None = None
+    if columns is not None:
+        names = [f.name for f in fields]
+        positions = [names.index(name) for name in columns]
+        shown_fields = tuple(fields[index] for index in positions)
+        brief = columns
+    else:
+        shown_fields = tuple(fields)
     if fmt == "json":
-        line = line_writer(fields, "json")
+        line = line_writer(shown_fields, "json", positions=positions)
         write("[")
         for chunk in chunks(rows):
             write(("\n  " if count == 0 else ",\n  ") + ",\n  ".join(map(line, chunk)))
@@ -838,10 +869,10 @@ def write_projects(
         write("\n]\n" if count else "]\n")
         return count
     if fmt in ("jsonl", "csv", "tsv"):
-        line = line_writer(fields, "json" if fmt == "jsonl" else fmt)
+        line = line_writer(shown_fields, "json" if fmt == "jsonl" else fmt, positions=positions)
         if style.header and fmt != "jsonl":
             cell = csv_cell if fmt == "csv" else tsv_cell
-            write(("," if fmt == "csv" else "\t").join(cell(f.name) for f in fields) + "\n")
+            write(("," if fmt == "csv" else "\t").join(cell(f.name) for f in shown_fields) + "\n")
         for chunk in chunks(rows):
             write("\n".join(map(line, chunk)) + "\n")
             count += len(chunk)

@@ -74,12 +74,20 @@ class Sheet:
     fields: Sequence[Any] | None = None
 
 
-def project_sheet(en: str, zh: str, rows: Iterable[Sequence[Any]], fields: Sequence[Any], style: Style) -> Sheet:
-    """Projects (the read path's tuples of `fields`) as one sheet titled `en` or `zh`."""
+def project_sheet(
+    en: str,
+    zh: str,
+    rows: Iterable[Sequence[Any]],
+    fields: Sequence[Any],
+    style: Style,
+    columns: Sequence[str] | None = None,
+) -> Sheet:
+    """Projects (the read path's tuples of `fields`) as one sheet titled `en` or `zh`; `columns`: those only."""
     from . import field_columns, project_record
 
     records = (project_record(row, fields) for row in rows)
-    return Sheet(zh if style.lang == "zh" else en, field_columns(fields), records, rows=rows, fields=fields)
+    shown = [f for name in columns for f in fields if f.name == name] if columns is not None else fields
+    return Sheet(zh if style.lang == "zh" else en, field_columns(shown), records, rows=rows, fields=fields)
 
 
 def header(column: Column, lang: str) -> str:
