@@ -16,7 +16,8 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
-from typing import Annotated, Any, Optional
+from dataclasses import dataclass
+from typing import Annotated, Any, Optional, Protocol, TypeVar
 
 import typer
 
@@ -142,40 +143,76 @@ def _stage(value: str | None) -> str | None:
     return resolve_stage(value) if value is not None else None
 
 
-def _write(
+@dataclass(frozen=True)
+class Occasion:
+    """When a change is made and by whom: --date (checked against today), today, and --by."""
+
+    date: dt.date
+    today: dt.date
+    by: str
+
+
+def occasion(date: str | None, by: str | None) -> Occasion:
+    """--date and --by of a write command, checked before its transaction."""
+    now = today()
+    return Occasion(_date(date, now), now, who(by))
+
+
+class Changed(Protocol):
+    """What a write returns for each thing it changed: at least the project it changed."""
+
+    @property
+    def project_id(self) -> int: ...
+
+
+C = TypeVar("C", bound=Changed)
+
+
+def write_change(
     ctx: typer.Context,
-    work: Callable[[sqlite3.Connection], list[store.Done]],
+    work: Callable[[sqlite3.Connection], C | list[C] | None],
     options: OutputOptions,
     *,
+    line: Callable[[C], str],
     nothing: str | None = None,
 ) -> None:
     """Run `work` in one transaction, then say what it did.
 
-    One line per change, or with --format the changed projects (as `list`
-    shows them). When `work` changed nothing, `nothing` goes to stderr.
+    `work` returns what it changed (one, a list, or None for nothing). One
+    line each (`line`), or with --format the changed projects as `list`
+    shows them, read inside the transaction. When nothing changed, `nothing`
+    goes to stderr. The lines go into the state's `saved` before they are
+    printed.
     """
-    format = options.format
-    fmt, style = options.formatting() if format is not None else ("", None)
+    formatting = options.formatting() if options.format is not None else None
     conn = state(ctx).connect()
     now = today()
     with store.transaction(conn, state(ctx).location().path):
-        done = work(conn)
-        projects: list[tuple[Any, ...]] = []
-        if format is not None:
-            for project_id in dict.fromkeys(d.project_id for d in done):
-                row = store.get_project(conn, project_id, now)
-                if row is not None:  # None: its add was just undone
-                    projects.append(row)
-    lines = [output.say("frame.line", line=sentences.done(d)) for d in done]
+        result = work(conn)
+        done: list[C] = [] if result is None else result if isinstance(result, list) else [result]
+        ids = dict.fromkeys(d.project_id for d in done) if formatting is not None else {}
+        rows = [store.get_project(conn, project_id, now) for project_id in ids]
+    lines = [line(d) for d in done]
     state(ctx).saved.extend(lines)
     if not done and nothing:
         output.notice(nothing)
-    if format is None:
-        for line in lines:
-            output.line(line)
+    if formatting is None:
+        for text in lines:
+            output.line(text)
     else:
-        assert style is not None
-        write_projects(output.stdout(), projects, FIELDS, fmt, style, brief=LIST_BRIEF)
+        shown = [row for row in rows if row is not None]  # None: its add was just undone
+        write_projects(output.stdout(), shown, FIELDS, *formatting, brief=LIST_BRIEF)
+
+
+def _write(
+    ctx: typer.Context,
+    work: Callable[[sqlite3.Connection], store.Done | list[store.Done] | None],
+    options: OutputOptions,
+    *,
+    nothing: str | None = None,
+) -> None:
+    """A change to projects, each said as sentences.done says it."""
+    write_change(ctx, work, options, line=lambda d: output.say("frame.line", line=sentences.done(d)), nothing=nothing)
 
 
 # --- commands ----------------------------------------------------------------
@@ -228,7 +265,7 @@ def add(
         stage_since=_date(date, now).isoformat(),
     )
     author = who(by)
-    _write(ctx, lambda conn: [store.add_project(conn, record, by=author)], options)
+    _write(ctx, lambda conn: store.add_project(conn, record, by=author), options)
 
 
 @with_output(kind="write")
@@ -270,14 +307,9 @@ def edit(
         raise UsageError("edit.nothing", "edit.nothing.hint")
     author = who(by)
     now = today()
-
-    def work(conn: sqlite3.Connection) -> list[store.Done]:
-        done = store.edit_project(conn, project_id, values, date=now, by=author)
-        return [done] if done else []
-
     _write(
         ctx,
-        work,
+        lambda conn: store.edit_project(conn, project_id, values, date=now, by=author),
         options,
         nothing=output.say("edit.same", id=project_id),
     )
@@ -307,13 +339,11 @@ def advance(
     if repeated:
         raise UsageError("advance.repeated", "advance.repeated.hint", ids=repeated)
     from_stage = _stage(from_)
-    now = today()
-    when = _date(date, now)
-    author = who(by)
+    at = occasion(date, by)
     _write(
         ctx,
         lambda conn: store.advance_projects(
-            conn, project_ids, from_stage=from_stage, date=when, today=now, by=author, note=_text(note)
+            conn, project_ids, from_stage=from_stage, date=at.date, today=at.today, by=at.by, note=_text(note)
         ),
         options,
     )
@@ -341,19 +371,12 @@ def move(
     """Set a project's stage, forwards or backwards; to its current stage it does nothing and says so."""
     target = resolve_stage(stage)
     from_stage = _stage(from_)
-    now = today()
-    when = _date(date, now)
-    author = who(by)
-
-    def work(conn: sqlite3.Connection) -> list[store.Done]:
-        done = store.move_project(
-            conn, project_id, target, from_stage=from_stage, date=when, today=now, by=author, note=_text(note)
-        )
-        return [done] if done else []
-
+    at = occasion(date, by)
     _write(
         ctx,
-        work,
+        lambda conn: store.move_project(
+            conn, project_id, target, from_stage=from_stage, date=at.date, today=at.today, by=at.by, note=_text(note)
+        ),
         options,
         nothing=output.say("move.same", id=project_id, stage=target),
     )
@@ -377,12 +400,10 @@ def drop(
     why = _text(reason)
     if why is None:
         raise UsageError("drop.reason_empty", "drop.reason_empty.hint")
-    now = today()
-    when = _date(date, now)
-    author = who(by)
+    at = occasion(date, by)
     _write(
         ctx,
-        lambda conn: [store.drop_project(conn, project_id, reason=why, date=when, today=now, by=author)],
+        lambda conn: store.drop_project(conn, project_id, reason=why, date=at.date, today=at.today, by=at.by),
         options,
     )
 
@@ -397,12 +418,10 @@ def restore(
     options: OutputOptions = OutputOptions(),
 ) -> None:
     """Bring a dropped project back into the pipeline, at the stage it had."""
-    now = today()
-    when = _date(date, now)
-    author = who(by)
+    at = occasion(date, by)
     _write(
         ctx,
-        lambda conn: [store.restore_project(conn, project_id, date=when, today=now, by=author, note=_text(note))],
+        lambda conn: store.restore_project(conn, project_id, date=at.date, today=at.today, by=at.by, note=_text(note)),
         options,
     )
 
@@ -438,16 +457,11 @@ def plan(
     when = parse_date(date, "DATE") if date is not None else None
     now = today()
     author = who(by)
-
-    def work(conn: sqlite3.Connection) -> list[store.Done]:
-        from ..store.plans import plan_project
-
-        done = plan_project(conn, project_id, target, when, today=now, by=author, note=_text(note))
-        return [done] if done else []
+    from ..store.plans import plan_project
 
     _write(
         ctx,
-        work,
+        lambda conn: plan_project(conn, project_id, target, when, today=now, by=author, note=_text(note)),
         options,
         nothing=output.say("plan.unchanged", id=project_id, stage=target),
     )

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Callable
 from typing import Annotated, Any, Optional
 
 import typer
 
-from .. import output, store
+from .. import output
 from ..context import state
 from ..errors import UsageError
-from ..fields import FIELDS, LIST_BRIEF
-from ..formats import write_projects, write_records
+from ..formats import write_records
 from ..formats.problems import PROBLEM_BRIEF_COLUMNS, PROBLEM_COLUMNS
 from ..model import Filters, parse_date, today
 from ..options import OutputOptions, ProjectIdArgument, with_filters, with_output
 from ..store import problems as ledger
-from .changes import ByOption, DateOption, NoteOption, _date, _text, who
+from .changes import ByOption, DateOption, NoteOption, _text, occasion, who, write_change
 
 problem_app = typer.Typer(no_args_is_help=True, help="The problem ledger (问题清单): open, close, reopen, edit, list.")
 
@@ -65,37 +65,16 @@ def _line(done: ledger.ProblemDone) -> str:
 
 def _write(
     ctx: typer.Context,
-    work: Any,
+    work: Callable[[sqlite3.Connection], ledger.ProblemDone | None],
     options: OutputOptions,
     *,
     nothing: str | None = None,
 ) -> None:
-    """Run `work` (returning a ProblemDone or None) in one transaction; say what it did.
+    """A change to a problem: one line, or with --format its project as `list` shows it.
 
-    One line, or with --format the changed project as `list` shows it (a
-    write command prints the projects it changed; `problem list` shows the
-    problem itself).
+    (A write command prints the projects it changed; `problem list` shows the problem itself.)
     """
-    format = options.format
-    fmt, style = options.formatting() if format is not None else ("", None)
-    conn = state(ctx).connect()
-    now = today()
-    with store.transaction(conn, state(ctx).location().path):
-        done = work(conn)
-        row = store.get_project(conn, done.project_id, now) if done is not None and format is not None else None
-    if done is None:
-        if nothing:
-            output.notice(nothing)
-        if format is None:
-            return
-    else:
-        line = _line(done)
-        state(ctx).saved.append(line)
-        if format is None:
-            output.line(line)
-            return
-    assert style is not None
-    write_projects(output.stdout(), [row] if row is not None else [], FIELDS, fmt, style, brief=LIST_BRIEF)
+    write_change(ctx, work, options, line=_line, nothing=nothing)
 
 
 @problem_app.command("add")
@@ -113,58 +92,45 @@ def add(
     """Open a problem on a project; prints the new problem's id."""
     what = _problem_text(text)
     deadline = _due(due)
-    now = today()
-    when = _date(date, now)
-    author = who(by)
+    at = occasion(date, by)
     _write(
         ctx,
         lambda conn: ledger.add_problem(
-            conn, project_id, what, unit=_text(unit, "--unit"), due=deadline, date=when, today=now, by=author
+            conn, project_id, what, unit=_text(unit, "--unit"), due=deadline, date=at.date, today=at.today, by=at.by
         ),
         options,
     )
 
 
-@problem_app.command("close")
-@with_output(kind="write")
-def close(
-    ctx: typer.Context,
-    problem_id: ProblemIdArgument,
-    note: NoteOption = None,
-    date: DateOption = None,
-    by: ByOption = None,
-    options: OutputOptions = OutputOptions(),
-) -> None:
-    """Close (销号) a problem that was solved; closing a closed one is exit 4."""
-    now = today()
-    when = _date(date, now)
-    author = who(by)
-    _write(
-        ctx,
-        lambda conn: ledger.close_problem(conn, problem_id, note=_text(note), date=when, today=now, by=author),
-        options,
-    )
+def _transition_command(change: Callable[..., ledger.ProblemDone], doc: str) -> Callable[..., None]:
+    """`problem close` or `problem reopen`: the same options, a different change (store/problems.py)."""
+
+    @with_output(kind="write")
+    def command(
+        ctx: typer.Context,
+        problem_id: ProblemIdArgument,
+        note: NoteOption = None,
+        date: DateOption = None,
+        by: ByOption = None,
+        options: OutputOptions = OutputOptions(),
+    ) -> None:
+        at = occasion(date, by)
+        _write(
+            ctx,
+            lambda conn: change(conn, problem_id, note=_text(note), date=at.date, today=at.today, by=at.by),
+            options,
+        )
+
+    command.__doc__ = doc
+    return command
 
 
-@problem_app.command("reopen")
-@with_output(kind="write")
-def reopen(
-    ctx: typer.Context,
-    problem_id: ProblemIdArgument,
-    note: NoteOption = None,
-    date: DateOption = None,
-    by: ByOption = None,
-    options: OutputOptions = OutputOptions(),
-) -> None:
-    """Reopen a closed problem; reopening an open one is exit 4."""
-    now = today()
-    when = _date(date, now)
-    author = who(by)
-    _write(
-        ctx,
-        lambda conn: ledger.reopen_problem(conn, problem_id, note=_text(note), date=when, today=now, by=author),
-        options,
-    )
+problem_app.command("close")(
+    _transition_command(ledger.close_problem, "Close (销号) a problem that was solved; closing a closed one is exit 4.")
+)
+problem_app.command("reopen")(
+    _transition_command(ledger.reopen_problem, "Reopen a closed problem; reopening an open one is exit 4.")
+)
 
 
 @problem_app.command("edit")

@@ -21,7 +21,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 from xml.sax.saxutils import escape, quoteattr
 
 from . import Column, Style, label
@@ -96,10 +96,45 @@ def _s(index: int) -> str:
     return f' s="{index}"' if index else ""
 
 
+CellKind = Literal["date", "light", "percent", "named", "yes_no", "value"]
+
+
+def cell_kind(column: Column, lang: str, date_keys: frozenset[str]) -> CellKind:
+    """How a workbook writes the values of `column`: the one choice both writers (this and XlsxWriter's) make.
+
+    date: a date cell; light: its label on its fill; percent: a percent
+    cell; named: a vocabulary's Chinese names (zh); yes_no: 是/否 (zh);
+    value: as the value's type says (text, boolean, amount, number).
+    """
+    if column.key in date_keys:
+        return "date"
+    if column.kind in ("light", "percent"):
+        return "light" if column.kind == "light" else "percent"
+    if lang == "zh" and column.kind == "text" and column.key in VOCABULARY_KEYS:
+        return "named"
+    if lang == "zh" and column.kind == "bool":
+        return "yes_no"
+    return "value"
+
+
+def excel_text(kind: CellKind, column: Column, value: Any, lang: str, labelled: frozenset[str]) -> str:
+    """The text of a cell that is written as text, as the workbook shows it."""
+    if kind == "named":
+        from ..i18n import label as vocabulary_label
+
+        return vocabulary_label(value, column.key, lang)
+    if kind == "yes_no":
+        return "是" if value else "否"
+    if lang == "zh" and (kind == "light" or column.kind in labelled):
+        return label(value, column.kind, lang)
+    return str(value)
+
+
 def cell_writer(column: Column, lang: str, date_keys: frozenset[str], labelled: frozenset[str]) -> Cell:
     """The function that writes one value of `column` (never None) as a <c> at `ref`."""
     kind = column.kind
-    if column.key in date_keys:
+    chosen = cell_kind(column, lang, date_keys)
+    if chosen == "date":
         date_style = _s(DATE)
 
         def date(ref: str, value: Any) -> str:
@@ -109,15 +144,14 @@ def cell_writer(column: Column, lang: str, date_keys: frozenset[str], labelled: 
             return f'<c r="{ref}"{date_style}><v>{day}</v></c>'
 
         return date
-    if kind == "light":
+    if chosen == "light":
         styles = {light: _s(index) for light, index in LIGHT_STYLE.items()}
 
         def light(ref: str, value: Any) -> str:
-            shown = label(value, "light", lang) if lang == "zh" else str(value)
-            return _string(ref, shown, styles.get(value, ""))
+            return _string(ref, excel_text(chosen, column, value, lang, labelled), styles.get(value, ""))
 
         return light
-    if kind == "percent":
+    if chosen == "percent":
         percent_style = _s(PERCENT)
 
         def percent(ref: str, value: Any) -> str:
@@ -126,21 +160,12 @@ def cell_writer(column: Column, lang: str, date_keys: frozenset[str], labelled: 
             return _string(ref, str(value))
 
         return percent
-    if lang == "zh" and kind == "text" and column.key in VOCABULARY_KEYS:
-        from ..i18n import label as vocabulary_label
-
-        vocabulary = column.key
+    if chosen in ("named", "yes_no"):
 
         def named(ref: str, value: Any) -> str:
-            return _string(ref, vocabulary_label(value, vocabulary, lang))
+            return _string(ref, excel_text(chosen, column, value, lang, labelled))
 
         return named
-    if kind == "bool" and lang == "zh":
-
-        def yes_no(ref: str, value: Any) -> str:
-            return _string(ref, "是" if value else "否")
-
-        return yes_no
     amount_style = _s(AMOUNT)
     use_label = lang == "zh" and kind in labelled
 
@@ -153,7 +178,7 @@ def cell_writer(column: Column, lang: str, date_keys: frozenset[str], labelled: 
             return f'<c r="{ref}"{amount_style}><v>{format(value, "f")}</v></c>'
         if isinstance(value, (int, float)):
             return f'<c r="{ref}"><v>{number_xml(value)}</v></c>'
-        return _string(ref, label(value, kind, lang) if use_label else str(value))
+        return _string(ref, excel_text(chosen, column, value, lang, labelled))
 
     return text
 

@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from . import Column, Style, label
-from .sheetxml import VOCABULARY_KEYS
+from .sheetxml import cell_kind, excel_day, excel_text, letters
 
 # Columns whose values are dates (YYYY-MM-DD), whatever their kind says.
 DATE_KEYS = frozenset(("stage_since", "date", "opened", "due", "closed", "next_plan_date", "from_date", "to_date"))
@@ -104,22 +104,6 @@ def sheet_name(title: str, taken: set[str]) -> str:
         name, number = base[: 31 - len(suffix)] + suffix, number + 1
     taken.add(name.lower())
     return name
-
-
-def excel_date(value: Any) -> int | None:
-    """A date (or YYYY-MM-DD text) as Excel's day number, or None when it is not one."""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, str):
-        if not _ISO_DATE.fullmatch(value):
-            return None
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    if isinstance(value, dt.date):
-        return (value - _EPOCH).days
-    return None
 
 
 def number(value: Any) -> int | float:
@@ -243,60 +227,32 @@ def _write_sheet(workbook: Any, formats: _Formats, sheet: Sheet, name: str, styl
 
 
 def _cell_writer(worksheet: Any, formats: _Formats, column: Column, lang: str) -> Any:
-    """The function that writes one value of `column` (never None) at (row, col)."""
+    """The function that writes one value of `column` (never None) at (row, col), as sheetxml.cell_kind chooses."""
     write_string, write_number, write_boolean = worksheet.write_string, worksheet.write_number, worksheet.write_boolean
-    kind = column.kind
-    labelled = lang == "zh" and kind in LABELLED_KINDS
+    chosen = cell_kind(column, lang, DATE_KEYS)
 
     def text(row: int, col: int, value: Any) -> None:
-        if isinstance(value, bool):
+        if isinstance(value, bool) and chosen == "value":
             write_boolean(row, col, value)
-        elif isinstance(value, (int, float, Decimal)):
-            write_number(row, col, number(value), formats.amount if isinstance(value, Decimal) else None)
+        elif (
+            isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and chosen in ("value", "percent")
+        ):
+            fmt = formats.percent if chosen == "percent" else formats.amount if isinstance(value, Decimal) else None
+            write_number(row, col, number(value), fmt)
         else:
-            write_string(row, col, label(value, kind, lang) if labelled else str(value))
+            shown = excel_text(chosen, column, value, lang, LABELLED_KINDS)
+            write_string(row, col, shown, formats.light.get(value) if chosen == "light" else None)
 
-    if column.key in DATE_KEYS:
+    if chosen == "date":
 
         def date(row: int, col: int, value: Any) -> None:
-            day = excel_date(value)
+            day = excel_day(value)
             if day is None:
                 write_string(row, col, str(value))
             else:
                 write_number(row, col, day, formats.date)
 
         return date
-    if kind == "light":
-        fills = formats.light
-
-        def light(row: int, col: int, value: Any) -> None:
-            write_string(row, col, label(value, "light", lang) if lang == "zh" else str(value), fills.get(value))
-
-        return light
-    if kind == "percent":
-
-        def percent(row: int, col: int, value: Any) -> None:
-            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-                write_number(row, col, number(value), formats.percent)
-            else:
-                write_string(row, col, str(value))
-
-        return percent
-    if lang == "zh" and kind == "text" and column.key in VOCABULARY_KEYS:
-        from ..i18n import label as vocabulary_label
-
-        vocabulary = column.key
-
-        def named(row: int, col: int, value: Any) -> None:
-            write_string(row, col, vocabulary_label(value, vocabulary, lang))
-
-        return named
-    if kind == "bool" and lang == "zh":
-
-        def yes_no(row: int, col: int, value: Any) -> None:
-            write_string(row, col, "是" if value else "否")
-
-        return yes_no
     return text
 
 
@@ -310,8 +266,8 @@ def _insert_chart(
     drawn.add_series(
         {
             "name": chart.title,
-            "categories": f"={quoted}!${_letters(category)}${first + 1}:${_letters(category)}${last + 1}",
-            "values": f"={quoted}!${_letters(value)}${first + 1}:${_letters(value)}${last + 1}",
+            "categories": f"={quoted}!${letters(category)}${first + 1}:${letters(category)}${last + 1}",
+            "values": f"={quoted}!${letters(value)}${first + 1}:${letters(value)}${last + 1}",
             "data_labels": {"value": True},
             "fill": {"color": "#4472C4"},
             "gap": 40,
@@ -324,13 +280,3 @@ def _insert_chart(
         drawn.set_y_axis({"reverse": True})
     drawn.set_size({"width": 620, "height": 360})
     worksheet.insert_chart(1, len(columns) + 1, drawn)
-
-
-def _letters(index: int) -> str:
-    """A column's letters: 0 → A, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters

@@ -105,54 +105,68 @@ def close_problem(
     conn: sqlite3.Connection, problem_id: int, *, note: str | None, date: dt.date, today: dt.date, by: str
 ) -> ProblemDone:
     """`problem close` (销号): an open problem closed on `date`; a closed one is exit 4."""
-    row = _problem(conn, problem_id)
-    if row["closed"] is not None:
-        raise Conflict("problem.already_closed", "problem.already_closed.hint", id=problem_id, closed=row["closed"])
-    check_date(date, today, last_event_date(conn, row["project_id"]))
-    if date.isoformat() < row["opened"]:
-        raise Conflict(
-            "problem.close_before_open", "problem.close_before_open.hint", id=problem_id, opened=row["opened"]
-        )
-    changes: dict[str, list[Any]] = {"closed": [None, date.isoformat()]}
-    if note is not None and note != row["note"]:
-        changes["note"] = [row["note"], note]
-    _set(conn, problem_id, {k: v[1] for k, v in changes.items()})
-    add_event(
-        conn,
-        row["project_id"],
-        "problem_closed",
-        date=date,
-        change=next_change(conn),
-        by=by,
-        note=note,
-        changes=changes,
-        problem_id=problem_id,
-    )
-    return ProblemDone(problem_id, row["project_id"], row["name"], "closed", row["text"], changes)
+    return _transition(conn, problem_id, closing=True, note=note, date=date, today=today, by=by)
 
 
 def reopen_problem(
     conn: sqlite3.Connection, problem_id: int, *, note: str | None, date: dt.date, today: dt.date, by: str
 ) -> ProblemDone:
     """`problem reopen`: a closed problem open again; an open one is exit 4."""
+    return _transition(conn, problem_id, closing=False, note=note, date=date, today=today, by=by)
+
+
+def _transition(
+    conn: sqlite3.Connection,
+    problem_id: int,
+    *,
+    closing: bool,
+    note: str | None,
+    date: dt.date,
+    today: dt.date,
+    by: str,
+) -> ProblemDone:
+    """Close an open problem or reopen a closed one, with its event; the other way round is exit 4."""
     row = _problem(conn, problem_id)
-    if row["closed"] is None:
+    if closing and row["closed"] is not None:
+        raise Conflict("problem.already_closed", "problem.already_closed.hint", id=problem_id, closed=row["closed"])
+    if not closing and row["closed"] is None:
         raise Conflict("problem.not_closed", "problem.not_closed.hint", id=problem_id)
     check_date(date, today, last_event_date(conn, row["project_id"]))
-    changes: dict[str, list[Any]] = {"closed": [row["closed"], None]}
-    _set(conn, problem_id, {"closed": None})
+    if closing and date.isoformat() < row["opened"]:
+        raise Conflict(
+            "problem.close_before_open", "problem.close_before_open.hint", id=problem_id, opened=row["opened"]
+        )
+    changes: dict[str, list[Any]] = {"closed": [row["closed"], date.isoformat() if closing else None]}
+    if closing and note is not None and note != row["note"]:
+        changes["note"] = [row["note"], note]
+    kind = "problem_closed" if closing else "problem_reopened"
+    _record(conn, row, kind, changes, date=date, by=by, note=note)
+    return ProblemDone(problem_id, row["project_id"], row["name"], kind.removeprefix("problem_"), row["text"], changes)
+
+
+def _record(
+    conn: sqlite3.Connection,
+    row: sqlite3.Row,
+    kind: str,
+    changes: dict[str, list[Any]],
+    *,
+    date: dt.date,
+    by: str,
+    note: str | None = None,
+) -> None:
+    """Set a problem's new values (`changes`: {field: [old, new]}) and write its event."""
+    _set(conn, row["id"], {k: v[1] for k, v in changes.items()})
     add_event(
         conn,
         row["project_id"],
-        "problem_reopened",
+        kind,
         date=date,
         change=next_change(conn),
         by=by,
         note=note,
         changes=changes,
-        problem_id=problem_id,
+        problem_id=row["id"],
     )
-    return ProblemDone(problem_id, row["project_id"], row["name"], "reopened", row["text"], changes)
 
 
 def edit_problem(
@@ -169,17 +183,7 @@ def edit_problem(
             changes[name] = [row[name], new]
     if not changes:
         return None
-    _set(conn, problem_id, {k: v[1] for k, v in changes.items()})
-    add_event(
-        conn,
-        row["project_id"],
-        "problem_edited",
-        date=date,
-        change=next_change(conn),
-        by=by,
-        changes=changes,
-        problem_id=problem_id,
-    )
+    _record(conn, row, "problem_edited", changes, date=date, by=by)
     return ProblemDone(
         problem_id, row["project_id"], row["name"], "edited", changes.get("text", [row["text"]])[-1], changes
     )
