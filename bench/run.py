@@ -337,6 +337,35 @@ class Setup:
             variants.append(Variant("sqlite3", lambda n: [shell, str(copy), advance_sql(ids[(2 * n + 1) % len(ids)])]))
         return Bench("advance ID --date D", size, variants, runs)
 
+    def write_bench(self, name: str, size: str, db: Path, runs: int) -> Bench:
+        """`plan ID STAGE DATE` or `problem add ID TEXT` on a copy of the database, a different project each run.
+
+        The plan is for the last rung (above every movable project's stage),
+        dated a day later each run, so no run is a no-op.
+        """
+        copy = self.work / f"{name.split()[0]}-{size}.db"
+        shutil.copyfile(db, copy)
+        conn = sqlite3.connect(copy)
+        ids = [
+            row[0]
+            for row in conn.execute(
+                "SELECT id FROM projects WHERE status = 'active' AND stage <> 'capacity' "
+                "ORDER BY (id * 7919) % 1000003 LIMIT ?",
+                (runs + 1,),
+            )
+        ]
+        conn.close()
+        start = dt.date.fromisoformat(TODAY)
+
+        def argv(n: int) -> list[str]:
+            project = str(ids[n % len(ids)])
+            if name.startswith("plan"):
+                day = (start + dt.timedelta(days=n)).isoformat()
+                return [self.pipeline, "--db", str(copy), "plan", project, "capacity", day]
+            return [self.pipeline, "--db", str(copy), "problem", "add", project, f"benchmark problem {n}"]
+
+        return Bench(name, size, [Variant("pipeline", argv)], runs)
+
     def import_bench(self, runs: int) -> Bench:
         """import of 100,000 rows into an empty database, vs sqlite-utils insert of the same CSV file."""
         source = generate.database(IMPORT_ROWS, self.pipeline)
@@ -407,6 +436,10 @@ def plan(setup: Setup, sizes: list[int], runs: int, runs_large: int) -> list[Ben
                 benches.append(setup.read_bench(name, label, db, args, sql, n))
         if setup.available("advance"):
             benches.append(setup.advance_bench(label, db, n))
+        if setup.available("plan"):
+            benches.append(setup.write_bench("plan ID STAGE DATE", label, db, n))
+        if setup.available("problem"):
+            benches.append(setup.write_bench("problem add ID TEXT", label, db, n))
     if setup.available("export"):
         benches.append(setup.export_bench(runs_large))
     if setup.available("import") and setup.available("export"):
@@ -505,6 +538,17 @@ def targets(benches: list[Bench]) -> list[Target]:
         found.append(Target("`advance` at 1,000,000 ≤ 1.2 × `advance` at 47", f"{ratio:.2f} ×", ratio <= 1.2))
     else:
         found.append(Target("`advance` at 1,000,000 ≤ 1.2 × `advance` at 47", "—", None))
+    for name in ("plan ID STAGE DATE", "problem add ID TEXT"):
+        command = name.split(" ID")[0]
+        small_w, large_w = _find(benches, name, "47"), _find(benches, name, big)
+        small_p = small_w.get("pipeline") if small_w else None
+        large_p = large_w.get("pipeline") if large_w else None
+        text = f"`{command}` at 1,000,000 ≤ 1.2 × `{command}` at 47"
+        if small_p and large_p and small_p.samples and large_p.samples:
+            ratio = large_p.median() / small_p.median()
+            found.append(Target(text, f"{ratio:.2f} ×", ratio <= 1.2))
+        else:
+            found.append(Target(text, "—", None))
     importing = next((b for b in benches if b.name.startswith("import")), None)
     ratio_target(f"`import` of {IMPORT_ROWS:,} rows: < 10 × sqlite-utils insert", importing, "sqlite-utils", 10)
     imported = importing.get("pipeline") if importing else None
