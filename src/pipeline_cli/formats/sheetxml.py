@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 from xml.sax.saxutils import escape, quoteattr
 
-from . import Column, Style, label
+from . import NAMED_KEYS, Column, Style, label
 
 if TYPE_CHECKING:
     from .xlsx import Sheet
@@ -47,8 +47,9 @@ HEADER, AMOUNT, DATE, PERCENT, BOLD, BOLD_AMOUNT = 1, 2, 3, 4, 5, 6
 LIGHT_STYLE = {"green": 7, "yellow": 8, "red": 9}
 
 Cell = Callable[[str, Any], str]
-# Fields whose slugs a Chinese workbook shows by their names in the catalogue (status.active → 在库).
-VOCABULARY_KEYS = frozenset(("status", "source"))
+# Fields whose slugs a Chinese workbook shows by their names in the catalogue
+# (status.active → 在库, light_reason.stage → 阶段停留), as the human formats do.
+VOCABULARY_KEYS = NAMED_KEYS
 
 
 def text_xml(value: str) -> str:
@@ -122,7 +123,7 @@ def excel_text(kind: CellKind, column: Column, value: Any, lang: str, labelled: 
     if kind == "named":
         from ..i18n import label as vocabulary_label
 
-        return vocabulary_label(value, column.key, lang)
+        return vocabulary_label(value, VOCABULARY_KEYS[column.key], lang)
     if kind == "yes_no":
         return "是" if value else "否"
     if lang == "zh" and (kind == "light" or column.kind in labelled):
