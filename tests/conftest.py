@@ -7,14 +7,17 @@ script would.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -107,6 +110,7 @@ BOTH_ENGINES = (
     "test_sectors",
     "test_list_filters",
     "test_undo_add",
+    "test_changes",
 )
 # Tests of those modules that read the SQLite file itself (or what only a file has: Datasette, completion).
 SQLITE_ONLY = (
@@ -114,6 +118,10 @@ SQLITE_ONLY = (
     "test_the_plans_table_follows_the_events",
     "test_the_datasette_view_leaves_an_undone_add_out",
     "test_completion_does_not_offer_an_undone_id",
+    # test_changes: SQLite lets a test break its constraints (the server refuses), pages, the sqlite3 shell.
+    "test_check_reports_each_violation_and_exits_6",
+    "test_check_runs_integrity_check",
+    "test_readme_changing_projects_examples_are_real",
 )
 
 
@@ -125,7 +133,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         and metafunc.function.__name__ not in SQLITE_ONLY
     )
     marked = metafunc.definition.get_closest_marker("engines") or whole_modules
-    if marked and "db" in metafunc.fixturenames:
+    if marked and {"db", "empty_db"} & set(metafunc.fixturenames):
         metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
 
 
@@ -150,7 +158,11 @@ def db(environment: Path, templates: dict[str, Path], engine: str, request: pyte
 
 
 @pytest.fixture
-def empty_db(environment: Path, templates: dict[str, Path]) -> Path:
+def empty_db(environment: Path, templates: dict[str, Path], engine: str, request: pytest.FixtureRequest) -> Path:
+    """A database without projects (`init --empty`), as `db` on either engine."""
+    if engine == "postgresql":
+        url: Path = request.getfixturevalue("pg_empty_url")
+        return url
     shutil.copyfile(templates["empty"], environment)
     return environment
 
@@ -186,14 +198,50 @@ def sh() -> Callable[..., Result]:
     return run_sh
 
 
+def is_postgres(db: object) -> bool:
+    """Whether `db` (what the `db` fixture gave) is a database on the session's server."""
+    return isinstance(db, str) and db.startswith("postgresql://")
+
+
+@contextlib.contextmanager
+def connected(db: Path) -> Iterator[Any]:
+    """A connection to `db` on either engine that takes SQLite's SQL, rows by name; committed on leaving.
+
+    On PostgreSQL it is the store's own adapter (dialect.translate), so a test
+    reads and changes the database with one text for both engines.
+    """
+    if is_postgres(db):
+        from pipeline_cli.store import postgres
+
+        pg_conn = postgres.connect(str(db), 10)
+        try:
+            yield pg_conn
+        finally:
+            pg_conn.close()
+        return
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        yield conn
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def query(db: Path, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """The rows `sql` (SQLite's SQL) gives on `db`, on either engine, as dicts."""
+    with connected(db) as conn:
+        return [dict(zip(row.keys(), row, strict=True)) for row in conn.execute(sql, params).fetchall()]
+
+
 def file_hash(path: Path) -> str:
     """Hash of a file's bytes, or 'missing'; for 'the database is unchanged' checks.
 
     For a PostgreSQL URL (the `db` of a test on both engines), a hash of every
     row of every pipeline table instead.
     """
-    if isinstance(path, str) and path.startswith("postgresql://"):
-        return database_hash(path)
+    if is_postgres(path):
+        return database_hash(str(path))
     if not path.exists():
         return "missing"
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -253,10 +301,22 @@ def pg_url(
     environment: Path, pg_server: object, pg_templates: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[str]:
     """PIPELINE_DB pointed at a fresh copy of the seeded database on the session's server."""
+    yield from _pg_copy(pg_server, pg_templates["seeded"], monkeypatch)
+
+
+@pytest.fixture
+def pg_empty_url(
+    environment: Path, pg_server: object, pg_templates: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """PIPELINE_DB pointed at a fresh database without projects on the session's server."""
+    yield from _pg_copy(pg_server, pg_templates["empty"], monkeypatch)
+
+
+def _pg_copy(pg_server: object, template: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     import pg
 
     assert isinstance(pg_server, pg.Server)
-    name = pg_server.new_database(pg_templates["seeded"])
+    name = pg_server.new_database(template)
     url = pg_server.url(name)
     monkeypatch.setenv("PIPELINE_DB", url)
     yield url

@@ -22,22 +22,16 @@ from typing import Any
 
 import pytest
 
-from conftest import PIPELINE_BIN, Result, file_hash, run_cli
+from conftest import PIPELINE_BIN, Result, connected, file_hash, is_postgres, query, run_cli
 
 
 def events(db: Path, where: str = "change IS NOT NULL", params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        rows = conn.execute(f"SELECT * FROM events WHERE {where} ORDER BY id", params).fetchall()
-    return [dict(row) for row in rows]
+    return query(db, f"SELECT * FROM events WHERE {where} ORDER BY id", params)
 
 
 def project(db: Path, project_id: int) -> dict[str, Any]:
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        row = conn.execute("SELECT * FROM projects WHERE id = ?", (project_id,)).fetchone()
-    assert row is not None
-    return dict(row)
+    (row,) = query(db, "SELECT * FROM projects WHERE id = ?", (project_id,))
+    return row
 
 
 def ok(*args: str) -> Result:
@@ -492,13 +486,13 @@ def test_check_is_clean_on_the_seed_and_after_changes(db: Path) -> None:
 
 
 def _tamper(db: Path, *statements: str) -> None:
-    conn = sqlite3.connect(db)
-    conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute("PRAGMA ignore_check_constraints = ON")
-    for statement in statements:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
+    """Change the database behind pipeline's back (on SQLite past its constraints too)."""
+    with connected(db) as conn:
+        if not is_postgres(db):
+            conn.execute("PRAGMA foreign_keys = OFF")
+            conn.execute("PRAGMA ignore_check_constraints = ON")
+        for statement in statements:
+            conn.execute(statement)
 
 
 @pytest.mark.parametrize(
