@@ -22,7 +22,7 @@ datasette_app = pytest.importorskip("datasette.app")
 VIEW_FIELDS = [
     "id", "name", "sector", "sector_zh", "stage", "stage_zh", "stage_position", "status",
     "investment_wan", "investment_yi", "key", "district", "unit", "lead", "note", "source", "stage_since",
-    "days_in_stage", "light",
+    "days_in_stage", "light", "light_reason", "next_plan_stage", "next_plan_date", "overdue_days",
 ]  # fmt: skip
 
 

@@ -23,8 +23,9 @@ Money is one rule in three forms: stored as an integer of 万元; read by
 which JSON writes as a number without a float in between; and parsed back
 by model.parse_investment. The light is one rule, `LIGHT_SQL`, over each
 stage's cut-off dates (`CUTOFFS_SQL`) and the project's next plan
-(`NEXT_PLAN_JOIN`), used by list, lights, due, rank and the reports; the
-filters use the same rule with the plan looked up (`LIGHT_LOOKUP_SQL`).
+(`NEXT_PLAN_JOIN`), used by list, lights, due, rank, the reports and
+project_view (which Datasette shows); the filters use the same rule with the
+plan looked up (`LIGHT_LOOKUP_SQL`).
 
 This module is the one place outside store/ and migrations.py that holds SQL:
 the expressions of the fields themselves, so that a field is one entry.
@@ -124,6 +125,29 @@ PLAN_RANK_SQL = _plan_rank("np.date", "nps.plan_yellow_days", "nps.plan_red_days
 LIGHT_RANK_SQL = _light_rank(PLAN_RANK_SQL)
 LIGHT_SQL = _light(LIGHT_RANK_SQL)
 LIGHT_REASON_SQL = _light_reason(PLAN_RANK_SQL)
+
+# What the fields' expressions are over: a project `p`, its stage `st`, its
+# sector `sec`, its stage's cut-offs `c` (CUTOFFS_SQL in the query's WITH) and
+# its next plan (NEXT_PLAN_JOIN), for every listing and project_view.
+PROJECTS_FROM = (
+    """
+FROM projects p
+JOIN stages st ON st.stage = p.stage
+JOIN sectors sec ON sec.sector = p.sector
+LEFT JOIN c ON c.stage = p.stage"""
+    + NEXT_PLAN_JOIN
+)
+
+
+def on_day(sql: str, today: str) -> str:
+    """The rules in `sql` counting from the SQL expression `today` instead of the parameter :today.
+
+    For a view, which takes no parameters: project_view counts from the day
+    the query runs (migrations.project_view_sql), the Datasette plugin's
+    TEMP view from $PIPELINE_TODAY.
+    """
+    return sql.replace(":today", f"({today})")
+
 
 # The same rules with the next plan looked up by a subquery, for the filters
 # (--light, --overdue), which reach queries that do not join it.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from .fields import money_sql
+from .fields import CUTOFFS_SQL, PROJECTS_FROM, money_sql, on_day, pick
 from .model import SECTORS, STAGES
 
 # PRAGMA application_id marks a file as a pipeline database ('PIPE').
@@ -187,38 +187,41 @@ def m001_initial(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+# project_view's columns computed as every listing computes them (fields.FIELDS).
+VIEW_COMPUTED = ("days_in_stage", "light", "light_reason", "next_plan_stage", "next_plan_date", "overdue_days")
+
+
 def project_view_sql(today: str = "date('now', 'localtime')") -> str:
-    """The SELECT of project_view (from m002 on), with `today` an SQL expression of the day to count from.
+    """The SELECT of project_view, with `today` an SQL expression of the day to count from.
 
     Active projects only (dropped ones are in `projects`); the amount twice,
     exact: an integer of 万元 (whose sum is exact) and the decimal text of
-    亿元 (`12.5`, as JSON writes it). The Datasette plugin shipped with the
-    package re-creates it as a TEMP view against $PIPELINE_TODAY.
+    亿元 (`12.5`, as JSON writes it); days in stage, the light (the worse of
+    the stage light and the plan light) and its reason, and the next plan,
+    from the same expressions over the same FROM as `list` (fields.py), so
+    the view and the CLI cannot disagree. The Datasette plugin shipped with
+    the package re-creates it as a TEMP view against $PIPELINE_TODAY.
     """
-    days = f"CAST(julianday({today}) - julianday(p.stage_since) AS INTEGER)"
-    return f"""
+    computed = ",\n               ".join(f"{field.select} AS {field.name}" for field in pick(VIEW_COMPUTED))
+    sql = f"""WITH {CUTOFFS_SQL}
         SELECT p.id, p.name, p.sector, sec.name_zh AS sector_zh, p.stage,
                st.name_zh AS stage_zh, st.position AS stage_position, p.status,
                p.investment_wan, {money_sql("p.investment_wan")} AS investment_yi, p.key, p.district,
                p.unit, p.lead, p.note, p.source, p.stage_since,
-               {days} AS days_in_stage,
-               CASE
-                 WHEN st.red_days IS NULL THEN NULL
-                 WHEN {days} >= st.red_days THEN 'red'
-                 WHEN {days} >= st.yellow_days THEN 'yellow'
-                 ELSE 'green'
-               END AS light
-        FROM projects p
-        JOIN sectors sec ON sec.sector = p.sector
-        JOIN stages st ON st.stage = p.stage
+               {computed}{PROJECTS_FROM}
         WHERE p.status = 'active'
         """
+    return on_day(sql, today)
 
 
 def m002_project_view_exact(conn: sqlite3.Connection) -> None:
-    """project_view: exact amounts (万元 integer + 亿元 text, no float drift), active projects only."""
+    """project_view: exact amounts (万元 integer + 亿元 text, no float drift), active projects only.
+
+    The view is made by m006 (project_view_sql, today's definition): it holds
+    no data, and today's reads the plans of m004, so a file migrating from
+    schema 1 goes without it until then.
+    """
     conn.execute("DROP VIEW IF EXISTS project_view")
-    conn.execute(f"CREATE VIEW project_view AS {project_view_sql()}")
 
 
 _OLD_STATUS_CHECK = "CHECK (status IN ('active', 'dropped'))"
@@ -433,6 +436,18 @@ def m005_one_text_rule(conn: sqlite3.Connection) -> None:
             record(row["project_id"], "problem_edited", changes, row["id"])
 
 
+def m006_project_view_lights(conn: sqlite3.Connection) -> None:
+    """project_view's light is the CLI's: the worse of the stage light and the plan light.
+
+    Before, the view had the stage light alone (days in stage), so a project
+    whose next plan was overdue read green in Datasette and red in `lights`.
+    Now the view also has light_reason, next_plan_stage, next_plan_date and
+    overdue_days, after its earlier columns.
+    """
+    conn.execute("DROP VIEW IF EXISTS project_view")
+    conn.execute(f"CREATE VIEW project_view AS {project_view_sql()}")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -441,6 +456,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m003_undone_adds,
     m004_plans_and_problems,
     m005_one_text_rule,
+    m006_project_view_lights,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -212,8 +212,7 @@ def _due_query(
     projects with some plan dated up to the last day can qualify: the
     plans_date index finds them, so the rest of the table is never read.
     """
-    from ..fields import NEXT_PLAN_DATE_SQL
-    from .reads import _PROJECTS_FROM
+    from ..fields import NEXT_PLAN_DATE_SQL, PROJECTS_FROM
 
     where, params = filter_clause(filters, today)
     if within is None:
@@ -230,7 +229,7 @@ def _due_query(
         conditions.append(f"({NEXT_PLAN_DATE_SQL}) < :today")
     elif overdue is False:
         conditions.append(f"({NEXT_PLAN_DATE_SQL}) >= :today")
-    return f"WITH {CUTOFFS_SQL}\nSELECT {select}{_PROJECTS_FROM} WHERE {' AND '.join(conditions)}", params
+    return f"WITH {CUTOFFS_SQL}\nSELECT {select}{PROJECTS_FROM} WHERE {' AND '.join(conditions)}", params
 
 
 def iter_due(

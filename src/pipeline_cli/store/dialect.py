@@ -213,6 +213,9 @@ END $$;
 
 _TEXT = 'TEXT COLLATE "C"'
 
+# project_view as SQLite has it (migrations.project_view_sql), counting from the server's today.
+_PG_VIEW = "CREATE VIEW project_view AS " + project_view_sql("to_char(current_date, 'YYYY-MM-DD')")
+
 PG_SCHEMA = f"""
 CREATE TABLE pipeline_sequence (name {_TEXT} PRIMARY KEY, seq BIGINT NOT NULL);
 INSERT INTO pipeline_sequence VALUES ('projects', 0), ('events', 0), ('problems', 0);
@@ -300,7 +303,7 @@ CREATE TABLE problems (
 );
 CREATE INDEX problems_project ON problems(project_id, id);
 CREATE TRIGGER problems_id BEFORE INSERT ON problems FOR EACH ROW EXECUTE FUNCTION pipeline_next_id();
-CREATE VIEW project_view AS {project_view_sql("to_char(current_date, 'YYYY-MM-DD')")};
+{_PG_VIEW};
 """
 
 # The stage rows' plan thresholds as m004 sets them (every stage but the first).
@@ -314,6 +317,8 @@ PG_MIGRATIONS: dict[int, str] = {
     # database on a server was written by versions that apply it (the rule
     # came before PostgreSQL support), so there is nothing to trim: recorded only.
     5: "SELECT 1",
+    # m006_project_view_lights: the view with the CLI's light, its reason and the next plan.
+    6: f"DROP VIEW IF EXISTS project_view; {_PG_VIEW}",
 }
 
 # `copy` keeps each event's db_user as it was recorded: the trigger that sets

@@ -13,8 +13,8 @@ from ..fields import (
     FIELDS,
     LIGHT_LOOKUP_SQL,
     LIGHT_RANK_SQL,
-    NEXT_PLAN_JOIN,
     OVERDUE_LOOKUP_SQL,
+    PROJECTS_FROM,
     Field,
 )
 from ..model import Filters
@@ -35,15 +35,6 @@ def cutoffs(filters: Filters | None = None) -> str:
     """`WITH c AS (...) ` when a query over `p` needs each stage's light cut-offs."""
     return f"WITH {CUTOFFS_SQL}\n" if filters is None or filters.lights else ""
 
-
-_PROJECTS_FROM = (
-    """
-FROM projects p
-JOIN stages st ON st.stage = p.stage
-JOIN sectors sec ON sec.sector = p.sector
-LEFT JOIN c ON c.stage = p.stage"""
-    + NEXT_PLAN_JOIN
-)
 
 # --sort FIELD -> ORDER BY expression; unknown values never reach SQL.
 SORT_EXPRESSIONS = {
@@ -132,7 +123,7 @@ def iter_projects(
     where, params = filter_clause(filters, today)
     direction = "DESC" if reverse else "ASC"
     sql = (
-        f"{cutoffs()}SELECT {select_list(fields)}{_PROJECTS_FROM}{where}"
+        f"{cutoffs()}SELECT {select_list(fields)}{PROJECTS_FROM}{where}"
         f" ORDER BY {SORT_EXPRESSIONS[sort]} {direction}, p.id {direction}"
     )
     if limit is not None:
@@ -151,7 +142,7 @@ def get_project(
     conn: sqlite3.Connection, project_id: int, today: dt.date, fields: Sequence[Field] = FIELDS
 ) -> tuple[Any, ...] | None:
     """One project as a tuple of `fields`; None if there is none or its add was undone."""
-    sql = f"{cutoffs()}SELECT {select_list(fields)}{_PROJECTS_FROM} WHERE p.id = :id AND p.status <> 'undone'"
+    sql = f"{cutoffs()}SELECT {select_list(fields)}{PROJECTS_FROM} WHERE p.id = :id AND p.status <> 'undone'"
     return next(_tuples(conn, sql, {"id": project_id, "today": today.isoformat()}), None)
 
 

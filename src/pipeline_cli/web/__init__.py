@@ -32,7 +32,11 @@ VIEW_LABELS = {
     "source": "来源",
     "stage_since": "进入阶段日期",
     "days_in_stage": "停留天数",
-    "light": "亮灯(red 红灯,yellow 黄灯,green 绿灯)",
+    "light": "亮灯(red 红灯,yellow 黄灯,green 绿灯;阶段停留与计划逾期取其重)",
+    "light_reason": "亮灯原因(stage 阶段停留,plan 计划逾期)",
+    "next_plan_stage": "下一计划节点(阶段代码)",
+    "next_plan_date": "下一计划节点日期",
+    "overdue_days": "计划逾期天数",
 }
 
 # Short Chinese headers the plugin puts on the columns of the project pages (the name stays as the tooltip).
@@ -57,6 +61,10 @@ HEADER_LABELS = {
     "stage_since": "进入阶段日期",
     "days_in_stage": "停留天数",
     "light": "亮灯",
+    "light_reason": "亮灯原因",
+    "next_plan_stage": "下一计划节点",
+    "next_plan_date": "计划日期",
+    "overdue_days": "逾期天数",
 }
 LABELLED_TABLES = frozenset(("project_view", "projects"))
 

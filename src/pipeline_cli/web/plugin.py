@@ -43,6 +43,12 @@ def prepare_connection(conn: sqlite3.Connection, database: Any, datasette: Any) 
         conn.execute(f"CREATE TEMP VIEW IF NOT EXISTS project_view AS {project_view_sql(repr(day))}")
     except (ValueError, sqlite3.Error):
         return  # a malformed day or an unexpected file: Datasette shows the stored view
+    try:
+        conn.execute("SELECT * FROM temp.project_view LIMIT 0")
+    except sqlite3.Error:
+        # A file from before plans (schema 3 and older, not yet opened by
+        # pipeline): today's view cannot read it, the stored one can.
+        conn.execute("DROP VIEW IF EXISTS temp.project_view")
 
 
 # Columns a ladder facet orders by another column of the same rows: the stage
