@@ -106,8 +106,9 @@ def test_read_commands_import_neither_rich_nor_sqlite_utils_nor_pydantic(db: Pat
     assert completed.stdout.strip(), "the command printed nothing"
     assert "pipeline_cli.cli" in modules  # the list is really there
     assert sorted(top_level(modules) & set(HEAVY)) == []
-    # The message catalogue loads with the first message, never for data alone.
+    # The message catalogue loads with the first message, never for data alone; help's texts only for a help.
     assert "pipeline_cli.messages" not in modules
+    assert "pipeline_cli.helptext" not in modules
 
 
 # problem's commands share the write options (--by, --date, --note) of commands.changes.

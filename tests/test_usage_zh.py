@@ -53,9 +53,7 @@ def test_the_installed_command_says_usage_errors_in_chinese_from_the_environment
     before = file_hash(db)
     result = run_sh("list", "--nope", env={"PIPELINE_LANG": "zh"})
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == (
-        "错误：没有选项 --nope\n提示：用法：pipeline list [OPTIONS]；`pipeline list -h` 可查看帮助\n"
-    )
+    assert result.stderr == ("错误：没有选项 --nope\n提示：用法：pipeline list [选项]；`pipeline list -h` 可查看帮助\n")
     result = run_sh("--lang", "zh", "advance")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith("错误：缺少参数 ID...")

@@ -17,7 +17,7 @@ import typer
 import typer.main
 import typer.models
 from typer._click.exceptions import UsageError as ClickUsageError  # Typer's own copy of Click
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 from typer.exceptions import TyperException
 
 from . import __version__, interrupts, output, store
@@ -104,6 +104,25 @@ def _no_command(self: Any, ctx: Any, args: list[str]) -> list[str]:
 
 
 TyperGroup.parse_args = _no_command  # type: ignore[method-assign]
+
+
+# --- help in the invocation's language ------------------------------------------
+# `pipeline [COMMAND] --help` with --lang zh (anywhere on the command line),
+# $PIPELINE_LANG or the settings' lang: helptext.py swaps every text of the
+# help for its Chinese from the catalogue while Typer writes it. Imported only
+# when a help is shown.
+def _help_in_language(format_help: Any) -> Any:
+    def format_help_in_language(self: Any, ctx: Any, formatter: Any) -> Any:
+        from . import helptext
+
+        with helptext.speaking(self, ctx):
+            return format_help(self, ctx, formatter)
+
+    return format_help_in_language
+
+
+TyperCommand.format_help = _help_in_language(TyperCommand.format_help)  # type: ignore[method-assign]
+TyperGroup.format_help = _help_in_language(TyperGroup.format_help)  # type: ignore[method-assign]
 
 
 # --- commands, loaded when needed -------------------------------------------------

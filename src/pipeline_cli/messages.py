@@ -1393,3 +1393,402 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "文件已损坏：请用电子表格软件打开后另存为 `.xlsx`（未导入任何内容）",
     },
 }
+
+
+# --- help (`pipeline [COMMAND] --help`) --------------------------------------------
+# The Chinese of every help text, keyed by its English as the code writes it
+# (docstrings and `help=`, gettext's msgid), each paragraph on one line and
+# paragraphs apart by a blank line. helptext.py shows them with --lang zh;
+# tests/test_help_zh.py fails for a help text without its Chinese here, and
+# for an entry no command uses any more.
+HELP: dict[str, str] = {
+    # Typer's and Click's own words around the help texts.
+    "Usage: ": "用法：",
+    "[OPTIONS]": "[选项]",
+    "COMMAND [ARGS]...": "命令 [参数]...",
+    "Options": "选项",
+    "Arguments": "参数",
+    "Commands": "命令",
+    "[default: {}]": "[默认：{}]",
+    "[required]": "[必填]",
+    "<str>": "<文本>",
+    "<text>": "<文本>",
+    "<int range>": "<整数>",
+    "<integer>": "<整数>",
+    "<int>": "<整数>",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Install completion for the current shell.": "为当前终端安装命令补全。",
+    "Show completion for the current shell, to copy it or customize the installation.": (
+        "显示当前终端的命令补全脚本，可复制或自行安装。"
+    ),
+    # pipeline
+    "Track a city's investment-attraction pipeline (招商项目): projects, stages, history, reports.": (
+        "跟踪一座城市的招商项目：项目、阶段、历史记录、报表。"
+    ),
+    "Database file (default: $PIPELINE_DB, else the user data folder).": (
+        "数据库文件（默认：$PIPELINE_DB，否则为用户数据文件夹中的文件）。"
+    ),
+    "Show tracebacks of internal errors.": "内部错误时显示调用栈。",
+    "Print the version and exit.": "显示版本号并退出。",
+    "Language of labels and messages: en or zh (default: $PIPELINE_LANG, else config lang, else en).": (
+        "标签与提示的语言：`en` 或 `zh`（默认：$PIPELINE_LANG，否则为设置中的 `lang`，否则为 `en`）。"
+    ),
+    # shared output options
+    "Output format (default: table on a terminal, tsv in a pipe).": (
+        "输出格式（默认：终端上为 `table`，管道中为 `tsv`）。"
+    ),
+    "Output format (default: markdown, on a terminal or not).": "输出格式（默认：`markdown`，终端内外皆然）。",
+    "Leave out the header line of csv and tsv.": "`csv` 与 `tsv` 不输出表头行。",
+    "Write to FILE (replaced whole, once complete) instead of stdout; needed for xlsx on a terminal.": (
+        "写入文件 FILE（写完后整体替换）而不是标准输出；在终端上输出 `xlsx` 时必须给出。"
+    ),
+    "Print the changed projects in this format (default: one line per change).": (
+        "以此格式输出修改后的项目（默认：每项修改一行）。"
+    ),
+    "The fields to show, in this order, in every format: id, name, sector, stage, status, investment, key, "
+    "district, unit, lead, note, source, stage_since, days_in_stage, light, light_reason, next_plan_stage, "
+    "next_plan_date, overdue_days.": (
+        "要显示的字段及其顺序，适用于所有格式：`id`、`name`、`sector`、`stage`、`status`、`investment`、`key`、"
+        "`district`、`unit`、`lead`、`note`、`source`、`stage_since`、`days_in_stage`、`light`、`light_reason`、"
+        "`next_plan_stage`、`next_plan_date`、`overdue_days`。"
+    ),
+    "The fields to show, in this order, in every format: id, project_id, project_name, text, unit, opened, due, "
+    "closed, status, overdue_days, note.": (
+        "要显示的字段及其顺序，适用于所有格式：`id`、`project_id`、`project_name`、`text`、`unit`、`opened`、"
+        "`due`、`closed`、`status`、`overdue_days`、`note`。"
+    ),
+    # filters
+    "Filters": "筛选",
+    "Sector slug, Chinese name or slug prefix (repeatable: any of them).": (
+        "产业领域：代号、中文名称或其开头（可重复给出：符合其一即可）。"
+    ),
+    "Stage slug, Chinese name or slug prefix (repeatable: any of them).": (
+        "项目阶段：代号、中文名称或其开头（可重复给出：符合其一即可）。"
+    ),
+    "Key projects (重点项目) only.": "只看重点项目。",
+    "active or dropped (default: active).": "`active`（在库）或 `dropped`（退单）（默认：`active`）。",
+    "Include dropped projects.": "包括已退单的项目。",
+    "District (区市), or the start of its name (repeatable: any of them).": (
+        "区市，或其名称的开头（可重复给出：符合其一即可）。"
+    ),
+    "Responsible unit (责任单位), or the start of its name (repeatable: any of them).": (
+        "责任单位，或其名称的开头（可重复给出：符合其一即可）。"
+    ),
+    "Lead official (包联领导), or the start of the name (repeatable: any of them).": (
+        "包联领导，或其姓名的开头（可重复给出：符合其一即可）。"
+    ),
+    "At least N 亿元.": "不少于 N 亿元。",
+    "At most N 亿元.": "不多于 N 亿元。",
+    "Text in the name, note, district, unit or lead, taken literally.": (
+        "名称、备注、区市、责任单位或包联领导中含有的文字（按字面匹配）。"
+    ),
+    "yellow or red (repeatable).": "`yellow`（黄灯）或 `red`（红灯）（可重复给出）。",
+    "Next planned milestone past due.": "下一个计划节点已逾期。",
+    # init, where, check
+    "Create the database at the path in use, seeded with the report's 47 projects.": (
+        "在当前路径创建数据库，并载入报告中的 47 个项目。"
+    ),
+    "Create it without the report's 47 projects.": "创建空数据库，不载入报告中的 47 个项目。",
+    "Replace an existing file, keeping the old one as a backup.": "替换已有文件，旧文件保留为备份。",
+    "Print the database path in use.": "显示当前使用的数据库路径。",
+    "Check the file (integrity_check, foreign keys) and the history's invariants; exit 6 on any problem.\n\n"
+    "Each project's stage and stage_since must equal the `to` and date of its last stage event not undone; "
+    "every event must belong to a project, every project have its created event, every amount be a whole "
+    "number of 万元.": (
+        "检查数据库文件（完整性检查、外键）与历史记录的一致性；发现任何问题时退出码为 6。\n\n"
+        "每个项目的阶段及进入阶段日期须与其最后一条未撤销的阶段变更记录一致；每条记录须属于某个项目，"
+        "每个项目须有其创建记录，每笔金额须为整万元。"
+    ),
+    # list, show
+    "List projects; dropped ones only with --all or --status dropped.": (
+        "列出项目；已退单的项目仅在给出 `--all` 或 `--status dropped` 时列出。"
+    ),
+    "Order by this field: id, name, sector, stage, status, investment, key, district, stage_since, "
+    "days_in_stage, light.": (
+        "按此字段排序：`id`、`name`、`sector`、`stage`、`status`、`investment`、`key`、`district`、"
+        "`stage_since`、`days_in_stage`、`light`。"
+    ),
+    "Reverse the order.": "倒序排列。",
+    "At most N projects.": "最多列出 N 个项目。",
+    "Show one project with its full history.": "显示一个项目及其全部历史记录。",
+    "The project's id.": "项目编号。",
+    # sectors, stages
+    "The industrial sectors (产业领域), in their order.\n\n"
+    "They are the database's own: `pipeline sectors add`, `edit` and `remove` change them.": (
+        "产业领域，按其顺序列出。\n\n产业领域保存在数据库中：可用 `pipeline sectors add`、`edit` 与 `remove` 修改。"
+    ),
+    "Add a sector, last in the order (e.g. pipeline sectors add new-materials --zh 新材料).": (
+        "新增一个产业领域，排在最后（例如 `pipeline sectors add new-materials --zh 新材料`）。"
+    ),
+    "Lowercase ASCII letters, digits and -, starting with a letter.": "代号：小写英文字母、数字与 `-`，以字母开头。",
+    "Chinese name (中文名称).": "中文名称。",
+    "English name.": "英文名称。",
+    "Rename a sector or move it in the order; its projects keep it.": "修改产业领域的名称或顺序；其项目不受影响。",
+    "Sector slug, Chinese name or a prefix of either.": "产业领域：代号、中文名称或二者之一的开头。",
+    "New Chinese name.": "新的中文名称。",
+    "New English name.": "新的英文名称。",
+    "New place in the order (1 = first).": "在顺序中的新位置（1 为第一）。",
+    "Remove a sector that no project has (dropped ones and undone additions count too).": (
+        "删除一个没有任何项目的产业领域（已退单的项目与已撤销的新增也算在内）。"
+    ),
+    "The ladder of stages, in order, with their warning-light thresholds in days.\n\n"
+    "`pipeline stages set STAGE --yellow N --red N` changes a stage's thresholds.": (
+        "项目阶段，按先后列出，及其亮灯阈值（天数）。\n\n"
+        "`pipeline stages set STAGE --yellow N --red N` 可修改一个阶段的阈值。"
+    ),
+    "Change a stage's warning-light thresholds (yellow before red, in days).\n\n"
+    "--yellow/--red: days in the stage; --plan-yellow/--plan-red: days past the date planned for reaching it "
+    "(defaults 1 and 90, after 银川's and 邯郸's rules). Thresholds are configuration, not project history: no "
+    "event is recorded. The last stage has no stage lights, the first no plan lights.": (
+        "修改一个阶段的亮灯阈值（天数，黄灯先于红灯）。\n\n"
+        "--yellow/--red：在该阶段停留的天数；--plan-yellow/--plan-red：超过计划到达该阶段日期的天数"
+        "（默认 1 与 90，参照银川与邯郸的做法）。阈值属于设置，不是项目历史：不记录变更。"
+        "最后一个阶段没有阶段停留灯，第一个阶段没有计划逾期灯。"
+    ),
+    "Stage slug, Chinese name or slug prefix.": "项目阶段：代号、中文名称或其开头。",
+    "Yellow light after N days in the stage.": "在该阶段停留 N 天后亮黄灯。",
+    "Red light after N days in the stage.": "在该阶段停留 N 天后亮红灯。",
+    "Yellow light from N days past a planned date.": "超过计划日期 N 天起亮黄灯。",
+    "Red light from N days past a planned date.": "超过计划日期 N 天起亮红灯。",
+    # add, edit
+    "Add a project (at negotiating unless --stage); prints its new id.": (
+        "新增一个项目（未给出 --stage 时为在谈阶段）；输出其新编号。"
+    ),
+    "The project's name.": "项目名称。",
+    "Sector slug, Chinese name or slug prefix.": "产业领域：代号、中文名称或其开头。",
+    "Planned investment in 亿元 (up to 4 decimals).": "计划投资，单位亿元（最多 4 位小数）。",
+    "Starting stage (default: negotiating).": "起始阶段（默认：在谈）。",
+    "A key project (重点项目).": "重点项目。",
+    "District (区市).": "区市。",
+    "Responsible unit (责任单位).": "责任单位。",
+    "Lead official (包联领导).": "包联领导。",
+    "A note on the project.": "项目备注。",
+    "The day it happened: not in the future, not before the project's last event (default: today).": (
+        "发生日期：不能晚于今天，也不能早于该项目的最后一条记录（默认：今天）。"
+    ),
+    "Who made the change (default: $PIPELINE_USER, else the login name).": (
+        "修改人（默认：$PIPELINE_USER，否则为登录名）。"
+    ),
+    "Change a project's fields; recorded as an `edited` event with old and new values.": (
+        "修改项目的字段；作为一条信息修改记录保存，含修改前后的值。"
+    ),
+    "New name.": "新的名称。",
+    "New sector.": "新的产业领域。",
+    'Planned investment in 亿元; "" makes it unknown.': '计划投资，单位亿元；给出 `""` 表示未知。',
+    "Mark or unmark as a key project.": "标记或取消标记为重点项目。",
+    'District; "" clears it.': '区市；给出 `""` 则清空。',
+    'Responsible unit; "" clears it.': '责任单位；给出 `""` 则清空。',
+    'Lead official; "" clears it.': '包联领导；给出 `""` 则清空。',
+    'Note; "" clears it.': '备注；给出 `""` 则清空。',
+    # advance, move, drop, restore, plan
+    "Move each project one stage up; several ids move together or not at all.": (
+        "把每个项目推进一个阶段；多个编号要么一起推进，要么都不推进。"
+    ),
+    "Projects to move one stage up, together.": "要一起推进一个阶段的项目。",
+    "Only if the project is at this stage now; otherwise exit 4 and nothing changes.": (
+        "仅当项目目前处于此阶段时才执行；否则退出码为 4，不做任何修改。"
+    ),
+    "A note on the event.": "这条记录的备注。",
+    "Set a project's stage, forwards or backwards; to its current stage it does nothing and says so.": (
+        "设置项目的阶段，可前进也可后退；设为当前阶段时不做修改并予以说明。"
+    ),
+    "The stage to put it at: negotiating, signed, preliminary, landed, construction, completed, production, "
+    "capacity.": (
+        "目标阶段：`negotiating`（在谈）、`signed`（签约）、`preliminary`（前期）、`landed`（落地）、"
+        "`construction`（开工）、`completed`（竣工）、`production`（投产）、`capacity`（达产）。"
+    ),
+    "Take a project out of the pipeline, with a reason; its stage is kept.": "项目退单，须说明原因；其阶段保留不变。",
+    "Why it fell out of the pipeline (退单/悔单).": "退单或悔单的原因。",
+    "Bring a dropped project back into the pipeline, at the stage it had.": "恢复已退单的项目，回到其原来的阶段。",
+    "Set (or --clear) the date by which a project is planned to reach STAGE; recorded as a `planned` event.": (
+        "设置（或用 --clear 清除）项目计划到达 STAGE 阶段的日期；作为一条计划调整记录保存。"
+    ),
+    "The stage planned (计划签约/开工/竣工/投产…), above the current one: negotiating, signed, preliminary, "
+    "landed, construction, completed, production, capacity.": (
+        "计划到达的阶段（计划签约、开工、竣工、投产……），须高于当前阶段：`negotiating`（在谈）、`signed`（签约）、"
+        "`preliminary`（前期）、`landed`（落地）、`construction`（开工）、`completed`（竣工）、`production`（投产）、"
+        "`capacity`（达产）。"
+    ),
+    "YYYY-MM-DD, past or future.": "日期 YYYY-MM-DD，可为过去或将来。",
+    "Remove the plan for STAGE.": "删除 STAGE 阶段的计划。",
+    # undo, history
+    "Revert the most recent change not yet undone; repeated, it walks further back.\n\n"
+    "The reverting is itself recorded, as `undo` events. Undoing an add is not a drop: the project leaves every "
+    "list and count, as if never added; `history ID` still shows its events and its id is never reused.": (
+        "撤销最近一次尚未撤销的修改；重复执行则继续往前撤销。\n\n"
+        "撤销本身也作为撤销记录保存。撤销新增不是退单：该项目从所有列表与统计中消失，如同从未新增；"
+        "`history ID` 仍显示其记录，其编号也不会再被使用。"
+    ),
+    "Do not ask; undo at once.": "不再询问，立即撤销。",
+    "Events, oldest first: every change ever made, including undos.": "历史记录，最早的在前：所有修改，包括撤销。",
+    "Only this project's events.": "只看这个项目的记录。",
+    "Events on or after this day.": "这一天及以后的记录。",
+    "Events on or before this day.": "这一天及以前的记录。",
+    # problem
+    "The problem ledger (问题清单): open, close, reopen, edit, list.": "问题清单：新增、销号、重新打开、修改、列出。",
+    "Open a problem on a project; prints the new problem's id.": "为项目新增一个问题；输出新问题的编号。",
+    "What blocks the project (问题/堵点).": "项目遇到的问题或堵点。",
+    "The unit responsible for solving it (责任单位).": "负责解决的责任单位。",
+    "The deadline (办结时限) by which it should be solved.": "办结时限。",
+    "Close (销号) a problem that was solved; closing a closed one is exit 4.": (
+        "为已解决的问题销号；对已销号的问题再销号时退出码为 4。"
+    ),
+    "The problem's id.": "问题编号。",
+    "Reopen a closed problem; reopening an open one is exit 4.": (
+        "重新打开已销号的问题；对未销号的问题执行时退出码为 4。"
+    ),
+    "Change a problem's text, unit or deadline; recorded as a problem_edited event.": (
+        "修改问题的描述、责任单位或期限；作为一条问题修改记录保存。"
+    ),
+    "New text.": "新的问题描述。",
+    'New deadline; "" clears it.': '新的期限；给出 `""` 则清空。',
+    "Problems, oldest first; the filters select their projects (active ones unless --all).": (
+        "列出问题，最早的在前；筛选条件选择问题所属的项目（未给出 --all 时只看在库项目）。"
+    ),
+    "Open problems only.": "只看未销号的问题。",
+    "Closed (销号) problems only.": "只看已销号的问题。",
+    "Open problems past their deadline only.": "只看已超过期限且未销号的问题。",
+    "Problems": "问题",
+    "The problem's own unit, or the start of it (repeatable: any of them).": (
+        "问题自身的责任单位，或其名称的开头（可重复给出：符合其一即可）。"
+    ),
+    # summary, funnel, lights, due, report, rank
+    "Count and total investment, per group; no --by gives the grand total.\n\n"
+    "Groups come in ladder and sector order. --by status counts dropped projects too, unless --status is given.": (
+        "按分组统计项目数与投资总额；不给 --by 时给出总计。\n\n"
+        "分组按阶段与产业领域的顺序排列。`--by status` 也统计已退单的项目，除非给出 --status。"
+    ),
+    "Group by sector, stage, status, district, key, unit, lead; twice for a cross-table.": (
+        "分组依据：`sector`、`stage`、`status`、`district`、`key`、`unit`、`lead`；给出两次得到交叉表。"
+    ),
+    "Per stage: projects at it or past it, their investment, conversion from the stage before.": (
+        "按阶段列出：已到达或已越过该阶段的项目、其投资额、由上一阶段的转化率。"
+    ),
+    "Active projects below the last stage with their warning light, reddest and longest-waiting first.\n\n"
+    "A light is yellow or red once a project's days in its stage reach the stage's yellow_days or red_days "
+    "(`pipeline stages`; change them with `pipeline stages set`).": (
+        "未到最后阶段的在库项目及其亮灯情况，红灯与停留最久的在前。\n\n"
+        "项目在某阶段停留的天数达到该阶段的黄灯或红灯天数时亮黄灯或红灯"
+        "（见 `pipeline stages`；用 `pipeline stages set` 修改）。"
+    ),
+    "Only lights at this level or worse: yellow shows yellow and red, red only red.": (
+        "只看此级别及更严重的灯：`yellow` 显示黄灯与红灯，`red` 只显示红灯。"
+    ),
+    "After printing, exit 9 if any light shown is at this level or worse (for cron).": (
+        "输出后，若有灯达到此级别或更严重，退出码为 9（供定时任务使用）。"
+    ),
+    "Active projects whose next planned milestone is overdue or due within DAYS days, oldest date first.\n\n"
+    "--overdue shows only the overdue ones. `pipeline plan` sets the dates.": (
+        "下一个计划节点已逾期或在 DAYS 天内到期的在库项目，日期最早的在前。\n\n"
+        "--overdue 只显示已逾期的。日期用 `pipeline plan` 设置。"
+    ),
+    "Milestones planned up to DAYS days from today.": "计划在今天起 DAYS 天内的节点。",
+    "The dispatch report (周调度) for a period: totals, moves, new, dropped, restored, lights, plans, problems, "
+    "ranks.\n\n"
+    "Filters choose projects by what they are today (dropped ones included unless --status says otherwise). "
+    "A change that was later undone is left out, as if never made. Plans overdue at the period's end and those "
+    "due in the 30 days after it are counted from its last day, as `due` would have shown them then.": (
+        "一段时间的调度报告（周调度）：总计、阶段变更、新增、退单、恢复、亮灯、计划、问题、排名。\n\n"
+        "筛选条件按项目今天的情况选择项目（包括已退单的，除非 --status 另有规定）。"
+        "后来被撤销的修改不计在内，如同从未发生。期末已逾期的计划与期末后 30 天内到期的计划"
+        "以期末那天计算，与当时 `due` 所显示的一致。"
+    ),
+    "The 7 days ending today (default).": "截至今天的 7 天（默认）。",
+    "The calendar month so far.": "本月至今。",
+    "First day of the period (with --until).": "起始日期（与 --until 一起使用）。",
+    "Last day of the period (with --since).": "截止日期（与 --since 一起使用）。",
+    "Groups ranked by start rate (开工率 = started / signed), then more signed, then fewer overdue.\n\n"
+    "Active projects only (the filters narrow them); equal keys share a rank and the next rank skips (1, 1, 3); "
+    "groups with nothing signed come last.": (
+        "按开工率（开工数 ÷ 签约数）排名，其次签约多者在前，再次逾期少者在前。\n\n"
+        "只计在库项目（筛选条件可进一步缩小范围）；各项相同者名次并列，下一名次跳过（1、1、3）；"
+        "没有签约项目的分组排在最后。"
+    ),
+    "Group by district, unit, lead, sector (default: district).": (
+        "分组依据：`district`、`unit`、`lead`、`sector`（默认：`district`）。"
+    ),
+    # import, export, backup, copy
+    "Add and update projects from a CSV, JSON, JSON Lines or Excel (.xlsx) file.\n\n"
+    "A row whose id exists updates that project (columns the file lacks keep their values); a row with a new id "
+    "adds it under that id; a row without id adds it with a fresh one. The columns are those `export` writes; "
+    "any other is refused (the computed days_in_stage and light are ignored). The whole file is checked first: "
+    "any bad row (listed with its number, the CSV header being row 1; a workbook's rows as the spreadsheet "
+    "numbers them) means exit 5 and nothing written. Every change is recorded as events of one change, so "
+    "`undo` takes back a whole import.": (
+        "从 CSV、JSON、JSON Lines 或 Excel（`.xlsx`）文件新增与更新项目。\n\n"
+        "编号已存在的行更新该项目（文件中没有的列保持原值）；编号为新的行以该编号新增项目；"
+        "没有编号的行以新编号新增项目。列与 `export` 输出的相同；其他列一律拒绝"
+        "（计算得出的停留天数与亮灯忽略不计）。先检查整个文件：只要有一行有误"
+        "（逐行列出并注明行号，CSV 的表头为第 1 行；工作簿按电子表格显示的行号），退出码即为 5，不写入任何内容。"
+        "每项修改都作为同一次修改的记录保存，因此 `undo` 可撤销整次导入。"
+    ),
+    "CSV, JSON, JSON Lines or .xlsx file; - reads stdin.": (
+        "CSV、JSON、JSON Lines 或 `.xlsx` 文件；`-` 表示读取标准输入。"
+    ),
+    "Check the file and say what would change; write nothing.": "检查文件并说明将会修改什么；不写入任何内容。",
+    "The file's text encoding, e.g. gb18030 or gbk for Chinese Excel and WPS (default: utf-8).": (
+        "文件的文字编码，例如中文版 Excel 与 WPS 用 `gb18030` 或 `gbk`（默认：`utf-8`）。"
+    ),
+    "csv, json, jsonl or xlsx (default: from the file's extension).": (
+        "`csv`、`json`、`jsonl` 或 `xlsx`（默认：按文件扩展名）。"
+    ),
+    "The sheet of an .xlsx workbook to read (default: the first).": (
+        "要读取的 `.xlsx` 工作簿中的工作表（默认：第一个）。"
+    ),
+    "Write every project with every stored field, in a form `import` takes back unchanged.\n\n"
+    "CSV cells that a spreadsheet would run as a formula (starting with = + - @, tab or carriage return) get a "
+    "leading ' (OWASP's CSV-injection advice); import removes it again.": (
+        "输出全部项目及其保存的全部字段，`import` 可原样导入。\n\n"
+        "电子表格会当作公式执行的 CSV 单元格（以 `=`、`+`、`-`、`@`、制表符或回车开头）前面加上 `'`"
+        "（按 OWASP 防范 CSV 注入的建议）；导入时会再去掉。"
+    ),
+    "Write to FILE (replaced as a whole, only once complete) instead of stdout.": (
+        "写入文件 FILE（写完后才整体替换）而不是标准输出。"
+    ),
+    "csv, json, jsonl or xlsx (default: from the -o file's extension, else csv).": (
+        "`csv`、`json`、`jsonl` 或 `xlsx`（默认：按 -o 文件的扩展名，否则为 `csv`）。"
+    ),
+    "Start with a UTF-8 byte-order mark, so Excel shows Chinese text.": (
+        "以 UTF-8 字节顺序标记开头，使 Excel 正确显示中文。"
+    ),
+    "Copy the live database to PATH, consistently, even while others write.\n\n"
+    "Refuses an existing PATH (exit 4) and leaves it untouched. The copy is checked before it is put in place.": (
+        "把正在使用的数据库一致地复制到 PATH，即使他人正在写入。\n\n"
+        "PATH 已存在时拒绝执行（退出码 4）且不动它。副本在放到位之前先经过检查。"
+    ),
+    "The new file; must not exist yet.": "新文件；必须尚不存在。",
+    "Copy a whole pipeline database, history included as it was, ids kept, between SQLite and PostgreSQL.\n\n"
+    "Either way round: file to server (a desk's file becomes the bureau's shared database), server to file, or "
+    "file to file. The target must be a new file or a database without pipeline tables (exit 4). The copy is "
+    "checked (`check`, and every table's rows against the source's) before it is kept.": (
+        "在 SQLite 与 PostgreSQL 之间复制整个 pipeline 数据库，历史记录原样保留，编号不变。\n\n"
+        "两个方向均可：文件到服务器（个人的文件成为全局共用的数据库）、服务器到文件，或文件到文件。"
+        "目标须为新文件，或没有 pipeline 数据表的数据库（否则退出码 4）。"
+        "副本经检查（`check`，并逐表核对行数与源数据库一致）后才保留。"
+    ),
+    "The database to copy: a file or a postgresql:// URL.": "要复制的数据库：文件或 `postgresql://` 地址。",
+    "A file that does not exist yet, or a postgresql:// URL of a database without pipeline tables.": (
+        "尚不存在的文件，或没有 pipeline 数据表的数据库的 `postgresql://` 地址。"
+    ),
+    # config
+    "The settings file: db, lang, user, busy_timeout.": "设置文件：`db`、`lang`、`user`、`busy_timeout`。",
+    "Every setting in the file, one `key = value` per line, and the file's path on stderr.": (
+        "文件中的全部设置，每行一项 `key = value`，文件路径输出到标准错误。"
+    ),
+    "The value of one setting (exit 3 when it is not set).": "一项设置的值（未设置时退出码为 3）。",
+    "One of: db, lang, user, busy_timeout.": "以下之一：`db`、`lang`、`user`、`busy_timeout`。",
+    "Set one setting in the file (written atomically).": "在文件中设置一项（原子写入）。",
+    "The value.": "设置的值。",
+    "Remove one setting from the file.": "从文件中删除一项设置。",
+    # web
+    "Browse the database in Datasette, read-only, ready for a leader: Chinese titles, saved queries.\n\n"
+    "Needs Datasette (the package's web extra). The same by hand: save `pipeline web --metadata` to a file and "
+    "run `datasette serve --immutable DB --metadata FILE`.": (
+        "用 Datasette 只读浏览数据库，可直接给领导看：中文标题、预设查询。\n\n"
+        "需要安装 Datasette（本软件包的 `web` 附加组件）。手动操作：把 `pipeline web --metadata` 的输出存为文件，"
+        "再运行 `datasette serve --immutable DB --metadata FILE`。"
+    ),
+    "Port to listen on.": "监听的端口。",
+    "Address to listen on (0.0.0.0: the whole network).": "监听的地址（`0.0.0.0`：整个网络）。",
+    "Print the Datasette metadata as JSON instead of starting it.": "以 JSON 输出 Datasette 的元数据，而不启动它。",
+}

@@ -76,7 +76,12 @@ def explain(exc: Any) -> UsageError:
     kind = type(exc).__name__
     ctx = getattr(exc, "ctx", None)
     command = ctx.command_path if ctx is not None else "pipeline"
-    usage = ctx.get_usage().removeprefix("Usage:").strip() if ctx is not None else command
+    if ctx is not None:
+        from .helptext import usage_line
+
+        usage = usage_line(ctx, "zh")
+    else:
+        usage = command
     hints = {"usage": usage, "command": command}
     general = "usage.hint" if ctx is not None else "usage.help"
     if kind == "NoSuchOption":

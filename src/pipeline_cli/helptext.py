@@ -1,0 +1,171 @@
+"""`pipeline [COMMAND] --help` in the invocation's language.
+
+The help texts are written in English where the commands are (docstrings and
+`help=`); their Chinese is in the catalogue (messages.HELP), keyed by that
+English as gettext keys a translation by its msgid. With --lang zh (before
+or after the command, even after --help), $PIPELINE_LANG=zh or the settings'
+lang = zh, the help of the command asked for is shown with every text
+swapped for its Chinese: the command's summary and description, its
+options' and arguments' help, its subcommands' summaries, the panels' titles
+(选项, 命令, 筛选), the usage line (用法：pipeline list [选项]) and Typer's
+[default: …] and [required]. The texts are put back once the help is written.
+
+Loaded only when a help is shown (cli.py wraps Typer's format_help), so no
+other command pays for it; in English nothing is swapped and the help is
+Typer's as it always was. A text with no Chinese in the catalogue stays
+English, and tests/test_help_zh.py fails for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+
+def key(text: str) -> str:
+    """A help text as the catalogue keys it: each paragraph on one line, paragraphs apart by a blank line."""
+    return "\n\n".join(" ".join(paragraph.split()) for paragraph in inspect.cleandoc(text).split("\n\n"))
+
+
+def language(ctx: Any) -> str:
+    """The language of this invocation's help: --lang anywhere on the command line, else as i18n resolves it."""
+    from . import usage
+
+    root = ctx.find_root()
+    return usage.lang_in(getattr(root.command, "invocation_args", None) or [])
+
+
+def translated(text: str, lang: str) -> str:
+    """`text` (a help text or one of Typer's words) in `lang`; as it is when the catalogue lacks it."""
+    if lang != "zh" or not text:
+        return text
+    from .messages import HELP
+
+    found = HELP.get(text)  # Typer's words ("Usage: ") as they are, the help texts by key()
+    return found if found is not None else HELP.get(key(text), text)
+
+
+def usage_line(ctx: Any, lang: str) -> str:
+    """The command's usage without its prefix, `pipeline list [OPTIONS]`, its placeholders in `lang`."""
+    command = ctx.command
+    with _swapped(_usage_changes(command, lang)):
+        usage: str = ctx.get_usage()
+    return usage.removeprefix("Usage:").strip()
+
+
+_Change = tuple[Any, str, Any]  # (object, attribute, new value)
+
+
+class _TypeInLanguage:
+    """An argument's type as its help names it: <int range> is <整数>, <str> is <文本>."""
+
+    def __init__(self, kind: Any, lang: str) -> None:
+        self._kind = kind
+        self._lang = lang
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._kind, name)
+
+    def get_metavar(self, *args: Any, **kwargs: Any) -> str | None:
+        metavar: str | None = self._kind.get_metavar(*args, **kwargs)
+        if metavar is None:
+            return translated(f"<{self._kind.name}>", self._lang)
+        return metavar
+
+
+@contextlib.contextmanager
+def _swapped(changes: list[_Change]) -> Iterator[None]:
+    """Set each attribute to its new value for the duration, then put every old value back."""
+    old = [(target, name, getattr(target, name)) for target, name, _ in changes]
+    try:
+        for target, name, value in changes:
+            setattr(target, name, value)
+        yield
+    finally:
+        for target, name, value in reversed(old):
+            setattr(target, name, value)
+
+
+def _usage_changes(command: Any, lang: str) -> list[_Change]:
+    changes: list[_Change] = []
+    for name in ("options_metavar", "subcommand_metavar"):
+        value = getattr(command, name, None)
+        if isinstance(value, str):
+            changes.append((command, name, translated(value, lang)))
+    return changes
+
+
+def _text_changes(target: Any, names: tuple[str, ...], lang: str) -> list[_Change]:
+    return [
+        (target, name, translated(value, lang))
+        for name in names
+        if isinstance(value := getattr(target, name, None), str) and value
+    ]
+
+
+# Typer's own words around the texts (typer.rich_utils), by the attribute holding them.
+_TYPER_WORDS = (
+    "OPTIONS_PANEL_TITLE",
+    "ARGUMENTS_PANEL_TITLE",
+    "COMMANDS_PANEL_TITLE",
+    "DEFAULT_STRING",
+    "REQUIRED_LONG_STRING",
+)
+
+
+def _changes(command: Any, ctx: Any, lang: str) -> list[_Change]:
+    """Every text of `command`'s help, and of its subcommands' lines, swapped for `lang`'s."""
+    from typer import rich_utils
+    from typer._click import formatting
+
+    changes = _text_changes(command, ("help", "short_help"), lang)
+    changes += _usage_changes(command, lang)
+    for param in command.get_params(ctx):
+        changes += _text_changes(param, ("help", "rich_help_panel"), lang)
+        if getattr(param, "param_type_name", "") == "option" and param.metavar is None and not param.is_flag:
+            # Typer names a text option's value by its Python type (<str>): a word of no language.
+            metavar = param.make_metavar(ctx=ctx)
+            if metavar.strip("<>[].").lower() in ("str", "text"):
+                changes.append((param, "metavar", translated("<str>", lang)))
+        elif getattr(param, "param_type_name", "") == "argument":
+            changes.append((param, "type", _TypeInLanguage(param.type, lang)))
+    if hasattr(command, "list_commands"):
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            if sub is not None:
+                changes += _text_changes(sub, ("help", "short_help"), lang)
+    changes += [(rich_utils, word, translated(getattr(rich_utils, word), lang)) for word in _TYPER_WORDS]
+    write_usage = formatting.HelpFormatter.write_usage
+    prefix = translated("Usage: ", lang)
+
+    def write_usage_in_language(self: Any, prog: str, args: str = "", prefix: str | None = prefix) -> None:
+        write_usage(self, prog, args, prefix)
+
+    changes.append((formatting.HelpFormatter, "write_usage", write_usage_in_language))
+    make_rich_text = rich_utils._make_rich_text
+
+    def make_rich_text_in_language(**kwargs: Any) -> Any:
+        # Chinese has no spaces to wrap at: a line too long for its column folds
+        # where it must, instead of being cut with "…"; a list of names as typed
+        # (`id`、`name`) may break between them rather than inside one.
+        kwargs["text"] = str(kwargs.get("text", "")).replace("`、`", "`、 `")
+        made = make_rich_text(**kwargs)
+        if hasattr(made, "overflow"):
+            made.overflow = "fold"
+        return made
+
+    changes.append((rich_utils, "_make_rich_text", make_rich_text_in_language))
+    return changes
+
+
+@contextlib.contextmanager
+def speaking(command: Any, ctx: Any) -> Iterator[None]:
+    """While the help of `command` is written, its texts are in the invocation's language."""
+    lang = language(ctx)
+    if lang == "en":
+        yield
+        return
+    with _swapped(_changes(command, ctx, lang)):
+        yield
