@@ -258,3 +258,214 @@ def test_the_lights_query_has_the_plan_lights_as_lights_does(db: Path, cli: Any)
     assert reasons[green[0]] == reasons[green[1]] == "计划逾期"
     assert {p["light_reason"] for p in expected if p["id"] not in green[:2]} == {"stage"}
     assert {reasons[p["id"]] for p in expected if p["id"] not in green[:2]} == {"阶段停留"}
+
+
+# --- a constructed database: the view and every saved query give what the CLI gives ---------------
+
+# Today is pinned to 2020-08-18. Each row: name, stage, district, investment, the day it entered its stage.
+AGENDA_PROJECTS = [
+    ("a1", "construction", "A", "1.1", "2020-08-01"),  # 1
+    ("a2", "signed", "A", "2.2", "2020-08-01"),  # 2: green by its days, yellow by its plan
+    ("b1", "completed", "B", "0.1", "2020-08-01"),  # 3
+    ("b2", "landed", "B", "0.2", "2020-08-01"),  # 4
+    ("c1", "signed", "C", None, "2020-08-01"),  # 5: no amount
+    ("d1", "negotiating", "D", "3", "2020-08-10"),  # 6: green by its days, red by its plan
+    ("n1", "negotiating", None, "0.3", "2019-10-01"),  # 7: no district, red by its days
+    ("n2", "capacity", None, "5", "2019-01-01"),  # 8: the last rung: no light, its old plan below it ignored
+    ("e1", "production", "E", "0.7", "2020-08-01"),  # 9
+    ("e2", "construction", "E", "0.1", "2020-08-01"),  # 10
+    ("e3", "signed", "E", "0.2", "2020-08-01"),  # 11
+    ("e4", "preliminary", "E", "0.0001", "2020-01-01"),  # 12: red by both: the plan's reason
+    ("x1", "construction", "X", "4", "2020-08-01"),  # 13: dropped, with a plan and a problem
+    ("f1", "signed", "F", "1", "2020-08-01"),  # 14
+    ("g1", "signed", "G", "0.1", "2020-06-01"),  # 15: yellow by its days, its plan not yet due
+]
+AGENDA_WRITES = [
+    ("plan", "2", "construction", "2020-08-01"),  # 17 days overdue
+    ("plan", "6", "signed", "2020-04-01"),  # 139 days overdue
+    ("plan", "6", "construction", "2020-09-01"),  # not the next plan: 6 is planned to sign first
+    ("plan", "4", "construction", "2020-09-10"),  # due within 30 days
+    ("plan", "14", "construction", "2020-08-18"),  # due today
+    ("plan", "5", "landed", "2020-08-17"),  # 1 day overdue
+    ("plan", "12", "construction", "2020-05-01"),  # 109 days overdue
+    ("plan", "15", "construction", "2020-10-30"),  # past the 30 days
+    ("problem", "add", "1", "用地指标未落实", "--due", "2020-08-10", "--unit", "市自然资源局"),
+    ("problem", "add", "2", "环评 <待批> & 公示", "--due", "2020-08-30"),
+    ("problem", "add", "13", "dropped project's problem", "--due", "2020-08-01"),
+    ("plan", "13", "completed", "2020-05-01"),
+    ("drop", "13", "--reason", "外迁"),
+    ("problem", "add", "7", "无区市的问题", "--due", "2020-08-02"),
+    ("problem", "add", "3", "已解决"),
+    ("problem", "close", "5"),
+]
+
+
+@pytest.fixture
+def agenda(empty_db: Path, cli: Any) -> Path:
+    for name, stage, district, investment, since in AGENDA_PROJECTS:
+        args = ["add", name, "--sector", "it", "--stage", stage, "--date", since]
+        args += ["--district", district] if district else []
+        args += ["--investment", investment] if investment else []
+        result = cli(*args)
+        assert result.exit_code == 0, (args, result.stderr)
+    # A plan for a stage the project has passed (it was planned, then reached): never its next plan.
+    conn = sqlite3.connect(empty_db)
+    with conn:
+        conn.execute("INSERT INTO plans (project_id, stage, date) VALUES (8, 'completed', '2018-12-01')")
+    conn.close()
+    for args in AGENDA_WRITES:
+        result = cli(*args)
+        assert result.exit_code == 0, (args, result.stderr)
+    return empty_db
+
+
+def cli_json(cli: Any, *args: str) -> Any:
+    result = cli(*args, "--format", "json")
+    assert result.exit_code == 0, (args, result.stderr)
+    return json.loads(result.stdout, parse_float=Decimal)
+
+
+def web_metadata(cli: Any) -> Any:
+    result = cli("web", "--metadata")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def yi(wan: int | None) -> Decimal | None:
+    return None if wan is None else Decimal(wan) / 10000
+
+
+VIEW_AS_CLI = ("days_in_stage", "light", "light_reason", "next_plan_stage", "next_plan_date", "overdue_days")
+
+
+def test_the_view_gives_each_project_the_lights_and_plans_list_gives(agenda: Path, cli: Any) -> None:
+    """The view's light is the contract's (stage or plan, the worse), with its reason and next plan."""
+    listed = {p["id"]: p for p in cli_json(cli, "list")}
+    reasons = {p["id"]: (p["light"], p["light_reason"]) for p in listed.values()}
+    # The database gives every case: a plan light on a stage-green project (yellow, red), both red, the last rung.
+    assert reasons[2] == ("yellow", "plan") and reasons[6] == ("red", "plan") and reasons[12] == ("red", "plan")
+    assert reasons[7] == ("red", "stage") and reasons[15] == ("yellow", "stage") and reasons[8] == (None, None)
+    assert listed[12]["days_in_stage"] >= 180  # red by its days too: the plan's reason, as both agree
+    assert listed[6]["next_plan_stage"] == "signed" and 13 not in listed
+    metadata = web_metadata(cli)
+    (response, facets) = get(
+        agenda,
+        "/pipeline/project_view.json?_shape=array&_size=max",
+        "/pipeline/project_view.json?_size=0&_facet=light&_facet=light_reason",
+        metadata=metadata,
+    )
+    rows = {row["id"]: row for row in response.json()}
+    assert set(rows) == set(listed)
+    for project_id, project in listed.items():
+        row = rows[project_id]
+        assert {k: row[k] for k in VIEW_AS_CLI} == {k: project[k] for k in VIEW_AS_CLI}, project_id
+        assert yi(row["investment_wan"]) == project["investment"]
+        assert (Decimal(row["investment_yi"]) if row["investment_yi"] else None) == project["investment"]
+    # The light facet counts what `lights` counts.
+    results = facets.json()["facet_results"]
+    results = results.get("results", results)
+    counts = {item["value"]: item["count"] for item in results["light"]["results"]}
+    expected: dict[str, int] = {}
+    for project in listed.values():
+        if project["light"]:
+            expected[project["light"]] = expected.get(project["light"], 0) + 1
+    assert counts == expected
+
+
+def saved(db: Path, cli: Any, *names: str) -> list[list[dict[str, Any]]]:
+    metadata = web_metadata(cli)
+    responses = get(db, *(f"/pipeline/{name}.json?_shape=array&_size=max" for name in names), metadata=metadata)
+    return [response.json() for response in responses]
+
+
+STAGE_ZH = {"negotiating": "在谈", "signed": "签约", "preliminary": "前期", "landed": "落地", "construction": "开工"}
+STAGE_ZH |= {"completed": "竣工", "production": "投产", "capacity": "达产"}
+
+
+def test_every_saved_query_gives_the_clis_rows(agenda: Path, cli: Any) -> None:
+    """lights, due, open problems and the ranking: row for row and value for value what the CLI prints."""
+    lights, due, problems, ranking = saved(agenda, cli, "lights", "due", "open_problems", "ranking")
+    names = {"red": "红灯", "yellow": "黄灯"}
+    why = {"plan": "计划逾期", "stage": "阶段停留"}
+    expected_lights = cli_json(cli, "lights", "--only", "yellow")
+    assert [
+        (
+            row["id"],
+            row["亮灯"],
+            row["亮灯原因"],
+            row["停留天数"],
+            row["计划日期"],
+            row["逾期天数"],
+            Decimal(row["计划投资(亿元)"]) if row["计划投资(亿元)"] else None,
+        )
+        for row in lights
+    ] == [
+        (
+            p["id"],
+            names[p["light"]],
+            why[p["light_reason"]],
+            p["days_in_stage"],
+            p["next_plan_date"],
+            p["overdue_days"],
+            p["investment"],
+        )
+        for p in expected_lights
+    ]
+    assert [(row["id"], row["计划阶段"], row["计划日期"], row["逾期天数"]) for row in due] == [
+        (p["id"], STAGE_ZH[p["next_plan_stage"]], p["next_plan_date"], p["overdue_days"]) for p in cli_json(cli, "due")
+    ]
+    assert len(due) == 6
+    assert [(r["问题编号"], r["项目编号"], r["问题"], r["责任单位"], r["限期"], r["逾期天数"]) for r in problems] == [
+        (p["id"], p["project_id"], p["text"], p["unit"], p["due"], p["overdue_days"])
+        for p in cli_json(cli, "problem", "list", "--open")
+    ]
+    groups = cli_json(cli, "rank")["groups"]
+    assert [
+        (
+            row["名次"],
+            row["区市"],
+            row["项目数"],
+            yi(row["投资(万元)"]),
+            row["签约及以上"],
+            row["开工及以上"],
+            None if row["开工率(%)"] is None else Decimal(str(row["开工率(%)"])),
+            row["计划逾期"],
+            row["未销号问题"],
+            row["逾期问题"],
+            row["红灯"],
+        )
+        for row in ranking
+    ] == [
+        (
+            g["rank"],
+            g["district"],
+            g["projects"],
+            Decimal(g["investment"]),
+            g["signed"],
+            g["started"],
+            None if g["start_rate"] is None else (Decimal(g["start_rate"]) * 100).quantize(Decimal("0.1")),
+            g["overdue"],
+            g["problems_open"],
+            g["problems_overdue"],
+            g["red"],
+        )
+        for g in groups
+    ]
+    # The database gives the ranking ties, a group without a district and one with nothing signed.
+    ranks = [g["rank"] for g in groups]
+    assert len(set(ranks)) < len(ranks) and None in [g["district"] for g in groups]
+    assert groups[-1]["start_rate"] is None
+
+
+def test_money_is_summed_exactly_in_every_saved_query(agenda: Path, cli: Any) -> None:
+    """Each saved query that adds amounts adds integers of 万元: 0.1 + 0.2 is 0.3, as the CLI says."""
+    funnel, by_sector, ranking = saved(agenda, cli, "funnel", "by_sector", "ranking")
+    stages = cli_json(cli, "funnel")["stages"]
+    assert [row["投资(万元)"] for row in funnel] == [int(s["investment"] * 10000) for s in stages]
+    assert all(isinstance(row["投资(万元)"], int) for row in funnel + by_sector + ranking)
+    total = cli_json(cli, "summary")["total"]["investment"]
+    assert sum(row["投资(万元)"] for row in by_sector) == int(total * 10000)
+    metadata = web_metadata(cli)
+    for name, query in metadata["databases"]["pipeline"]["queries"].items():
+        sums = [part.split(")")[0] for part in query["sql"].split("sum(")[1:]]
+        assert all("investment_wan" in part or "investment" not in part for part in sums), (name, sums)
