@@ -74,7 +74,11 @@ EXTRA_PROJECTS = (
 
 
 def build(path: Path, records: Iterable[ProjectRecord]) -> Path:
-    store.create(path, records)
+    """A database of `records` at `path`: a file, or a database on a server (the `blank` fixture's URL)."""
+    if store.is_url(str(path)):
+        store.create_url(str(path), records)
+    else:
+        store.create(path, records)
     return path
 
 

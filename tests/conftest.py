@@ -111,6 +111,13 @@ BOTH_ENGINES = (
     "test_list_filters",
     "test_undo_add",
     "test_changes",
+    "test_refusals_changes",
+    "test_agenda_refusals",
+    "test_columns",
+    "test_usage_zh",
+    "test_formats",
+    "test_edges",
+    "test_hostile_arguments",
 )
 # Tests of those modules that read the SQLite file itself (or what only a file has: Datasette, completion).
 SQLITE_ONLY = (
@@ -126,15 +133,47 @@ SQLITE_ONLY = (
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A test marked `engines` that uses `db` runs twice: on an SQLite file and on a PostgreSQL database."""
+    """A test marked `engines` that uses a database (`db`, `empty_db`, `blank`) runs on SQLite and on PostgreSQL."""
     whole_modules = (
         os.environ.get("PIPELINE_TEST_ENGINES") == "all"
         and metafunc.module.__name__ in BOTH_ENGINES
         and metafunc.function.__name__ not in SQLITE_ONLY
     )
     marked = metafunc.definition.get_closest_marker("engines") or whole_modules
-    if marked and {"db", "empty_db"} & set(metafunc.fixturenames):
+    if marked and "engine" in metafunc.fixturenames:
         metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
+
+
+# Grids of refusals of an argument (a number, a date, an amount) that parsing makes before the
+# database is read: the same code on either engine. Each case costs a database on the server
+# (about half a second), so on PostgreSQL every PG_SAMPLE-th case of each grid runs, the rest
+# on SQLite only; every other test of the modules above runs whole on both.
+PG_SAMPLED = (
+    "test_a_whole_number_argument_takes_ascii_digits_within_sqlite_integers",
+    "test_dates_and_numbers_of_every_command_are_refused_at_their_edges",
+    "test_dates_at_the_edges_of_the_calendar_are_usage_errors",
+    "test_other_amounts_are_refused_with_a_reason_and_hint",
+)
+PG_SAMPLE = 4
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep every PG_SAMPLE-th PostgreSQL case of the PG_SAMPLED grids."""
+    seen: dict[str, int] = {}
+    kept: list[pytest.Item] = []
+    left_out: list[pytest.Item] = []
+    for item in items:
+        name = getattr(item, "originalname", item.name)
+        callspec = getattr(item, "callspec", None)
+        if name in PG_SAMPLED and callspec is not None and callspec.params.get("engine") == "postgresql":
+            seen[name] = seen.get(name, -1) + 1
+            if seen[name] % PG_SAMPLE:
+                left_out.append(item)
+                continue
+        kept.append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
 
 
 @pytest.fixture
@@ -165,6 +204,23 @@ def empty_db(environment: Path, templates: dict[str, Path], engine: str, request
         return url
     shutil.copyfile(templates["empty"], environment)
     return environment
+
+
+@pytest.fixture
+def blank(environment: Path, engine: str, request: pytest.FixtureRequest) -> Path:
+    """Where a test builds its own database (tests/builders.py): PIPELINE_DB's file, or on PostgreSQL a new
+    database without tables on the session's server, PIPELINE_DB naming its URL."""
+    if engine != "postgresql":
+        return environment
+    import pg
+
+    server = request.getfixturevalue("pg_server")
+    assert isinstance(server, pg.Server)
+    name = server.new_database()
+    request.addfinalizer(lambda: server.drop_database(name))
+    url: Path = server.url(name)  # type: ignore[assignment]
+    request.getfixturevalue("monkeypatch").setenv("PIPELINE_DB", str(url))
+    return url
 
 
 def run_cli(*args: str, input: str | None = None) -> Result:

@@ -30,8 +30,8 @@ ESCAPE = "\x1b"
 
 
 @pytest.fixture
-def mixed(environment: Path) -> Path:
-    return build_mixed(environment)
+def mixed(blank: Path) -> Path:
+    return build_mixed(blank)
 
 
 def run_ok(cli: Cli, *args: str) -> str:
@@ -362,9 +362,9 @@ def test_show_table_is_aligned(db: Path, cli: Cli) -> None:
 
 
 @pytest.fixture
-def many(environment: Path) -> Path:
+def many(blank: Path) -> Path:
     """Enough projects that the output overflows a pipe's buffer."""
-    return build_many(environment, 1500)
+    return build_many(blank, 1500)
 
 
 @pytest.mark.parametrize("fmt", ["tsv", "json", "jsonl", "csv", "markdown", "table"])
