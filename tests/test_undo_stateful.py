@@ -2,8 +2,11 @@
 
 The model is the simplest thing that can be right: the projects' fields, and
 a stack with, for each change not yet undone, what its projects looked like
-before it (None for a project it added). `undo` pops the stack; undoing an add
-only drops the project. After every step the database must equal the model,
+before it (None for a project it added). `undo` pops the stack; an undone add
+is gone from every command but keeps its id. The model predicts from the
+contract alone: the ladder, the amounts and the sector names are written out
+here, not taken from the package, so a bug there cannot agree with itself.
+After every step the database must equal the model,
 every refusal must leave the file unchanged, and `check` must be clean; at the
 end, undoing everything must return every project to where it started.
 """
@@ -29,9 +32,28 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from pipeline_cli.cli import app
-from pipeline_cli.model import STAGES, next_stage, parse_investment, resolve_sector
 
-STAGE_SLUGS = [stage.slug for stage in STAGES]
+# The ladder, as the contract lists it.
+STAGE_SLUGS = [
+    "negotiating",
+    "signed",
+    "preliminary",
+    "landed",
+    "construction",
+    "completed",
+    "production",
+    "capacity",
+]
+# Each amount the rules type, in 亿元, and what it is stored as: integer 万元.
+AMOUNT_WAN = {"0": 0, "0.0001": 1, "1.5": 15000, "30": 300000, "871": 8710000, "12.3456": 123456}
+# Each sector the rules type (a slug, the unambiguous start of one, a Chinese name) and its slug.
+SECTOR_OF = {"bio": "biomed", "食品饮料": "food", "it": "it"}
+
+
+def one_up(stage: str) -> str:
+    return STAGE_SLUGS[STAGE_SLUGS.index(stage) + 1]
+
+
 SECTOR_SLUGS = ["it", "biomed", "transport", "smart-mfg", "textile", "food"]
 START_DAY = dt.date(2020, 8, 18)
 
@@ -69,7 +91,7 @@ def digest(db: Path) -> str:
 
 ids = st.one_of(st.sampled_from([1, 7, 12, 15, 29, 48, 49, 50]), st.integers(min_value=1, max_value=53))
 names = st.text(alphabet="甲乙丙丁项目ab", min_size=1, max_size=5)
-amounts = st.sampled_from(["0", "0.0001", "1.5", "30", "871", "12.3456"])
+amounts = st.sampled_from(sorted(AMOUNT_WAN))
 texts = st.sampled_from(["", "城阳区", "崂山区", "备注 a_b%"])
 guards = st.one_of(st.none(), st.sampled_from(STAGE_SLUGS))
 
@@ -116,13 +138,13 @@ class ChangesMachine(RuleBasedStateMachine):
         new_id = max(self.projects) + 1
         out = self.run("add", name, "--sector", sector, "--stage", stage, "--investment", amount, expect=0)
         assert out == f"added {new_id} {name} ({stage})\n"
-        state = State(name, sector, stage, "active", parse_investment(amount), 0, None, None, None, None, self.day)
+        state = State(name, sector, stage, "active", AMOUNT_WAN[amount], 0, None, None, None, None, self.day)
         self.push({new_id: None}, {new_id: state})
 
     @rule(
         project_id=ids,
         name=st.none() | names,
-        sector=st.none() | st.sampled_from(["bio", "食品饮料", "it"]),
+        sector=st.none() | st.sampled_from(sorted(SECTOR_OF)),
         amount=st.none() | amounts | st.just(""),
         key=st.none() | st.booleans(),
         district=st.none() | texts,
@@ -145,10 +167,10 @@ class ChangesMachine(RuleBasedStateMachine):
             changes["name"] = name
         if sector is not None:
             args += ["--sector", sector]
-            changes["sector"] = resolve_sector(sector)
+            changes["sector"] = SECTOR_OF[sector]
         if amount is not None:
             args += ["--investment", amount]
-            changes["investment_wan"] = parse_investment(amount) if amount else None
+            changes["investment_wan"] = AMOUNT_WAN[amount] if amount else None
         if key is not None:
             args.append("--key" if key else "--no-key")
             changes["key"] = int(key)
@@ -178,13 +200,13 @@ class ChangesMachine(RuleBasedStateMachine):
             return
         olds = {i: self.projects[i] for i in project_ids}
         if any(
-            s.status == "dropped" or (guard is not None and s.stage != guard) or next_stage(s.stage) is None
+            s.status == "dropped" or (guard is not None and s.stage != guard) or s.stage == STAGE_SLUGS[-1]
             for s in olds.values()
         ):
             self.run(*args, expect=4)
             return
         self.run(*args, expect=0)
-        after = {i: dataclasses.replace(s, stage=next_stage(s.stage), stage_since=self.day) for i, s in olds.items()}
+        after = {i: dataclasses.replace(s, stage=one_up(s.stage), stage_since=self.day) for i, s in olds.items()}
         self.push(dict(olds), after)
 
     @rule(project_id=ids, stage=st.sampled_from(STAGE_SLUGS), guard=guards)
