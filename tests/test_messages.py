@@ -55,6 +55,7 @@ def test_every_key_has_english_and_chinese_with_the_same_parameters(key: str) ->
             "",
             "lines",
             "clauses",
+            i18n.CODE,
             *i18n.MODEL_VOCABULARIES,
             *i18n.CATALOGUE_VOCABULARIES,
         ), (key, spec)

@@ -21,7 +21,7 @@ CASES = [
     (["show"], "错误：缺少参数 ID\n"),
     (["show", "abc"], "错误：ID 的值无效：“abc”不是整数（请用数字 0-9 书写）\n"),
     (["drop", "3"], "错误：缺少选项 --reason\n"),
-    (["list", "--format", "bad"], "错误：--format / -f 的值无效：“bad”不是可选值之一（table、json、"),
+    (["list", "--format", "bad"], "错误：--format / -f 的值无效：“bad”不是可选值之一（`table`、`json`、"),
     (["list", "--sector"], "错误：选项 --sector 需要 1 个值\n"),
     (["list", "--key=3"], "错误：选项 --key 不接受值\n"),
     (["where", "extra"], "错误：多余的参数：extra\n"),

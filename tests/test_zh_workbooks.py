@@ -63,7 +63,7 @@ def test_a_light_reason_is_named_in_a_chinese_workbook_as_in_its_table(worked: P
     book.close()
     column = rows[0].index("亮灯原因")
     reasons = {row[column] for row in rows[1:]} - {None}
-    # "stage" and "plan" pass the detector (they are field names): named here.
+    # Named here as well as by the detector: the two reasons, in Chinese.
     assert reasons and reasons <= {"阶段停留", "计划逾期"}, reasons
     english = tmp_path / "lights-en.xlsx"
     assert run_cli("--lang", "en", "lights", "-f", "xlsx", "-o", str(english)).exit_code == 0

@@ -7,6 +7,7 @@ may name a vocabulary whose values are shown in the language:
 
     {stage:stage}    slug in English, Chinese name in Chinese (sector likewise)
     {kind:kind}      an event kind, looked up as "kind.<value>" (status, light likewise)
+    {choices:code}   what a person types: `table` in backticks in Chinese, as it is in English
 
 A parameter that is a Message is rendered in the same language; a list is
 joined (", " in English, "、" in Chinese; one per line with the spec
@@ -36,6 +37,8 @@ JOINERS = {"en": ", ", "zh": "、"}
 OR_JOINERS = {"en": " or ", "zh": "或"}
 # ... and `/and` as a conjunction: "a and b" ("a与b").
 AND_JOINERS = {"en": " and ", "zh": "与"}
+# The spec `code` marks a value as typed: `table` in Chinese, table in English.
+CODE = "code"
 # The spec `clauses` joins the parts of one sentence (an edit's fields).
 CLAUSE_JOINERS = {"en": "; ", "zh": "；"}
 
@@ -94,6 +97,9 @@ class _Formatter(string.Formatter):
             return joiners.get(self.lang, " ").join(self.format_field(item, spec) for item in value)
         if isinstance(value, (list, tuple)):
             return JOINERS.get(self.lang, ", ").join(self.format_field(item, format_spec) for item in value)
+        if format_spec == CODE:
+            # What a person types (a choice, a setting's key): `marked` among Chinese words, as it is in English.
+            return f"`{value}`" if self.lang == "zh" else str(value)
         if format_spec in MODEL_VOCABULARIES or format_spec in CATALOGUE_VOCABULARIES:
             return label(value, format_spec, self.lang)
         if isinstance(value, str):

@@ -201,8 +201,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "usage.bad_value": {"en": "invalid value for {name}: {detail}", "zh": "{name} 的值无效：{detail}"},
     "usage.bad_value.general": {"en": "not a value it takes", "zh": "不是可接受的值"},
     "usage.not_a_choice": {
-        "en": "'{value}' is not one of {choices}",
-        "zh": "“{value}”不是可选值之一（{choices}）",
+        "en": "'{value}' is not one of {choices:code}",
+        "zh": "“{value}”不是可选值之一（{choices:code}）",
     },
     "usage.path_folder": {"en": "'{path}' is a folder", "zh": "“{path}”是文件夹"},
     "usage.path_file": {"en": "'{path}' is a file", "zh": "“{path}”是文件"},
@@ -612,12 +612,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "format.report_only.hint": {
         "en": "use table, markdown, json, jsonl, csv, tsv or xlsx here",
-        "zh": "此处请用 table、markdown、json、jsonl、csv、tsv 或 xlsx",
+        "zh": "此处请用 `table`、`markdown`、`json`、`jsonl`、`csv`、`tsv` 或 `xlsx`",
     },
     "format.not_here": {"en": "this command does not write --format {format}", "zh": "此命令不输出 --format {format}"},
     "format.not_here.hint": {
         "en": "use table, markdown, json, jsonl, csv or tsv",
-        "zh": "请用 table、markdown、json、jsonl、csv 或 tsv",
+        "zh": "请用 `table`、`markdown`、`json`、`jsonl`、`csv` 或 `tsv`",
     },
     "list.bad_sort": {"en": "cannot sort by '{value}'", "zh": "不能按“{value}”排序"},
     "list.bad_sort.hint": {"en": "sort by one of: {fields:field}", "zh": "可按以下之一排序：{fields:field}"},
@@ -741,22 +741,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- the settings file (config) ---
     "config.file": {"en": "settings file: {path}", "zh": "设置文件：{path}"},
     "config.saved": {"en": "{key} = {value} (in {path})", "zh": "{key} = {value}（已写入 {path}）"},
-    "config.removed": {"en": "{key} removed (from {path})", "zh": "已删除 {key}（{path}）"},
-    "config.was_not_set": {"en": "{key} was not set; nothing changed", "zh": "{key} 未设置，未做任何修改"},
-    "config.not_set": {"en": "{key} is not set", "zh": "{key} 未设置"},
+    "config.removed": {"en": "{key} removed (from {path})", "zh": "已删除 `{key}`（{path}）"},
+    "config.was_not_set": {"en": "{key} was not set; nothing changed", "zh": "`{key}` 未设置，未做任何修改"},
+    "config.not_set": {"en": "{key} is not set", "zh": "`{key}` 未设置"},
     "config.not_set.hint": {
         "en": "`pipeline config set {key} VALUE` sets it",
         "zh": "用 `pipeline config set {key} VALUE` 设置",
     },
     "config.unknown_key": {"en": "unknown setting '{key}'", "zh": "没有名为“{key}”的设置项"},
-    "config.unknown_key.hint": {"en": "the settings are: {keys}", "zh": "可用的设置项：{keys}"},
-    "config.bad_lang": {"en": "lang '{value}' is not en or zh", "zh": "lang 的值“{value}”不是 en 或 zh"},
+    "config.unknown_key.hint": {"en": "the settings are: {keys:code}", "zh": "可用的设置项：{keys:code}"},
+    "config.bad_lang": {"en": "lang '{value}' is not en or zh", "zh": "`lang` 的值“{value}”不是 `en` 或 `zh`"},
     "config.bad_timeout": {
         "en": "busy_timeout '{value}' is not a number of seconds",
-        "zh": "busy_timeout 的值“{value}”不是秒数",
+        "zh": "`busy_timeout` 的值“{value}”不是秒数",
     },
     "config.bad_timeout.hint": {"en": "give seconds, e.g. 5 or 0.5", "zh": "请给出秒数，例如 5 或 0.5"},
-    "config.empty": {"en": "the value of {key} is empty", "zh": "{key} 的值为空"},
+    "config.empty": {"en": "the value of {key} is empty", "zh": "`{key}` 的值为空"},
     "config.empty.hint": {
         "en": "give a value, or `pipeline config unset {key}`",
         "zh": "请给出一个值，或用 `pipeline config unset {key}` 删除",
@@ -1044,9 +1044,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "stages.unchanged": {
         "en": "{slug} {name}: unchanged (yellow {yellow} days, red {red} days)",
-        "zh": "{slug} {name}：未改变（黄灯 {yellow} 天，红灯 {red} 天）",
+        "zh": "{name}（`{slug}`）：未改变（黄灯 {yellow} 天，红灯 {red} 天）",
     },
-    "stages.set": {"en": "{slug} {name}: {changes}", "zh": "{slug} {name}：{changes}"},
+    "stages.set": {"en": "{slug} {name}: {changes}", "zh": "{name}（`{slug}`）：{changes}"},
     "stages.changed": {
         "en": "yellow {yellow} → {to_yellow} days, red {red} → {to_red} days",
         "zh": "黄灯 {yellow} → {to_yellow} 天，红灯 {red} → {to_red} 天",
@@ -1067,7 +1067,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "sectors.added": {
         "en": "added sector {slug} {name} (position {position})",
-        "zh": "已新增产业领域 {slug} {name}（第 {position} 位）",
+        "zh": "已新增产业领域 {name}（`{slug}`，第 {position} 位）",
     },
     "sectors.edit_nothing.hint": {
         "en": "give --zh, --en and/or --position, e.g. pipeline sectors edit {sector} --position 1",
@@ -1076,9 +1076,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sectors.field.name_zh": {"en": "中文 {old} → {new}", "zh": "中文名称 {old} → {new}"},
     "sectors.field.name_en": {"en": "English {old} → {new}", "zh": "英文名称 {old} → {new}"},
     "sectors.field.position": {"en": "position {old} → {new}", "zh": "位置 {old} → {new}"},
-    "sectors.edited": {"en": "sector {sector}: {changes}", "zh": "产业领域 {sector}：{changes}"},
-    "sectors.unchanged": {"en": "sector {sector}: unchanged", "zh": "产业领域 {sector}：未改变"},
-    "sectors.removed": {"en": "removed sector {slug} {name}", "zh": "已删除产业领域 {slug} {name}"},
+    "sectors.edited": {"en": "sector {sector}: {changes}", "zh": "产业领域 `{sector}`：{changes}"},
+    "sectors.unchanged": {"en": "sector {sector}: unchanged", "zh": "产业领域 `{sector}`：未改变"},
+    "sectors.removed": {"en": "removed sector {slug} {name}", "zh": "已删除产业领域 {name}（`{slug}`）"},
     # --- web, lights --fail-on, workbooks on a terminal ---
     "web.no_datasette": {"en": "pipeline web needs Datasette", "zh": "`pipeline web` 需要 Datasette"},
     "web.no_datasette.hint": {
