@@ -316,6 +316,146 @@ def test_import_a_districts_workbook(empty_db: Path, tmp_path: Path) -> None:
     ]
 
 
+def chinese_book(path: Path, rows: list[list[Any]]) -> Path:
+    """A workbook as a district office makes one in Excel or WPS: a title row, Chinese headers, Chinese values."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("项目清单")
+    bold = book.add_format({"bold": True})
+    day = book.add_format({"num_format": "yyyy年m月d日"})
+    sheet.write_row(0, 0, ["黄岛区2020年招商项目清单"], bold)  # a title above the header
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row):
+            if isinstance(value, dt.datetime):
+                sheet.write_datetime(number, column, value, day)
+            elif value is not None:
+                sheet.write(number, column, value, bold if number == 1 else None)
+    book.close()
+    return path
+
+
+CHINESE_HEADERS = [
+    "项目名称",
+    "行业",
+    "项目阶段",
+    "计划总投资（亿元）",  # full-width brackets, as a Chinese keyboard types them
+    "是否重点",
+    "区市",
+    "责任单位",
+    "包联领导",
+    "备注",
+    "进入阶段日期",
+]
+
+
+def test_import_a_workbook_with_chinese_headers_and_values(empty_db: Path, tmp_path: Path) -> None:
+    from test_zh_everywhere import english_left
+
+    path = chinese_book(
+        tmp_path / "黄岛区.xlsx",
+        [
+            CHINESE_HEADERS,
+            [
+                "海洋装备项目",
+                "交通装备",
+                "签约",
+                "8亿",
+                "是",
+                "黄岛区",
+                "区商务局",
+                "张区长",
+                "签约仪式",
+                dt.datetime(2020, 7, 1),
+            ],
+            ["生物药项目", "生物医药", "在谈", "8000万元", "否", "黄岛区", None, None, None, None],
+            ["智能工厂项目", "智能", "前期", 12.5, "否", "黄岛区", "区工信局", None, None, dt.datetime(2020, 6, 1)],
+            [
+                "算力中心项目",
+                "新一代信息技术",
+                "开工",
+                "1,200万",
+                "是",
+                "黄岛区",
+                None,
+                None,
+                None,
+                dt.datetime(2020, 8, 3),
+            ],
+            ["饮料项目", "食品", None, None, None, "黄岛区", None, None, None, None],
+        ],
+    )
+    dry = run_cli("--lang", "zh", "import", str(path), "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert json_of("list") == []  # a dry run writes nothing
+    result = run_cli("--lang", "zh", "import", str(path))
+    assert result.exit_code == 0, result.stderr
+    projects = json_of("list")
+    assert [
+        (p["name"], p["sector"], p["stage"], p["investment"], p["key"], p["district"], p["unit"], p["lead"])
+        for p in projects
+    ] == [
+        ("海洋装备项目", "transport", "signed", 8, True, "黄岛区", "区商务局", "张区长"),
+        ("生物药项目", "biomed", "negotiating", Decimal("0.8"), False, "黄岛区", None, None),
+        ("智能工厂项目", "smart-mfg", "preliminary", Decimal("12.5"), False, "黄岛区", "区工信局", None),
+        ("算力中心项目", "it", "construction", Decimal("0.12"), True, "黄岛区", None, None),
+        ("饮料项目", "food", "negotiating", None, False, "黄岛区", None, None),
+    ]
+    assert [p["stage_since"] for p in projects] == [
+        "2020-07-01",
+        "2020-08-18",
+        "2020-06-01",
+        "2020-08-03",
+        "2020-08-18",
+    ]
+    assert projects[0]["note"] == "签约仪式" and {p["source"] for p in projects} == {"user"}
+    assert "试运行：新增 5 个" in dry.stdout and "导入后 21.42 亿元" in dry.stdout
+    assert english_left(dry.stdout + dry.stderr + result.stdout + result.stderr) == []
+    assert json_of("summary")["total"] == {"count": 5, "investment": Decimal("21.42")}
+
+
+def test_a_chinese_workbooks_bad_rows_are_named_in_chinese_and_nothing_is_written(
+    empty_db: Path, tmp_path: Path
+) -> None:
+    from test_zh_everywhere import english_left
+
+    path = chinese_book(
+        tmp_path / "坏.xlsx",
+        [
+            CHINESE_HEADERS[:4],
+            ["好项目", "生物医药", "签约", "8亿"],
+            ["逗号项目", "生物医药", "签约", "12,5亿"],
+            ["未知领域项目", "新材料", "在谈", "1亿"],
+            ["未知阶段项目", "生物医药", "谈判", "1亿"],
+            ["过大项目", "交通装备", "在谈", "20000亿"],
+        ],
+    )
+    before = file_hash(empty_db)
+    result = run_cli("--lang", "zh", "import", str(path))
+    assert (result.exit_code, result.stdout) == (5, "")
+    assert result.stderr.startswith("错误：")
+    # Rows numbered as the spreadsheet shows them: the title is row 1, the header row 2.
+    for row in (4, 5, 6, 7):
+        assert f"第 {row} 行" in result.stderr, result.stderr
+    assert "第 3 行" not in result.stderr
+    assert "计划投资“12,5亿”在小数点的位置用了逗号" in result.stderr
+    assert "未知的产业领域“新材料”" in result.stderr and "未知的阶段“谈判”" in result.stderr
+    assert "计划投资“20000亿”超过 10,000 亿元" in result.stderr
+    assert english_left(result.stderr) == []
+    assert file_hash(empty_db) == before
+
+
+def test_a_lone_cell_above_no_header_is_the_header_and_refused_as_one(empty_db: Path, tmp_path: Path) -> None:
+    # A title is passed over only when a header follows it: a misspelt one-column header is still named.
+    before = file_hash(empty_db)
+    for rows in ([["nme"], ["甲"]], [["nme"]]):
+        path = write_book(tmp_path / "one.xlsx", rows)
+        result = run_cli("import", str(path))
+        assert (result.exit_code, result.stdout) == (5, ""), result.stderr
+        assert "unknown column 'nme'" in result.stderr and "row 1" in result.stderr, result.stderr
+    assert file_hash(empty_db) == before
+
+
 def test_a_bad_row_is_named_by_the_spreadsheets_own_row_number(empty_db: Path, tmp_path: Path) -> None:
     path = write_book(
         tmp_path / "bad.xlsx",

@@ -7,6 +7,7 @@ import difflib
 import io
 import itertools
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -129,9 +130,20 @@ def _known_columns(found: Iterable[str], name: str, where: Message) -> None:
 
 
 def _header_name(cell: str) -> str:
-    """A header cell as the field it names (a contract name or a Chinese label); unknown ones as written."""
+    """A header cell as the field it names (a contract name or a Chinese label); unknown ones as written.
+
+    Full-width brackets and spaces, as a Chinese keyboard types them
+    (计划总投资（亿元）), name the same column as ASCII ones.
+    """
     text = cell.strip().lower()
-    return _IMPORT_NAMES.get(text, text)
+    if text in _IMPORT_NAMES:
+        return _IMPORT_NAMES[text]
+    return _IMPORT_NAMES.get(unicodedata.normalize("NFKC", text).replace(" ", ""), text)
+
+
+def known_header(cell: str) -> bool:
+    """Whether a header cell names a column import takes."""
+    return _header_name(cell) in _IMPORT_NAMES.values()
 
 
 def _parse_csv(lines: Iterable[str], name: str) -> ParsedFile:

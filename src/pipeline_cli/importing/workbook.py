@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from ..errors import BadData, Message, UsageError
-from .rows import ParsedFile, parse_table
+from .rows import ParsedFile, known_header, parse_table
 
 
 def parse_workbook(file: BinaryIO, name: str, sheet: str | None = None) -> ParsedFile:
     """The first sheet of an .xlsx workbook (or the one named `sheet`), read as CSV is, row by row.
 
     Rows keep the numbers the spreadsheet shows (the header is the first
-    non-empty row, usually row 1). Cells become the text a CSV of them would
+    non-empty row, usually row 1; rows above it holding one text that names
+    no column are the sheet's title and are passed over). Cells become the text a CSV of them would
     hold: numbers as their shortest exact digits, dates as YYYY-MM-DD,
     TRUE/FALSE as true/false; formulas give the value Excel last computed.
     The workbook (read-only mode: the sheet's XML is parsed as it is read)
@@ -42,12 +44,29 @@ def parse_workbook(file: BinaryIO, name: str, sheet: str | None = None) -> Parse
             quoted = [f"'{n}'" for n in names]
             raise UsageError("import.no_sheet", "import.no_sheet.hint", name=name, sheet=sheet, sheets=quoted)
         numbered = _numbered_rows(worksheet.iter_rows(values_only=True), name)
+        title: tuple[int, list[str]] | None = None
         for number, cells in numbered:
-            if any(cell.strip() for cell in cells):
-                parsed = parse_table(number, cells, _closing(numbered, workbook), name, unescape=False)
+            filled = [cell for cell in cells if cell.strip()]
+            if not filled:
+                continue
+            if title is None and len(filled) == 1 and not known_header(filled[0]):
+                # A title above the header (黄岛区招商项目清单), as a district's sheet has one.
+                title = (number, cells)
+                continue
+            rows: Iterator[tuple[int, list[str]]] = numbered
+            if title is not None and not any(known_header(cell) for cell in filled):
+                # No header below it either: the lone cell was the header, and is refused as one.
+                rows = itertools.chain([(number, cells)], numbered)
+                number, cells = title
+            if filled:
+                parsed = parse_table(number, cells, _closing(rows, workbook), name, unescape=False)
                 parsed.workbook = True
                 break
         else:
+            if title is not None:  # one lone cell and nothing below it: a header without rows
+                parsed = parse_table(title[0], title[1], iter(()), name, unescape=False)
+                parsed.workbook = True
+                return parsed
             raise BadData("import.empty", "import.empty.hint", name=name)
     except BaseException:
         workbook.close()
