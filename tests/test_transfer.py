@@ -8,11 +8,12 @@ import re
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from builders import EXTRA_PROJECTS, build, build_mixed
-from conftest import PIPELINE_BIN, Result, file_hash, run_cli, run_sh
+from conftest import PIPELINE_BIN, Result, file_hash, query, run_cli, run_sh
 from pipeline_cli import store
 from pipeline_cli.formats import escape_cell, unescape_cell
 from pipeline_cli.model import ProjectRecord
@@ -26,13 +27,8 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def events(db: Path) -> list[sqlite3.Row]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return conn.execute('SELECT project_id, kind, "from", "to", date, changes, change, note FROM events').fetchall()
-    finally:
-        conn.close()
+def events(db: Path) -> list[dict[str, Any]]:
+    return query(db, 'SELECT project_id, kind, "from", "to", date, changes, change, note FROM events ORDER BY id')
 
 
 def assert_refused(result: Result, db: Path, before: str, code: int = 5) -> None:
@@ -58,8 +54,8 @@ FORMULA_PROJECTS = (
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
-def test_export_import_export_gives_the_same_file(environment, tmp_path, fmt) -> None:
-    build(environment, [*projects_2020(), *EXTRA_PROJECTS, *FORMULA_PROJECTS])
+def test_export_import_export_gives_the_same_file(blank, tmp_path, fmt) -> None:
+    build(blank, [*projects_2020(), *EXTRA_PROJECTS, *FORMULA_PROJECTS])
     first = tmp_path / f"first.{fmt}"
     assert run_cli("export", "-o", str(first)).exit_code == 0
     other = tmp_path / "other.db"
@@ -78,8 +74,8 @@ def test_export_import_export_gives_the_same_file(environment, tmp_path, fmt) ->
     assert check.exit_code == 0, check.stdout + check.stderr
 
 
-def test_export_csv_columns_and_exact_values(environment) -> None:
-    build_mixed(environment)
+def test_export_csv_columns_and_exact_values(blank) -> None:
+    build_mixed(blank)
     result = run_cli("export")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -106,8 +102,8 @@ def test_export_json_is_the_contract_values(db) -> None:
     assert [json.loads(line) for line in lines] == projects
 
 
-def test_formula_cells_are_neutralised_in_csv_and_restored_on_import(environment, tmp_path) -> None:
-    build(environment, FORMULA_PROJECTS)
+def test_formula_cells_are_neutralised_in_csv_and_restored_on_import(blank, tmp_path) -> None:
+    build(blank, FORMULA_PROJECTS)
     out = run_cli("export").stdout
     lines = out.split("\n")
     assert lines[1].startswith('1,"\'=HYPERLINK(""http://x"",""点我"")",it,')
@@ -242,28 +238,28 @@ def test_import_updates_moves_drops_under_one_change_that_undo_reverts(db, tmp_p
     assert check.exit_code == 0, check.stdout + check.stderr
 
 
-def test_a_dropped_project_moves_only_when_the_row_restores_it(environment, tmp_path) -> None:
-    build_mixed(environment)  # project 49 is dropped, at negotiating
-    before = file_hash(environment)
+def test_a_dropped_project_moves_only_when_the_row_restores_it(blank, tmp_path) -> None:
+    build_mixed(blank)  # project 49 is dropped, at negotiating
+    before = file_hash(blank)
     refused = run_cli("import", str(write(tmp_path / "p.csv", "id,stage\n49,signed\n")))
-    assert_refused(refused, environment, before)
+    assert_refused(refused, blank, before)
     assert "row 2: project 49 is dropped, so its stage cannot change" in refused.stderr
     result = run_cli("import", str(write(tmp_path / "q.csv", "id,stage,status\n49,signed,active\n")))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0] == "49 旧厂改造项目: restored; negotiating → signed"
-    assert [e["kind"] for e in events(environment) if e["change"] == 1] == ["restored", "stage"]
+    assert [e["kind"] for e in events(blank) if e["change"] == 1] == ["restored", "stage"]
     check = run_cli("check")
     assert check.exit_code == 0, check.stdout + check.stderr
 
 
-def test_a_restore_with_a_dated_move_is_not_dated_after_the_move(environment, tmp_path) -> None:
+def test_a_restore_with_a_dated_move_is_not_dated_after_the_move(blank, tmp_path) -> None:
     # The row restores project 49 and moves it on a past day: the restore is
     # dated that day too, so history never shows a move of a dropped project.
-    build_mixed(environment)
+    build_mixed(blank)
     path = write(tmp_path / "q.csv", "id,stage,status,stage_since\n49,signed,active,2020-08-03\n")
     result = run_cli("import", str(path))
     assert result.exit_code == 0, result.stderr
-    mine = [(e["kind"], e["date"]) for e in events(environment) if e["change"] == 1]
+    mine = [(e["kind"], e["date"]) for e in events(blank) if e["change"] == 1]
     assert mine == [("restored", "2020-08-03"), ("stage", "2020-08-03")]
     history = json.loads(run_cli("history", "49", "-f", "json").stdout)
     kinds = [(e["kind"], e["date"]) for e in history]
@@ -613,6 +609,19 @@ def test_backup_into_a_missing_folder_cannot_write(db, tmp_path) -> None:
     assert not (tmp_path / "nope").exists()
 
 
+@pytest.mark.parametrize("url", ["postgresql://someone@server.example/pipeline", "{db}"])
+def test_backup_to_a_url_is_a_usage_error_naming_copy(db, url, sh) -> None:
+    """A URL is no PATH: it is not taken as a folder postgresql: (which would lose its //)."""
+    url = url.replace("{db}", str(db)) if store.is_url(str(db)) else url.replace("{db}", "postgresql://x/y")
+    before = file_hash(db)
+    for run in (run_cli, sh):
+        result = run("backup", url)
+        assert_refused(result, db, before, code=2)
+        assert f"backup writes an SQLite file, and {store.display_name(url)} is a database on a server" in result.stderr
+        assert "`pipeline copy`" in result.stderr
+    assert not Path("postgresql:").exists()
+
+
 @pytest.mark.slow
 def test_backup_while_others_write_passes_check(db, tmp_path, sh) -> None:
     import subprocess
@@ -758,8 +767,8 @@ def test_export_refuses_to_write_over_the_database_in_use(db: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
-def test_a_chinese_export_imports_back_unchanged(environment, tmp_path, fmt) -> None:
-    build(environment, [*projects_2020(), *EXTRA_PROJECTS, *FORMULA_PROJECTS])
+def test_a_chinese_export_imports_back_unchanged(blank, tmp_path, fmt) -> None:
+    build(blank, [*projects_2020(), *EXTRA_PROJECTS, *FORMULA_PROJECTS])
     english = tmp_path / f"english.{fmt}"
     assert run_cli("export", "-o", str(english)).exit_code == 0
     chinese = tmp_path / f"chinese.{fmt}"

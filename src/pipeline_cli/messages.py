@@ -1129,6 +1129,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "无法写入 {path}：文件夹 {folder} 不存在",
     },
     "backup.no_folder.hint": {"en": "create the folder first", "zh": "请先创建该文件夹"},
+    "backup.url": {
+        "en": "backup writes an SQLite file, and {target} is a database on a server",
+        "zh": "备份只写入 SQLite 文件，而 {target} 是服务器上的数据库",
+    },
+    "backup.url.hint": {
+        "en": "nothing changed; `pipeline copy` copies a database into an empty database on a server",
+        "zh": "未做任何修改；复制到服务器上的空数据库请用 `pipeline copy`",
+    },
     # --- the database file: creating and opening it ---
     "init.not_a_file": {"en": "{path} is {kind}, not a database file", "zh": "{path} 是{kind}，不是数据库文件"},
     "init.not_a_file.hint": {

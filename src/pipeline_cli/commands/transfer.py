@@ -108,7 +108,7 @@ def export(
 
 def backup(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(metavar="PATH", help="The new file; must not exist yet.", dir_okay=False)],
+    path: Annotated[str, typer.Argument(metavar="PATH", help="The new file; must not exist yet.")],
     lang: LangOption = None,
 ) -> None:
     """Copy the live database to PATH, consistently, even while others write.
@@ -116,9 +116,13 @@ def backup(
     Refuses an existing PATH (exit 4) and leaves it untouched. The copy is
     checked before it is put in place.
     """
+    # Taken as text: a URL read as a path would lose the // of postgresql:// and be a missing folder.
+    if store.is_url(path):
+        raise UsageError("backup.url", "backup.url.hint", target=store.display_name(path))
+    target = Path(path)
     conn = state(ctx).connect()
-    count = store.backup(conn, path)
-    output.line(output.say("backup.done.one" if count == 1 else "backup.done", count=count, path=str(path)))
+    count = store.backup(conn, target)
+    output.line(output.say("backup.done.one" if count == 1 else "backup.done", count=count, path=str(target)))
 
 
 def register(app: typer.Typer) -> None:
