@@ -118,6 +118,11 @@ BOTH_ENGINES = (
     "test_formats",
     "test_edges",
     "test_hostile_arguments",
+    "test_zh_everywhere",
+    "test_zh_workbooks",
+    "test_text_rule",
+    "test_copy",
+    "test_transfer",
 )
 # Tests of those modules that read the SQLite file itself (or what only a file has: Datasette, completion).
 SQLITE_ONLY = (
@@ -129,6 +134,11 @@ SQLITE_ONLY = (
     "test_check_reports_each_violation_and_exits_6",
     "test_check_runs_integrity_check",
     "test_readme_changing_projects_examples_are_real",
+    # test_copy: the file's own tables and columns.
+    "test_copy_knows_every_column_of_every_table",
+    # test_transfer: the README's examples work in the file's folder; -o naming the database's own file.
+    "test_readme_data_in_and_out_examples_are_real",
+    "test_export_refuses_to_write_over_the_database_in_use",
 )
 
 

@@ -13,14 +13,13 @@ on stdout and the database unchanged.
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import Result, file_hash, run_cli
+from conftest import Result, file_hash, query, run_cli
 from pipeline_cli.formats import tsv_unescape
 from pipeline_cli.texts import clean_text
 
@@ -28,11 +27,8 @@ TEXT_COLUMNS = ("name", "district", "unit", "lead", "note")
 
 
 def stored(db: Path) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(f"SELECT id, {', '.join(TEXT_COLUMNS)} FROM projects ORDER BY id").fetchall()
-    finally:
-        conn.close()
+    rows = query(db, f"SELECT id, {', '.join(TEXT_COLUMNS)} FROM projects ORDER BY id")
+    return [tuple(row.values()) for row in rows]
 
 
 def assert_refused(result: Result, db: Path, before: str, code: int) -> None:

@@ -14,12 +14,11 @@ language, and every refusal leaves the database as it was.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import file_hash, run_cli, run_sh
+from conftest import file_hash, is_postgres, run_cli, run_sh
 from pipeline_cli.cli import COMMAND_MODULES
 from pipeline_cli.fields import FIELDS
 from pipeline_cli.model import LIGHTS, SECTORS, SOURCES, STAGES, STATUSES
@@ -71,6 +70,7 @@ def english_left(text: str) -> list[str]:
     text = re.sub(r"`[^`]*`", " ", text)  # code, as typed
     text = re.sub(r"“[^”]*”|'[^'\n]*'", " ", text)  # what the person typed, quoted back
     text = re.sub(r"\S*/\S*", " ", text)  # paths and URLs
+    text = re.sub(r"数据表（[a-z_、]+）", " ", text)  # the tables a refused init finds on a server, by name
     text = _OPTION_VALUE.sub(_typed_away, text)  # options, and a slug typed as their value
     text = _COMMAND_LINE.sub(" ", text)  # a command as typed
     text = re.sub(r"^(?:db|lang|user|busy_timeout) = .*$", " ", text, flags=re.M)  # config list: key = value
@@ -269,6 +269,8 @@ def test_a_refusal_in_chinese_says_nothing_in_english_and_changes_nothing(
 ) -> None:
     (tmp_path / "weekly.txt").write_text("x", encoding="utf-8")
     argv = [a.replace("{tmp}", str(tmp_path)).replace("{db}", str(worked)) for a in args]
+    if args == ["backup", "{db}"] and is_postgres(worked):
+        code = 2  # a URL is no file to back up to
     before = file_hash(worked)
     result = run_cli("--lang", "zh", *argv)
     assert result.exit_code == code, result.stderr
@@ -340,5 +342,3 @@ def test_a_chinese_export_is_the_exception_and_imports_back_unchanged(worked: Pa
         assert result.exit_code == 0, result.stderr
         assert result.stdout == "没有要导入的内容：全部 47 行与数据库一致\n"
         assert file_hash(worked) == before
-    copy = tmp_path / "copy.db"
-    shutil.copyfile(worked, copy)
