@@ -9,12 +9,14 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, TypeVar
 
 from .errors import Message, PipelineError
 from .formats import Style
+
+T = TypeVar("T")
 
 
 def stdout() -> TextIO:
@@ -259,3 +261,50 @@ def write_workbook(path: Path | None, sheets: Iterable[Any], style: Style, *, da
         write(out, sheets, style)
     if path is not None:
         notice(say("output.wrote", path=str(path)))
+
+
+def write_result(
+    path: Path | None,
+    fmt: str,
+    style: Style,
+    result: T,
+    text: Callable[[TextIO, T, str, Style], object],
+    sheets: Callable[[T, Style], Iterable[Any]],
+    *,
+    database: Path | None = None,
+) -> None:
+    """A command's result to -o FILE or stdout: xlsx as the workbook `sheets` makes, any other format by `text`."""
+    if fmt == "xlsx":
+        write_workbook(path, sheets(result, style), style, database=database)
+        return
+    with data_target(path, database=database) as out:
+        text(out, result, fmt, style)
+
+
+def write_listing(
+    path: Path | None,
+    rows: Iterable[Sequence[Any]],
+    fmt: str,
+    style: Style,
+    sheet: tuple[str, str],
+    brief: Sequence[str],
+    columns: Sequence[str] | None,
+    database: Path | None = None,
+) -> None:
+    """Projects from the read path (tuples of fields.FIELDS), as list, lights and due print them.
+
+    xlsx: one sheet titled `sheet` (in English, in Chinese); table and
+    markdown show the `brief` fields unless --columns chose them.
+    """
+    from .fields import FIELDS
+    from .formats import write_projects
+
+    def text(out: TextIO, rows: Iterable[Sequence[Any]], fmt: str, style: Style) -> int:
+        return write_projects(out, rows, FIELDS, fmt, style, brief=brief, columns=columns)
+
+    def sheets(rows: Iterable[Sequence[Any]], style: Style) -> list[Any]:
+        from .formats.xlsx import project_sheet
+
+        return [project_sheet(*sheet, rows, FIELDS, style, columns)]
+
+    write_result(path, fmt, style, rows, text, sheets, database=database)

@@ -11,9 +11,15 @@ import typer
 from .. import output, store, tallies
 from ..context import state
 from ..errors import LightsFound
-from ..fields import FIELD_NAMES, FIELDS, LIGHTS_BRIEF
-from ..formats import write_projects
-from ..formats.summaries import write_funnel, write_report, write_summary
+from ..fields import FIELD_NAMES, LIGHTS_BRIEF
+from ..formats.summaries import (
+    funnel_sheets,
+    report_sheets,
+    summary_sheets,
+    write_funnel,
+    write_report,
+    write_summary,
+)
 from ..model import Filters, parse_date, today
 from ..options import OutputOptions, completer, with_filters, with_output
 
@@ -46,13 +52,8 @@ def summary(
     fmt, style = options.formatting()
     rows = store.summary_rows(state(ctx).connect(), fields, filters, today())
     result = tallies.summarize(fields, rows)
-    if fmt == "xlsx":
-        from ..formats.summaries import summary_sheets
-
-        output.write_workbook(options.file, summary_sheets(result, style), style, database=state(ctx).location().path)
-        return
-    with output.data_target(options.file, database=state(ctx).location().path) as out:
-        write_summary(out, result, fmt, style)
+    database = state(ctx).location().path
+    output.write_result(options.file, fmt, style, result, write_summary, summary_sheets, database=database)
 
 
 @with_output(file=True)
@@ -65,13 +66,8 @@ def funnel(
     """Per stage: projects at it or past it, their investment, conversion from the stage before."""
     fmt, style = options.formatting()
     result = _funnel(state(ctx).connect(), filters)
-    if fmt == "xlsx":
-        from ..formats.summaries import funnel_sheets
-
-        output.write_workbook(options.file, funnel_sheets(result, style), style, database=state(ctx).location().path)
-        return
-    with output.data_target(options.file, database=state(ctx).location().path) as out:
-        write_funnel(out, result, fmt, style)
+    database = state(ctx).location().path
+    output.write_result(options.file, fmt, style, result, write_funnel, funnel_sheets, database=database)
 
 
 def _funnel(conn: Any, filters: Filters) -> tallies.Funnel:
@@ -122,18 +118,9 @@ def lights(
     if level is not None:
         rows = _counting(rows, level, FIELD_NAMES.index("light"), counted)
     database = state(ctx).location().path
-    if fmt == "xlsx":
-        from ..formats.xlsx import project_sheet
-
-        output.write_workbook(
-            options.file,
-            [project_sheet("Lights", "亮灯", rows, FIELDS, style, options.columns)],
-            style,
-            database=database,
-        )
-    else:
-        with output.data_target(options.file, database=database) as out:
-            write_projects(out, rows, FIELDS, fmt, style, brief=LIGHTS_BRIEF, columns=options.columns)
+    output.write_listing(
+        options.file, rows, fmt, style, ("Lights", "亮灯"), LIGHTS_BRIEF, options.columns, database=database
+    )
     if level is not None and counted[0]:
         output.stdout().flush()
         key = f"lights.found.{level}" + (".one" if counted[0] == 1 else "")
@@ -162,18 +149,9 @@ def due(
     fmt, style = options.formatting()
     rows = store.iter_due(state(ctx).connect(), filters, today(), within)
     database = state(ctx).location().path
-    if fmt == "xlsx":
-        from ..formats.xlsx import project_sheet
-
-        output.write_workbook(
-            options.file,
-            [project_sheet("Due", "计划节点", rows, FIELDS, style, options.columns)],
-            style,
-            database=database,
-        )
-    else:
-        with output.data_target(options.file, database=database) as out:
-            write_projects(out, rows, FIELDS, fmt, style, brief=DUE_BRIEF, columns=options.columns)
+    output.write_listing(
+        options.file, rows, fmt, style, ("Due", "计划节点"), DUE_BRIEF, options.columns, database=database
+    )
 
 
 def _counting(rows: Iterator[Any], level: str, light: int, counted: list[int]) -> Iterator[Any]:
@@ -264,13 +242,7 @@ def report(
         if counted
         else {},
     )
-    if fmt == "xlsx":
-        from ..formats.summaries import report_sheets
-
-        output.write_workbook(options.file, report_sheets(result, style), style, database=conn_path)
-        return
-    with output.data_target(options.file, database=conn_path) as out:
-        write_report(out, result, fmt, style)
+    output.write_result(options.file, fmt, style, result, write_report, report_sheets, database=conn_path)
 
 
 def register(app: typer.Typer) -> None:

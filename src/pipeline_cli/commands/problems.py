@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable
-from typing import Annotated, Any, Optional
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any, Optional, TextIO
 
 import typer
 
 from .. import output
 from ..context import state
 from ..errors import UsageError
-from ..formats import write_records
+from ..formats import Style, write_records
 from ..formats.problems import PROBLEM_BRIEF_COLUMNS, PROBLEM_COLUMNS
 from ..model import Filters, parse_date, today
 from ..options import OutputOptions, ProjectIdArgument, with_filters, with_output
@@ -202,17 +202,21 @@ def list_(
         units=tuple(u for u in (_text(u, "--problem-unit") for u in problem_unit or ()) if u),
     )
     records = (ledger.problem_record(row) for row in rows)
-    database = state(ctx).location().path
-    if fmt == "xlsx":
+
+    def text(out: TextIO, records: Iterable[dict[str, Any]], fmt: str, style: Style) -> int:
+        return write_records(
+            out, records, PROBLEM_COLUMNS, fmt, style, brief=PROBLEM_BRIEF_COLUMNS, chosen=options.columns
+        )
+
+    def sheets(records: Iterable[dict[str, Any]], style: Style) -> list[Any]:
         from ..formats import pick_columns
         from ..formats.xlsx import Sheet
 
         shown = pick_columns(PROBLEM_COLUMNS, options.columns) if options.columns is not None else PROBLEM_COLUMNS
-        sheet = Sheet(output.say("problem.title"), shown, records)
-        output.write_workbook(options.file, [sheet], style, database=database)
-        return
-    with output.data_target(options.file, database=database) as out:
-        write_records(out, records, PROBLEM_COLUMNS, fmt, style, brief=PROBLEM_BRIEF_COLUMNS, chosen=options.columns)
+        return [Sheet(output.say("problem.title"), shown, records)]
+
+    database = state(ctx).location().path
+    output.write_result(options.file, fmt, style, records, text, sheets, database=database)
 
 
 def register(app: typer.Typer) -> None:

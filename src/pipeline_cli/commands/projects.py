@@ -60,14 +60,9 @@ def list_(
     fmt, style = options.formatting()
     rows = store.iter_projects(state(ctx).connect(), filters, today(), sort=field, reverse=reverse, limit=limit)
     database = state(ctx).location().path
-    if fmt == "xlsx":
-        from ..formats.xlsx import project_sheet
-
-        sheet = project_sheet("Projects", "项目", rows, FIELDS, style, options.columns)
-        output.write_workbook(options.file, [sheet], style, database=database)
-        return
-    with output.data_target(options.file, database=database) as out:
-        write_projects(out, rows, FIELDS, fmt, style, brief=LIST_BRIEF, columns=options.columns)
+    output.write_listing(
+        options.file, rows, fmt, style, ("Projects", "项目"), LIST_BRIEF, options.columns, database=database
+    )
 
 
 @with_output()

@@ -41,11 +41,7 @@ def rank_(
     fmt, style = options.formatting()
     ranking = rank(field, rank_rows(state(ctx).connect(), field, filters, today()))
     database = state(ctx).location().path
-    if fmt == "xlsx":
-        output.write_workbook(options.file, rank_sheets(ranking, style), style, database=database)
-        return
-    with output.data_target(options.file, database=database) as out:
-        write_rank(out, ranking, fmt, style)
+    output.write_result(options.file, fmt, style, ranking, write_rank, rank_sheets, database=database)
 
 
 def register(app: typer.Typer) -> None:
