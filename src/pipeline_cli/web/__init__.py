@@ -12,33 +12,6 @@ from typing import Any
 
 from ..store.web import BY_SECTOR_SQL, DUE_SQL, FUNNEL_SQL, LIGHTS_SQL, PROBLEMS_SQL, RANKING_SQL
 
-# The view's columns as people read them (Datasette shows these as the columns' descriptions).
-VIEW_LABELS = {
-    "id": "编号",
-    "name": "项目名称",
-    "sector": "产业领域(代码)",
-    "sector_zh": "产业领域",
-    "stage": "进度(代码)",
-    "stage_zh": "进度",
-    "stage_position": "阶段序号(1 在谈 … 8 达产)",
-    "status": "状态",
-    "investment_wan": "计划投资(万元,精确整数,可求和)",
-    "investment_yi": "计划投资(亿元)",
-    "key": "重点项目(1 是,0 否)",
-    "district": "区市",
-    "unit": "责任单位",
-    "lead": "包联领导",
-    "note": "备注",
-    "source": "来源",
-    "stage_since": "进入阶段日期",
-    "days_in_stage": "停留天数",
-    "light": "亮灯(red 红灯,yellow 黄灯,green 绿灯;阶段停留与计划逾期取其重)",
-    "light_reason": "亮灯原因(stage 阶段停留,plan 计划逾期)",
-    "next_plan_stage": "下一计划节点(阶段代码)",
-    "next_plan_date": "下一计划节点日期",
-    "overdue_days": "计划逾期天数",
-}
-
 # Short Chinese headers the plugin puts on the columns of the project pages (the name stays as the tooltip).
 HEADER_LABELS = {
     "id": "编号",
@@ -65,6 +38,20 @@ HEADER_LABELS = {
     "next_plan_stage": "下一计划节点",
     "next_plan_date": "计划日期",
     "overdue_days": "逾期天数",
+}
+# The view's columns as people read them (Datasette shows these as the columns'
+# descriptions): the headers, with what a value means where it needs saying.
+VIEW_LABELS = {name: label for name, label in HEADER_LABELS.items() if name != "investment"} | {
+    "sector": "产业领域(代码)",
+    "stage": "进度(代码)",
+    "stage_position": "阶段序号(1 在谈 … 8 达产)",
+    "investment_wan": "计划投资(万元,精确整数,可求和)",
+    "key": "重点项目(1 是,0 否)",
+    "light": "亮灯(red 红灯,yellow 黄灯,green 绿灯;阶段停留与计划逾期取其重)",
+    "light_reason": "亮灯原因(stage 阶段停留,plan 计划逾期)",
+    "next_plan_stage": "下一计划节点(阶段代码)",
+    "next_plan_date": "下一计划节点日期",
+    "overdue_days": "计划逾期天数",
 }
 LABELLED_TABLES = frozenset(("project_view", "projects"))
 
