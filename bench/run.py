@@ -5,10 +5,15 @@
 Each benchmark runs its commands in fresh processes, interleaved (pipeline,
 sqlite-utils, sqlite3, pipeline, ...), after one warm-up round, and reports
 the median wall time and the peak memory (ru_maxrss of the process, from
-wait4) of each. Baselines, measured in the same run on the same file:
+wait4, taken by the small launcher bench/launch.py so that it is the
+command's own) of each. Baselines, measured in the same run on the same file:
 
 - `sqlite-utils query DB "<SQL>"`: a Python CLI returning the same rows;
 - `sqlite3 DB "<SQL>"`: the SQLite shell running the equivalent SQL, the floor.
+
+`list --format tsv` is also timed against the start-up floor: pipeline's own
+interpreter importing Typer and sqlite3, printing one line and exiting, which
+is all a command does before its own work (FLOOR below).
 
 Then the targets are checked and the table printed; `--write FILE` also
 writes it, with a description of the machine, to FILE. Databases come from
@@ -183,6 +188,22 @@ COMMIT;
 """
 
 
+# The start-up floor: what every pipeline command pays before its own work.
+FLOOR = "import sqlite3, sys, typer; sys.stdout.write('floor\\n')"
+
+
+def interpreter_of(script: str) -> str:
+    """The Python a console script runs on (its #! line), so the floor starts the same interpreter."""
+    try:
+        with open(shutil.which(script) or script, "rb") as file:
+            first = file.readline().decode(errors="replace")
+    except OSError:
+        return sys.executable
+    if first.startswith("#!") and "python" in first:
+        return first[2:].strip().split()[0]
+    return sys.executable
+
+
 # --- running and measuring ---------------------------------------------------
 
 
@@ -230,19 +251,26 @@ def child_env() -> dict[str, str]:
     return env
 
 
+LAUNCHER = Path(__file__).resolve().with_name("launch.py")
+
+
 def measure(argv: Sequence[str], env: dict[str, str]) -> Sample:
-    """Run argv once (stdout to /dev/null); wall time and the child's peak RSS."""
+    """Run argv once (stdout to /dev/null) from bench/launch.py: its wall time and its own peak RSS."""
     with tempfile.TemporaryFile() as errors:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc = subprocess.run(
+            [sys.executable, str(LAUNCHER), *argv],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env=env,
+            check=False,
+        )
         if proc.returncode != 0:
             errors.seek(0)
             message = errors.read().decode(errors="replace").strip()
             raise RuntimeError(f"{' '.join(argv)[:200]} exited {proc.returncode}: {message[-2000:]}")
-    return Sample(elapsed, usage.ru_maxrss)
+    seconds, maxrss_kib = proc.stdout.split()
+    return Sample(float(seconds), int(maxrss_kib))
 
 
 def run_bench(bench: Bench, env: dict[str, str], *, warm_up: bool = True) -> None:
@@ -311,6 +339,9 @@ class Setup:
             variants.append(Variant("sqlite-utils", lambda _: [self.sqlite_utils, "query", str(db), sql, *tsv]))
         if (shell := self.sqlite3) is not None:
             variants.append(Variant("sqlite3", lambda _: [shell, "-tabs", "-header", str(db), sql]))
+        if name == "list --format tsv" and size == "47":
+            python = interpreter_of(self.pipeline)
+            variants.append(Variant("floor", lambda _: [python, "-c", FLOOR]))
         return Bench(name, size, variants, runs)
 
     def advance_bench(self, size: str, db: Path, runs: int) -> Bench:
@@ -411,7 +442,12 @@ class Setup:
         return Bench(f"import {IMPORT_ROWS:,} rows (CSV)", "empty", variants, runs)
 
 
-def plan(setup: Setup, sizes: list[int], runs: int, runs_large: int) -> list[Bench]:
+def plan(setup: Setup, sizes: list[int], runs: int, runs_large: int, only: list[str] | None = None) -> list[Bench]:
+    """The benchmarks to run; with `only`, just those whose name holds one of its texts (no data built for others)."""
+
+    def wanted(name: str) -> bool:
+        return only is None or any(text in name for text in only)
+
     benches: list[Bench] = []
     for size in sizes:
         db = generate.database(size, setup.pipeline)
@@ -432,17 +468,17 @@ def plan(setup: Setup, sizes: list[int], runs: int, runs_large: int) -> list[Ben
             ("report --week", ["report", "--week", "--format", "json"], REPORT_SQL),
         ]
         for name, args, sql in reads:
-            if setup.available(args[0]):
+            if wanted(name) and setup.available(args[0]):
                 benches.append(setup.read_bench(name, label, db, args, sql, n))
-        if setup.available("advance"):
+        if wanted("advance ID --date D") and setup.available("advance"):
             benches.append(setup.advance_bench(label, db, n))
-        if setup.available("plan"):
+        if wanted("plan ID STAGE DATE") and setup.available("plan"):
             benches.append(setup.write_bench("plan ID STAGE DATE", label, db, n))
-        if setup.available("problem"):
+        if wanted("problem add ID TEXT") and setup.available("problem"):
             benches.append(setup.write_bench("problem add ID TEXT", label, db, n))
-    if setup.available("export"):
+    if wanted(f"export --format xlsx ({EXPORT_ROWS:,})") and setup.available("export"):
         benches.append(setup.export_bench(runs_large))
-    if setup.available("import") and setup.available("export"):
+    if wanted(f"import {IMPORT_ROWS:,} rows (CSV)") and setup.available("import") and setup.available("export"):
         benches.append(setup.import_bench(runs_large))
     return benches
 
@@ -495,6 +531,12 @@ def targets(benches: list[Bench]) -> list[Target]:
         _find(benches, "list --format tsv", "47"),
         "sqlite-utils",
         0.6,
+    )
+    ratio_target(
+        "`list --format tsv`, 47 projects: ≤ 1.25 × the start-up floor (Python, Typer and sqlite3 imported)",
+        _find(benches, "list --format tsv", "47"),
+        "floor",
+        1.25,
     )
     ratio_target(
         "`summary`, 1,000,000 projects: ≤ 1.5 × sqlite3",
@@ -647,10 +689,8 @@ def main() -> None:
     setup = Setup(args)
     if not setup.sqlite3:
         print("sqlite3 shell not found: its baseline is left out", file=sys.stderr)
-    benches = plan(setup, [int(s) for s in args.sizes.split(",")], args.runs, args.runs_large)
-    if args.only:
-        wanted = args.only.split(",")
-        benches = [b for b in benches if any(text in b.name for text in wanted)]
+    only = args.only.split(",") if args.only else None
+    benches = plan(setup, [int(s) for s in args.sizes.split(",")], args.runs, args.runs_large, only)
     for bench in benches:
         start = time.perf_counter()
         try:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import stat
 import time
 from pathlib import Path
@@ -133,7 +132,7 @@ def _short(name: str) -> str:
 
 def temporary_name(path: Path) -> Path:
     """A fresh temporary name beside `path`: `.NAME.pipeline-tmp-PID-RANDOM` (NAME cut to fit the file system)."""
-    return path.with_name(f".{_short(path.name)}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+    return path.with_name(f".{_short(path.name)}{TEMP_MARK}{os.getpid()}-{os.urandom(4).hex()}")
 
 
 _PID = re.compile(re.escape(TEMP_MARK) + r"([0-9]+)-")

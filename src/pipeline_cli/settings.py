@@ -43,9 +43,9 @@ def path() -> Path:
     named = os.environ.get("PIPELINE_CONFIG", "").strip()
     if named:
         return Path(named).expanduser()
-    import platformdirs
+    from .folders import user_config_dir
 
-    return Path(platformdirs.user_config_dir("pipeline", appauthor=False)) / "config.toml"
+    return Path(user_config_dir()) / "config.toml"
 
 
 def check(key: str, value: str) -> str:

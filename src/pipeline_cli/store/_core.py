@@ -81,9 +81,9 @@ def locate(db_option: str | None) -> DbLocation:
         if is_url(named):
             return DbLocation(Path(redact_url(named)), explicit=True, url=named.strip())
         return DbLocation(Path(named).expanduser(), explicit=True)
-    import platformdirs
+    from ..folders import user_data_dir
 
-    return DbLocation(Path(platformdirs.user_data_dir("pipeline", appauthor=False)) / "pipeline.db", explicit=False)
+    return DbLocation(Path(user_data_dir()) / "pipeline.db", explicit=False)
 
 
 def busy_timeout() -> float:

@@ -14,7 +14,6 @@ database without pipeline tables.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -136,6 +135,8 @@ def fill(source: sqlite3.Connection, target: sqlite3.Connection, where: str) -> 
     target equal the source's (a digest of both, in key order), the ids given
     are the same, and `check` finds nothing. Else exit 6, nothing kept.
     """
+    import hashlib  # here, not at the top: only `copy` needs it, and it costs every other command 3 ms
+
     copied = Copied()
     written: dict[str, str] = {}
     # The new target's own stages and sectors give way to the source's.
