@@ -67,8 +67,8 @@ def test_lights_are_the_same_project_objects_list_prints(db: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["tsv", "csv", "jsonl", "json"])
-def test_every_machine_format_gives_the_text_list_gives(environment: Path, fmt: str) -> None:
-    build_mixed(environment)  # an unknown amount, 1 万元, quotes, tabs and line breaks in text
+def test_every_machine_format_gives_the_text_list_gives(blank: Path, fmt: str) -> None:
+    build_mixed(blank)  # an unknown amount, 1 万元, quotes, tabs and line breaks in text
     listed = ok("list", "--all", "--format", fmt).stdout
     shown = ok("lights", "--format", fmt).stdout
     if fmt in ("json", "jsonl"):

@@ -25,9 +25,9 @@ Predicate = Callable[[Project], bool]
 
 
 @pytest.fixture
-def mixed(environment: Path) -> Path:
+def mixed(blank: Path) -> Path:
     """The 47 projects plus dropped ones, a null amount, wildcards in text, later stages."""
-    return build_mixed(environment)
+    return build_mixed(blank)
 
 
 def json_out(cli: Cli, *args: str) -> Any:

@@ -205,8 +205,8 @@ def test_a_move_undone_is_not_a_move_but_a_move_back_is(db: Path) -> None:
     ]
 
 
-def test_projects_stored_dropped_without_a_drop_event_never_count(environment: Path) -> None:
-    build_mixed(environment)  # two of the extra five are dropped, one has no amount
+def test_projects_stored_dropped_without_a_drop_event_never_count(blank: Path) -> None:
+    build_mixed(blank)  # two of the extra five are dropped, one has no amount
     data = report("--since", "2018-01-01", "--until", "2020-08-18")
     # 47 + 3 active: 871 + unknown + 1234.5678 + 50; the two dropped never count.
     assert totals(data) == ((0, 0), (50, Decimal("2155.5678")), (50, Decimal("2155.5678")))

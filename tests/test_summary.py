@@ -165,8 +165,8 @@ def test_by_status_counts_dropped_projects_too(db: Path) -> None:
     assert counts(summary("--by", "status", "--status", "active"), "status") == [("active", 46)]
 
 
-def test_by_district_is_by_name_with_the_empty_district_last(environment: Path) -> None:
-    build_mixed(environment)
+def test_by_district_is_by_name_with_the_empty_district_last(blank: Path) -> None:
+    build_mixed(blank)
     data = summary("--by", "district", "--all")
     districts = [g["district"] for g in data["groups"]]
     assert districts[-1] is None
@@ -175,8 +175,8 @@ def test_by_district_is_by_name_with_the_empty_district_last(environment: Path) 
     assert data["total"]["count"] == 52
 
 
-def test_an_unknown_amount_counts_but_adds_nothing(environment: Path) -> None:
-    build_mixed(environment)
+def test_an_unknown_amount_counts_but_adds_nothing(blank: Path) -> None:
+    build_mixed(blank)
     # 降解率100%新材料项目 (textile, signed) has no amount; the seed's textile project has 3.5.
     data = summary("--by", "sector", "--sector", "textile")
     assert data["groups"] == [{"sector": "textile", "count": 2, "investment": Decimal("3.5")}]

@@ -51,6 +51,10 @@ SORT_EXPRESSIONS = {
     # No light first, then green, yellow, red.
     "light": f"3 - ({LIGHT_RANK_SQL})",
 }
+# Sort keys that can be NULL: ordered below every value, as SQLite orders NULL, on
+# PostgreSQL too (which puts NULL above); the others keep their plain ORDER BY,
+# which an index or the rowid order serves.
+NULLABLE_SORTS = frozenset({"investment", "district"})
 
 
 def filter_clause(filters: Filters, today: dt.date) -> tuple[str, dict[str, Any]]:
@@ -122,9 +126,11 @@ def iter_projects(
     """Projects matching `filters`, as tuples of `fields`, streamed from the cursor."""
     where, params = filter_clause(filters, today)
     direction = "DESC" if reverse else "ASC"
+    key = SORT_EXPRESSIONS[sort]
+    nulls = f"{key} IS NOT NULL {direction}, " if sort in NULLABLE_SORTS else ""
     sql = (
         f"{cutoffs()}SELECT {select_list(fields)}{PROJECTS_FROM}{where}"
-        f" ORDER BY {SORT_EXPRESSIONS[sort]} {direction}, p.id {direction}"
+        f" ORDER BY {nulls}{key} {direction}, p.id {direction}"
     )
     if limit is not None:
         sql += " LIMIT :limit"
