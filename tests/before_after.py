@@ -13,6 +13,7 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -118,15 +119,19 @@ def _run(args: tuple[str, ...]) -> str:
     return f"exit {result.exit_code}\n" + _TIMESTAMP.sub("2020-08-18T00:00:00.000000Z", result.stdout)
 
 
-def capture() -> dict[str, dict[str, str]]:
-    """{scenario: {command line: 'exit N' + stdout}} in a temporary database."""
+def capture(new_database: Callable[[], str] | None = None) -> dict[str, dict[str, str]]:
+    """{scenario: {command line: 'exit N' + stdout}} in a temporary database.
+
+    The database is a file in a temporary folder, or what `new_database` gives
+    (the URL of an empty database on a server).
+    """
     saved = dict(os.environ)
     captured: dict[str, dict[str, str]] = {}
     try:
         for scenario, writes in (("fixture", SETUP), ("awkward", SETUP + AWKWARD)):
             with tempfile.TemporaryDirectory() as folder:
                 os.environ.update(
-                    PIPELINE_DB=str(Path(folder) / "pipeline.db"),
+                    PIPELINE_DB=new_database() if new_database else str(Path(folder) / "pipeline.db"),
                     PIPELINE_TODAY=TODAY,
                     PIPELINE_USER="tester",
                     LOGNAME="tester",
@@ -150,8 +155,8 @@ def _without_paths(outputs: dict[str, dict[str, str]]) -> dict[str, dict[str, st
     return {scenario: {k: v for k, v in found.items() if k != "init"} for scenario, found in outputs.items()}
 
 
-def current() -> dict[str, dict[str, str]]:
-    return _without_paths(capture())
+def current(new_database: Callable[[], str] | None = None) -> dict[str, dict[str, str]]:
+    return _without_paths(capture(new_database))
 
 
 if __name__ == "__main__":

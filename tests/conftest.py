@@ -123,6 +123,9 @@ BOTH_ENGINES = (
     "test_text_rule",
     "test_copy",
     "test_transfer",
+    "test_concurrency",
+    "test_xlsx",
+    "test_lock_and_readonly",
 )
 # Tests of those modules that read the SQLite file itself (or what only a file has: Datasette, completion).
 SQLITE_ONLY = (
@@ -139,6 +142,14 @@ SQLITE_ONLY = (
     # test_transfer: the README's examples work in the file's folder; -o naming the database's own file.
     "test_readme_data_in_and_out_examples_are_real",
     "test_export_refuses_to_write_over_the_database_in_use",
+    "test_o_never_overwrites_the_database_in_use",
+    # test_lock_and_readonly: SQLite's own locks (a reader holding the file, EXCLUSIVE), file modes, file sizes.
+    "test_a_reader_that_keeps_the_file_past_the_timeout_makes_commit_busy",
+    "test_an_exclusive_lock_makes_reads_wait_and_give_up_with_exit_7",
+    "test_reads_work_on_a_read_only_database",
+    "test_writes_to_a_read_only_database_exit_8_and_change_nothing",
+    "test_writes_on_a_full_disk_exit_8_and_change_nothing",
+    "test_writes_that_run_out_of_room_exit_8_and_change_nothing",
 )
 
 

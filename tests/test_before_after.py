@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import pytest
 
@@ -21,11 +22,24 @@ import before_after
 from pipeline_cli.formats import escape_cell, tsv_unescape
 
 BEFORE: dict[str, dict[str, str]] = json.loads(before_after.DATA.read_text(encoding="utf-8"))
+ENGINES = ["sqlite", "postgresql"] if os.environ.get("PIPELINE_TEST_ENGINES") == "all" else ["sqlite"]
 
 
-@pytest.fixture(scope="module")
-def now() -> dict[str, dict[str, str]]:
-    return before_after.current()
+@pytest.fixture(scope="module", params=ENGINES)
+def now(request: pytest.FixtureRequest) -> dict[str, dict[str, str]]:
+    """The outputs now, on an SQLite file, or (PIPELINE_TEST_ENGINES=all) on PostgreSQL: the same bytes."""
+    if request.param == "sqlite":
+        return before_after.current()
+    import pg
+
+    server = request.getfixturevalue("pg_server")
+    assert isinstance(server, pg.Server)
+    # Logged in as the login name the file's events record (db_user), so that history is the same bytes.
+    server.admin(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tester')"
+        " THEN CREATE ROLE tester LOGIN SUPERUSER; END IF; END $$"
+    )
+    return before_after.current(lambda: server.url(server.new_database(), user="tester"))
 
 
 def _delimited(args: str) -> str | None:

@@ -4,6 +4,8 @@ Real processes: another connection holds the lock in this process while the
 installed `pipeline` runs. The read-only cases run `pipeline` as the
 unprivileged user `nobody` (root can write anything, and CI runs as root).
 In every case nothing changes: the file hashes the same before and after.
+On PostgreSQL (PIPELINE_TEST_ENGINES=all) the write lock is the server's
+advisory lock; the rest is about a file and stays on SQLite.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PIPELINE_BIN, Result, file_hash, run_cli
+from conftest import PIPELINE_BIN, Result, connected, file_hash, is_postgres, run_cli
 
 WRITES = [
     ("advance", "12"),
@@ -57,6 +59,16 @@ def changed_db(db: Path) -> Path:
 
 @contextlib.contextmanager
 def holding(db: Path, begin: str, read: bool = False) -> Iterator[None]:
+    """A transaction opened with `begin` while the block runs; BEGIN IMMEDIATE is the write lock on either engine."""
+    if is_postgres(db):
+        assert begin == "BEGIN IMMEDIATE", "only the write lock has a PostgreSQL form"
+        with connected(db) as pg_conn:  # the store's adapter: the advisory lock every write takes
+            pg_conn.execute(begin)
+            try:
+                yield
+            finally:
+                pg_conn.execute("ROLLBACK")
+        return
     conn = sqlite3.connect(db, isolation_level=None)
     try:
         conn.execute(begin)
@@ -102,23 +114,18 @@ def test_an_exclusive_lock_makes_reads_wait_and_give_up_with_exit_7(changed_db: 
 
 
 def test_a_lock_released_within_the_timeout_lets_the_write_through(changed_db: Path) -> None:
-    conn = sqlite3.connect(changed_db, isolation_level=None)
-    conn.execute("BEGIN IMMEDIATE")
-    process = subprocess.Popen(
-        [str(PIPELINE_BIN), "advance", "12"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PIPELINE_BUSY_TIMEOUT": "30"},
-    )
-    try:
+    with holding(changed_db, "BEGIN IMMEDIATE"):
+        process = subprocess.Popen(
+            [str(PIPELINE_BIN), "advance", "12"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PIPELINE_BUSY_TIMEOUT": "30"},
+        )
         # Whether it is already waiting or not started yet, it must get through.
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=0.5)
         assert process.poll() is None, process.stderr.read() if process.stderr else ""
-    finally:
-        conn.execute("ROLLBACK")
-        conn.close()
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr
     assert stdout == "12 工业软件研发中心项目: signed → preliminary\n"

@@ -666,7 +666,7 @@ def test_the_fast_writer_of_project_tuples_writes_what_the_record_path_writes(ag
     assert run_cli("add", " <b>&amp;</b> _x0041_ \x85", "--sector", "it", "--investment", "0.0001").exit_code == 0
     from pipeline_cli.model import Filters
 
-    conn = store.open_existing(agenda)
+    conn = store.open_url(str(agenda)) if store.is_url(str(agenda)) else store.open_existing(agenda)
     try:
         rows = list(store.iter_projects(conn, Filters(), dt.date(2020, 8, 18), fields=FIELDS))
     finally:
