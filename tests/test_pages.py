@@ -232,3 +232,47 @@ def test_rank_text_is_one_line_per_group(db: Path) -> None:
     zh = run_cli("rank", "--format", "text", "--lang", "zh").stdout
     assert zh.splitlines()[0] == "按区市排名（按开工率）"
     assert "个项目" in zh and "|" not in zh
+
+
+# --- every page, every kind of user text ----------------------------------------------
+
+# Markup, an ampersand and both quotes, with no scheme in it, so the page must stay self-contained too.
+EVIL = "<script>alert(1)</script> & \"q\" 's' <img src=//evil.example/x onerror=alert(1)>"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("report", *PERIOD),
+        ("summary", "--by", "sector"),
+        ("summary", "--by", "district"),
+        ("summary", "--by", "sector", "--by", "district"),
+        ("summary", "--by", "unit"),
+        ("funnel", "--sector", "evil"),
+        ("rank",),
+        ("rank", "--by", "sector"),
+        ("rank", "--by", "lead"),
+    ],
+    ids=" ".join,
+)
+def test_every_page_escapes_every_user_text_and_stays_self_contained(
+    db: Path, args: tuple[str, ...], lang: str
+) -> None:
+    """A sector's names, a district, a unit, a lead and a project's name, all hostile, are text on every page."""
+    assert run_cli("sectors", "add", "evil", "--zh", EVIL, "--en", EVIL).exit_code == 0
+    added = ("add", EVIL, "--sector", "evil", "--stage", "construction", "--investment", "1", "--date", "2020-08-10")
+    assert run_cli(*added, "--district", EVIL, "--unit", EVIL, "--lead", EVIL).exit_code == 0
+    source, document = page(*args, "--lang", lang)
+    assert "<script" not in source and "<img" not in source
+    texts = [text_of(element) for element in document.iter()]  # type: ignore[attr-defined]
+    if args[0] != "funnel":  # the funnel names stages only: the hostile project is counted in it
+        assert any(EVIL in text for text in texts), args
+    else:
+        rows = document.findall(".//h:tbody/h:tr", NS)  # type: ignore[attr-defined]
+        assert [text_of(row.findall("h:td", NS)[1]) for row in rows][:5] == ["1"] * 5
+    for element in document.iter():  # type: ignore[attr-defined]
+        assert not any(name.startswith("on") for name in element.attrib), (element.tag, element.attrib)
+    assert not document.findall(".//h:script", NS) and not document.findall(".//h:img", NS)  # type: ignore[attr-defined]
+    assert len(document.findall(".//h:style", NS)) == 1  # type: ignore[attr-defined]
+    assert_self_contained(source, document)

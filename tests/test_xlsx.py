@@ -680,3 +680,36 @@ def test_the_fast_writer_of_project_tuples_writes_what_the_record_path_writes(ag
         write_workbook(out, [Sheet("P", columns, [project_record(row, FIELDS) for row in rows])], Style())
     with zipfile.ZipFile(fast) as a, zipfile.ZipFile(slow) as b:
         assert a.read("xl/worksheets/sheet1.xml") == b.read("xl/worksheets/sheet1.xml")
+
+
+@pytest.mark.parametrize(
+    "by", [(), ("sector",), ("district",), ("sector", "stage")], ids=lambda by: "+".join(by) or "none"
+)
+def test_every_summary_workbook_is_its_json_with_its_sheet_name_and_frozen_header(
+    agenda: Path, tmp_path: Path, by: tuple[str, ...]
+) -> None:
+    """summary with no, one or two --by (the cross-table in long form), and the funnel: sheet, pane, every cell."""
+    args = ["summary", *(part for field in by for part in ("--by", field))]
+    body = json_of(*args)
+    book = workbook(tmp_path, *args)
+    assert book.sheetnames == ["Summary"]
+    sheet = book.worksheets[0]
+    assert sheet.freeze_panes == "A2"
+    rows = list(sheet.iter_rows())
+    keys = [*body["by"], "count", "investment"]
+    assert [c.value for c in rows[0]] == keys and all(c.font.b for c in rows[0])
+    assert len(rows) == 1 + len(body["groups"]) + 1  # the header, a row per group, the total
+    for row, group in zip(rows[1:-1], body["groups"], strict=True):
+        assert [cell_value(c) for c in row] == [as_expected(group[k]) for k in keys], row[0].coordinate
+    assert [cell_value(c) for c in rows[-1][len(body["by"]) :]] == [
+        as_expected(body["total"]["count"]),
+        as_expected(body["total"]["investment"]),
+    ]
+    assert all("亿元" in row[-1].number_format for row in rows[1:] if row[-1].value is not None)
+    funnel = workbook(tmp_path, "funnel", "--sector", "it", name="funnel.xlsx")
+    assert funnel.sheetnames == ["Funnel"] and funnel.worksheets[0].freeze_panes == "A2"
+    assert_sheet_matches(
+        funnel.worksheets[0],
+        json_of("funnel", "--sector", "it")["stages"],
+        ["stage", "reached", "investment", "conversion"],
+    )
