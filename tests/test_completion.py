@@ -103,6 +103,17 @@ def test_completion_never_fails_nor_creates_a_file(tmp_path, content) -> None:
     assert (path.read_bytes() if path.exists() else None) == before
 
 
+def test_completion_from_a_server_that_cannot_be_reached_offers_nothing_and_fails_not() -> None:
+    import socket
+
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    url = f"postgresql://someone@127.0.0.1:{port}/pipeline"
+    assert offered(f"pipeline --db {url} show ") == []
+    assert offered(f"pipeline --db {url} list --sector bio") == ["biomed"]  # the built-in list
+
+
 def test_completion_does_not_create_the_default_database(tmp_path, monkeypatch) -> None:
     monkeypatch.delenv("PIPELINE_DB")
     assert offered("pipeline show ") == []

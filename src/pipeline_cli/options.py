@@ -95,8 +95,8 @@ def _completion_db(ctx: typer.Context) -> Any:
 
     root = ctx.find_root()
     db = root.params.get("db") if root.params else None
-    path: Path = locate(db).path
-    return path
+    location = locate(db)
+    return location.url or location.path
 
 
 def complete_project_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from ..migrations import APPLICATION_ID
@@ -11,8 +12,20 @@ from ..migrations import APPLICATION_ID
 # --- shell completion ------------------------------------------------------------
 # Read-only and quick: never creates, migrates or waits long for the file.
 
+# Seconds a server may take to answer before completion offers nothing.
+SERVER_TIMEOUT = 2
 
-def _completion_connect(path: Path) -> sqlite3.Connection | None:
+
+def _completion_connect(path: Path | str) -> Any:
+    """A connection to the file (read-only), or to the database at a URL; None when there is none to read."""
+    if isinstance(path, str):
+        from ..errors import PipelineError
+        from . import postgres
+
+        try:
+            return postgres.connect(path, 0, connect_timeout=SERVER_TIMEOUT)
+        except PipelineError:
+            return None
     if not path.is_file():
         return None
     conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=0.5)
@@ -22,7 +35,7 @@ def _completion_connect(path: Path) -> sqlite3.Connection | None:
     return conn
 
 
-def completion_projects(path: Path, prefix: str, limit: int = 200) -> list[tuple[str, str]]:
+def completion_projects(path: Path | str, prefix: str, limit: int = 200) -> list[tuple[str, str]]:
     """(id, name) of projects whose id starts with `prefix`, by id."""
     conn = _completion_connect(path)
     if conn is None:
@@ -38,7 +51,7 @@ def completion_projects(path: Path, prefix: str, limit: int = 200) -> list[tuple
     return [(str(id_), name + (" (dropped)" if status == "dropped" else "")) for id_, name, status in rows]
 
 
-def completion_vocabulary(path: Path, kind: str) -> list[tuple[str, str]]:
+def completion_vocabulary(path: Path | str, kind: str) -> list[tuple[str, str]]:
     """(slug, 中文) of the sectors or stages stored in the database, in their order."""
     conn = _completion_connect(path)
     if conn is None:
@@ -53,7 +66,7 @@ def completion_vocabulary(path: Path, kind: str) -> list[tuple[str, str]]:
 _VALUE_COLUMNS = ("district", "unit", "lead")
 
 
-def completion_values(path: Path, column: str, prefix: str, limit: int = 200) -> list[str]:
+def completion_values(path: Path | str, column: str, prefix: str, limit: int = 200) -> list[str]:
     """The distinct values of a project text column starting with `prefix`, most used first."""
     if column not in _VALUE_COLUMNS:
         return []

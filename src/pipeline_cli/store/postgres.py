@@ -214,12 +214,12 @@ def _reason(error: psycopg.Error) -> str:
 # --- connecting ----------------------------------------------------------------------
 
 
-def connect(url: str, timeout: float) -> PgConnection:
+def connect(url: str, timeout: float, *, connect_timeout: float = CONNECT_TIMEOUT) -> PgConnection:
     """A connection to the server at `url` (exit 6 with the server's reason if it cannot be had)."""
     display = redact(url)
     options: dict[str, Any] = {"autocommit": True}
     if "connect_timeout" not in url:
-        options["connect_timeout"] = CONNECT_TIMEOUT
+        options["connect_timeout"] = connect_timeout
     try:
         raw = psycopg.connect(url, **options)
     except psycopg.ProgrammingError as error:
