@@ -126,6 +126,11 @@ BOTH_ENGINES = (
     "test_concurrency",
     "test_xlsx",
     "test_lock_and_readonly",
+    "test_completion",
+    "test_config",
+    "test_sentences",
+    "test_table_width",
+    "test_xlsx_hostile",
 )
 # Tests of those modules that read the SQLite file itself (or what only a file has: Datasette, completion).
 SQLITE_ONLY = (
