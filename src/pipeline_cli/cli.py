@@ -162,6 +162,7 @@ COMMAND_MODULES: dict[str, str] = {
     "export": "transfer",
     "backup": "transfer",
     "copy": "copying",
+    "access": "access",
     "config": "config",
     "web": "web",
 }

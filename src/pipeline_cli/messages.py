@@ -1263,6 +1263,157 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "make a copy first (pipeline backup copy.db), then: pipeline --db copy.db web",
         "zh": "请先复制一份（`pipeline backup copy.db`），再运行 `pipeline --db copy.db web`",
     },
+    # --- access: who may change what on a server ---
+    "access.sqlite": {
+        "en": "access is for a database on a PostgreSQL server: an SQLite file has no users of its own",
+        "zh": "`access` 只适用于服务器上的数据库（`postgresql://`）：SQLite 文件没有自己的用户",
+    },
+    "access.sqlite.hint": {
+        "en": "on a file the operating system's permissions are the only control: whoever can write the file"
+        " can change every project (chmod, or keep it in a folder only its writers can reach)",
+        "zh": "文件只能靠操作系统的权限控制：能写这个文件的人就能修改所有项目"
+        "（可用 `chmod`，或放在只有填报人能进入的文件夹）",
+    },
+    "access.bad_role": {"en": "'{role}' is not a role name", "zh": "“{role}”不是角色名"},
+    "access.no_role": {
+        "en": "there is no role '{role}' on the server",
+        "zh": "服务器上没有角色“{role}”",
+    },
+    "access.no_role.hint": {
+        "en": "access is given to existing roles: create it first (CREATE ROLE {role} LOGIN PASSWORD '...')",
+        "zh": "只能授权给已有的角色：请先建立（`CREATE ROLE {role} LOGIN PASSWORD '...'`）",
+    },
+    "access.unrestricted": {
+        "en": "role '{role}' owns the pipeline tables or is a superuser (or bypasses row-level security):"
+        " it may change everything, and no grant can narrow that",
+        "zh": "角色“{role}”拥有 pipeline 数据表或是超级用户（或可绕过行级安全）：它能修改一切，授权无法限制它",
+    },
+    "access.unrestricted.hint": {
+        "en": "give each district its own role that does not own the tables, and grant that one",
+        "zh": "请为每个区市建立一个不拥有数据表的角色，再对该角色授权",
+    },
+    "access.empty_district": {"en": "--district is empty", "zh": "--district 为空"},
+    "access.empty_district.hint": {
+        "en": "give a district's name as its projects have it (pipeline summary --by district lists them)",
+        "zh": "请按项目中的写法给出区市名（`pipeline summary --by district` 可列出）",
+    },
+    "access.both": {
+        "en": "--read-only and --district say opposite things for role '{role}'",
+        "zh": "对角色“{role}”同时给出 --read-only 和 --district，两者矛盾",
+    },
+    "access.both.hint": {
+        "en": "give --district D (repeatable) for a writer, or --read-only for a reader",
+        "zh": "填报角色请给 --district（可重复），只读角色请给 --read-only",
+    },
+    "access.nothing": {
+        "en": "say what role '{role}' may change: --district D (repeatable), or --read-only",
+        "zh": "请说明角色“{role}”可修改的范围：--district（可重复），或 --read-only",
+    },
+    "access.nothing.hint": {
+        "en": "e.g. pipeline access grant {role} --district 崂山区",
+        "zh": "例如 `pipeline access grant {role} --district 崂山区`",
+    },
+    "access.not_owner": {
+        "en": "role {role} cannot give or take access: only the owner of the pipeline tables ({owner}) can",
+        "zh": "角色 {role} 不能授予或收回权限：只有 pipeline 数据表的所有者（{owner}）可以",
+    },
+    "access.not_owner.hint": {
+        "en": "nothing changed; connect as {owner} (the role that ran `pipeline init`)",
+        "zh": "未做任何修改；请以 {owner}（运行 `pipeline init` 的角色）连接",
+    },
+    "access.granted": {
+        "en": "role {role} may read every project and change the projects of {districts}",
+        "zh": "角色 {role} 可查看全部项目，可修改{districts}的项目",
+    },
+    "access.granted_read": {
+        "en": "role {role} may read every project and change none",
+        "zh": "角色 {role} 可查看全部项目，不能修改任何项目",
+    },
+    "access.revoked": {
+        "en": "role {role} may no longer read or change the pipeline tables",
+        "zh": "角色 {role} 已不能查看或修改 pipeline 数据表",
+    },
+    "access.revoked_nothing": {
+        "en": "role {role} had no access given by `pipeline access grant`",
+        "zh": "角色 {role} 没有通过 `pipeline access grant` 获得的权限",
+    },
+    "access.may.read": {"en": "may only read", "zh": "只能查看"},
+    "access.may.districts": {
+        "en": "may change only the projects of {districts}",
+        "zh": "只能修改{districts}的项目",
+    },
+    "access.read_only": {
+        "en": "role {role} may only read this database, not change it",
+        "zh": "角色 {role} 只能查看此数据库，不能修改",
+    },
+    "access.read_only.hint": {
+        "en": "nothing changed; the database's owner lets a role change its districts' projects"
+        " with `pipeline access grant ROLE --district D`",
+        "zh": "未做任何修改；数据库所有者可用 `pipeline access grant ROLE --district D` 让角色修改本区市的项目",
+    },
+    "access.refused": {"en": "role {role} {may}: {what}", "zh": "角色 {role} {may}：{what}"},
+    "access.refused.hint": {
+        "en": "nothing changed; that district's role, or the database's owner, can make this change",
+        "zh": "未做任何修改；该区市的角色或数据库所有者可以做此修改",
+    },
+    "access.project_in": {
+        "en": "project {id} {name} is in {district}",
+        "zh": "项目 {id} {name} 属于{district}",
+    },
+    "access.project_no_district": {
+        "en": "project {id} {name} has no district",
+        "zh": "项目 {id} {name} 未填区市",
+    },
+    "access.new_in": {
+        "en": "the new project {name} would be in {district}",
+        "zh": "新项目 {name} 将属于{district}",
+    },
+    "access.new_no_district": {
+        "en": "the new project {name} has no district (give --district)",
+        "zh": "新项目 {name} 未填区市（请给出 --district）",
+    },
+    "access.moved_to": {
+        "en": "project {id} {name} would move to {district}",
+        "zh": "项目 {id} {name} 将被移到{district}",
+    },
+    "access.moved_no_district": {
+        "en": "project {id} {name} would lose its district",
+        "zh": "项目 {id} {name} 的区市将被清空",
+    },
+    "access.undo_outside": {
+        "en": "role {role} {may}: the most recent change not yet undone (change {change}) is not its to undo: {what}",
+        "zh": "角色 {role} {may}：最近一次未撤销的修改（修改号 {change}）不能由它撤销：{what}",
+    },
+    "access.undo_outside.hint": {
+        "en": "nothing changed; undo never reverts another district's change: that district's role,"
+        " or the database's owner, can undo it",
+        "zh": "未做任何修改；撤销不会还原其他区市的修改：可由该区市的角色或数据库所有者撤销",
+    },
+    "access.server_refused": {
+        "en": "{url} refused the change: role {role} {may} ({reason})",
+        "zh": "{url} 拒绝了修改：角色 {role} {may}（{reason}）",
+    },
+    "access.server_refused.hint": {
+        "en": "nothing changed; stages, sectors and other districts' projects are changed by the database's owner"
+        " (or by that district's role)",
+        "zh": "未做任何修改；阶段、产业领域和其他区市的项目由数据库所有者（或该区市的角色）修改",
+    },
+    "access.no_read": {
+        "en": "role {role} may not read the pipeline tables of {url} ({reason})",
+        "zh": "角色 {role} 无权查看 {url} 中的 pipeline 数据表（{reason}）",
+    },
+    "access.no_read.hint": {
+        "en": "nothing changed; the database's owner gives a role access with `pipeline access grant ROLE`",
+        "zh": "未做任何修改；数据库所有者可用 `pipeline access grant ROLE` 为角色授权",
+    },
+    "access.rows_filtered": {
+        "en": "the server's row-level security kept the row from changing",
+        "zh": "服务器的行级安全策略阻止了该行的修改",
+    },
+    "access.rows_filtered_plain": {
+        "en": "{url} refused the change: the server's row-level security kept the row from changing",
+        "zh": "{url} 拒绝了修改：服务器的行级安全策略阻止了该行的修改",
+    },
     # --- copy ---
     "copy.target_exists": {
         "en": "{target} is not empty: copy writes only a new file or a database without pipeline tables",

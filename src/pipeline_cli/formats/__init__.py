@@ -237,6 +237,9 @@ def label(value: Any, kind: str, lang: str) -> str:
         return "✓" if value else ""
     if kind == "percent":
         return f"{float(value) * 100:.1f}%"
+    if isinstance(value, list):
+        # A list of names (a role's districts), joined as a sentence lists them.
+        return ("、" if lang == "zh" else ", ").join(label(item, kind, lang) for item in value)
     # Text people read on one line: a stored line break or tab shown as an escape.
     return shown(value) if isinstance(value, str) else plain(value)
 
@@ -718,6 +721,13 @@ SECTOR_COLUMNS = (
     Column("sector", "Sector", "产业领域"),
     Column("name_zh", "中文", "中文"),
     Column("name_en", "English", "英文"),
+)
+
+# `access list`: one record per role given access on a server.
+ACCESS_COLUMNS = (
+    Column("role", "Role", "角色"),
+    Column("districts", "Districts", "可修改的区市"),
+    Column("read_only", "Read only", "只读", "bool"),
 )
 
 # `check`: one record per violation found.

@@ -22,6 +22,7 @@ from ..model import (
     stored_value,
 )
 from ._core import STORED_COLUMNS, _utc_now, db_user, insert_project
+from .access import check_new_district, check_project, check_undo, one_row_changed
 from .reads import EVENT_SELECT
 
 # --- changes -------------------------------------------------------------------
@@ -138,14 +139,16 @@ def last_event_date(conn: sqlite3.Connection, project_id: int) -> str | None:
 
 def set_stage(conn: sqlite3.Connection, project_id: int, stage: str, since: str | dt.date) -> None:
     """Put a project at `stage`, entered on `since` (record a `stage` event with it)."""
-    conn.execute(
+    cursor = conn.execute(
         "UPDATE projects SET stage = ?, stage_since = ? WHERE id = ?",
         (stage, since.isoformat() if isinstance(since, dt.date) else since, project_id),
     )
+    one_row_changed(conn, cursor.rowcount)
 
 
 def set_status(conn: sqlite3.Connection, project_id: int, status: str) -> None:
-    conn.execute("UPDATE projects SET status = ? WHERE id = ?", (status, project_id))
+    cursor = conn.execute("UPDATE projects SET status = ? WHERE id = ?", (status, project_id))
+    one_row_changed(conn, cursor.rowcount)
 
 
 _UPDATABLE_COLUMNS = frozenset(EDIT_COLUMNS.values())
@@ -160,14 +163,16 @@ def update_fields(conn: sqlite3.Connection, project_id: int, values: dict[str, A
         return
     assignments = ", ".join(f"{column} = :{column}" for column in values)
     params = {column: (int(value) if isinstance(value, bool) else value) for column, value in values.items()}
-    conn.execute(f"UPDATE projects SET {assignments} WHERE id = :id", {**params, "id": project_id})
+    cursor = conn.execute(f"UPDATE projects SET {assignments} WHERE id = :id", {**params, "id": project_id})
+    one_row_changed(conn, cursor.rowcount)
 
 
 def _existing(conn: sqlite3.Connection, project_id: int) -> sqlite3.Row:
-    """A project that can be changed: it exists and its add was not undone."""
+    """A project that can be changed: it exists, its add was not undone, and it is of the role's districts."""
     row = project_state(conn, project_id)
     if row is None or row["status"] == UNDONE:
         raise no_project(project_id, undone=row is not None)
+    check_project(conn, project_id, row["name"], row["district"])
     return row
 
 
@@ -188,6 +193,7 @@ def _movable(row: sqlite3.Row, from_stage: str | None) -> None:
 
 def add_project(conn: sqlite3.Connection, record: ProjectRecord, *, by: str) -> Done:
     """`add`: a new project with its `created` event, under a new change."""
+    check_new_district(conn, None, record.name, record.district)
     project_id = insert_project(conn, record, change=next_change(conn), by=by)
     return Done(project_id, record.name, "added", stage=record.stage)
 
@@ -208,6 +214,8 @@ def edit_project(
             columns[column] = value
     if not changes:
         return None
+    if "district" in columns:
+        check_new_district(conn, project_id, row["name"], columns["district"])
     update_fields(conn, project_id, columns)
     add_event(conn, project_id, "edited", date=date, change=next_change(conn), by=by, changes=changes)
     name = columns.get("name", row["name"])
@@ -355,6 +363,12 @@ def _stage_before(conn: sqlite3.Connection, project_id: int, event_id: int, reve
 def undo_change(conn: sqlite3.Connection, change: int, *, date: dt.date, by: str) -> list[Done]:
     """Revert every event of `change`, newest first, under a new change of `undo` events."""
     events = change_events(conn, change)
+    touched = []
+    for project_id in dict.fromkeys(event["project_id"] for event in events):
+        row = project_state(conn, project_id)
+        if row is not None:
+            touched.append((project_id, row["name"], row["district"]))
+    check_undo(conn, change, touched)
     new_change = next_change(conn)
     done: list[Done] = []
     for event in reversed(events):

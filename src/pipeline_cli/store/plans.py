@@ -13,6 +13,7 @@ import sqlite3
 from typing import Any
 
 from ..errors import Conflict
+from .access import one_row_changed
 from .changes import Done, _existing, add_event, next_change
 
 
@@ -24,7 +25,9 @@ def planned_date(conn: sqlite3.Connection, project_id: int, stage: str) -> str |
 def set_plan(conn: sqlite3.Connection, project_id: int, stage: str, date: str | None) -> None:
     """Put (or, with None, remove) a project's planned date for a stage."""
     if date is None:
-        conn.execute("DELETE FROM plans WHERE project_id = ? AND stage = ?", (project_id, stage))
+        cursor = conn.execute("DELETE FROM plans WHERE project_id = ? AND stage = ?", (project_id, stage))
+        if cursor.rowcount == 0 and planned_date(conn, project_id, stage) is not None:
+            one_row_changed(conn, 0)  # the server's policies kept it
     else:
         conn.execute(
             "INSERT INTO plans (project_id, stage, date) VALUES (?, ?, ?)"

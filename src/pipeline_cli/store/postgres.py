@@ -27,7 +27,7 @@ from psycopg.types.numeric import NumericLoader
 from ..errors import Busy, CannotWrite, Conflict, DatabaseUnusable, PipelineError
 from ..migrations import MIGRATIONS, SCHEMA_VERSION
 from ..model import ProjectRecord
-from . import dialect
+from . import access, dialect
 from ._core import redact_url as redact
 
 T = TypeVar("T")
@@ -146,6 +146,8 @@ class PgConnection:
         self.display = redact(url)
         self.timeout = timeout
         self.row_factory: Any = Row
+        # What the role writing may change (store/access.py), read as each write begins; None: everything.
+        self.scope: access.Scope | None = None
 
     def cursor(self) -> PgCursor:
         return PgCursor(self)
@@ -168,6 +170,12 @@ class PgConnection:
         with self.translated_errors():
             for statement in dialect.begin_write(self.timeout):
                 cursor.execute(cast(Any, statement))
+            self.scope = access.load_scope(self)
+        if self.scope is not None and self.scope.read_only:
+            # A reader: refused before it writes anything, with the reason (the server would refuse too).
+            with contextlib.suppress(psycopg.Error):
+                self.raw.execute("ROLLBACK")
+            raise access.read_only_refusal(self.scope)
 
     @contextlib.contextmanager
     def translated_errors(self) -> Iterator[None]:
@@ -178,6 +186,9 @@ class PgConnection:
             refusal = translate_error(error, self.display, self.timeout)
             if refusal is None:
                 raise
+            if self.scope is not None and isinstance(error, pg_errors.InsufficientPrivilege):
+                # Row-level security or a missing GRANT: say what the role may change.
+                refusal = access.server_refusal(self.scope, _reason(error), self.display)
             if self.in_transaction and not self.raw.closed:
                 with contextlib.suppress(psycopg.Error):
                     self.raw.execute("ROLLBACK")
@@ -269,7 +280,17 @@ def open_existing(url: str, timeout: float) -> PgConnection:
             ]
             if missing:
                 raise DatabaseUnusable("db.missing_tables", "db.missing_tables.hint", path=conn.display, tables=missing)
-            version = _version(conn)
+            try:
+                version = _version(conn)
+            except pg_errors.InsufficientPrivilege as error:
+                # A role never given access, or whose access was revoked: it may not even read.
+                raise CannotWrite(
+                    "access.no_read",
+                    "access.no_read.hint",
+                    role=conn.raw.info.user,
+                    url=conn.display,
+                    reason=_reason(error),
+                ) from None
         if version > SCHEMA_VERSION:
             raise DatabaseUnusable(
                 f"{conn.display} was written by a newer version of pipeline"

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import Conflict, DatabaseUnusable, NotFound
 from ..model import UNDONE, Filters, check_date, no_project
+from .access import check_project, one_row_changed
 from .changes import add_event, last_event_date, next_change, project_state
 from .reads import filter_clause
 
@@ -45,7 +46,8 @@ class ProblemDone:
 def _problem(conn: sqlite3.Connection, problem_id: int) -> sqlite3.Row:
     """A problem that exists (exit 3 when none, with a hint when its opening was undone)."""
     row: sqlite3.Row | None = conn.execute(
-        "SELECT pr.id, pr.project_id, pr.text, pr.unit, pr.opened, pr.due, pr.closed, pr.note, p.name, p.status"
+        "SELECT pr.id, pr.project_id, pr.text, pr.unit, pr.opened, pr.due, pr.closed, pr.note, p.name, p.status,"
+        " p.district"
         " FROM problems pr JOIN projects p ON p.id = pr.project_id WHERE pr.id = ?",
         (problem_id,),
     ).fetchone()
@@ -78,6 +80,7 @@ def add_problem(
     row = project_state(conn, project_id)
     if row is None or row["status"] == UNDONE:
         raise no_project(project_id, undone=row is not None)
+    check_project(conn, project_id, row["name"], row["district"])
     if row["status"] == "dropped":
         raise Conflict("problem.project_dropped", "problem.project_dropped.hint", id=project_id, name=row["name"])
     check_date(date, today, last_event_date(conn, project_id))
@@ -127,6 +130,7 @@ def _transition(
 ) -> ProblemDone:
     """Close an open problem or reopen a closed one, with its event; the other way round is exit 4."""
     row = _problem(conn, problem_id)
+    check_project(conn, row["project_id"], row["name"], row["district"])
     if closing and row["closed"] is not None:
         raise Conflict("problem.already_closed", "problem.already_closed.hint", id=problem_id, closed=row["closed"])
     if not closing and row["closed"] is None:
@@ -174,6 +178,7 @@ def edit_problem(
 ) -> ProblemDone | None:
     """`problem edit`: text, unit, due; None when nothing differs."""
     row = _problem(conn, problem_id)
+    check_project(conn, row["project_id"], row["name"], row["district"])
     changes: dict[str, list[Any]] = {}
     for name, value in values.items():
         if name not in EDITABLE:
@@ -194,7 +199,8 @@ def _set(conn: sqlite3.Connection, problem_id: int, values: dict[str, Any]) -> N
     if unknown:
         raise ValueError(f"not a problem column: {', '.join(sorted(unknown))}")
     assignments = ", ".join(f"{column} = :{column}" for column in values)
-    conn.execute(f"UPDATE problems SET {assignments} WHERE id = :id", {**values, "id": problem_id})
+    cursor = conn.execute(f"UPDATE problems SET {assignments} WHERE id = :id", {**values, "id": problem_id})
+    one_row_changed(conn, cursor.rowcount)
 
 
 def undo_problem_event(conn: sqlite3.Connection, event: sqlite3.Row) -> tuple[dict[str, list[Any]], str]:
@@ -213,7 +219,8 @@ def undo_problem_event(conn: sqlite3.Connection, event: sqlite3.Row) -> tuple[di
         )
     recorded: dict[str, list[Any]] = json.loads(event["changes"]) if event["changes"] else {}
     if event["kind"] == "problem_opened":
-        conn.execute("DELETE FROM problems WHERE id = ?", (problem_id,))
+        cursor = conn.execute("DELETE FROM problems WHERE id = ?", (problem_id,))
+        one_row_changed(conn, cursor.rowcount)
         return {"problem": [problem_id, None]}, "problem_removed"
     changes = {name: [row[name], old] for name, (old, _new) in recorded.items() if name in _RECORDED}
     _set(conn, problem_id, {name: values[1] for name, values in changes.items()})

@@ -26,6 +26,7 @@ from ._core import (
     record_from_row,
     translate_error,
 )
+from .access import check_new_district, check_project, one_row_changed
 from .changes import EVENT_INSERT, next_change
 from .reads import select_list
 
@@ -208,6 +209,7 @@ class ImportWriter:
         for item in items:
             record, before = item.record, item.before
             if before is None:
+                check_new_district(self.conn, None, record.name, record.district)
                 project_id = record.id if record.id is not None else self._next_id()
                 inserts.append({**record.__dict__, "id": project_id, "key": int(record.key)})
                 event(project_id, "created", record.stage_since, to=record.stage)
@@ -216,6 +218,9 @@ class ImportWriter:
             else:
                 assert before.id is not None
                 project_id = before.id
+                check_project(self.conn, project_id, before.name, before.district)
+                if record.district != before.district:
+                    check_new_district(self.conn, project_id, record.name, record.district)
                 updates.append({**record.__dict__, "id": project_id, "key": int(record.key)})
                 if before.status == "dropped" and record.status == "active":
                     # A restore that comes with a move happens on the move's day at
@@ -230,7 +235,8 @@ class ImportWriter:
                     event(project_id, "dropped", item.date)
             ids.append(project_id)
         self.conn.executemany(PROJECT_INSERT, inserts)
-        self.conn.executemany(PROJECT_UPDATE, updates)
+        if updates:
+            one_row_changed(self.conn, self.conn.executemany(PROJECT_UPDATE, updates).rowcount, len(updates))
         self.conn.executemany(EVENT_INSERT, events)
         return ids
 
