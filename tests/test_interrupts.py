@@ -20,22 +20,19 @@ import csv
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import PIPELINE_BIN, file_hash
+from conftest import PIPELINE_BIN, file_hash, query
+from test_lock_and_readonly import holding
 
 
 def _projects(db: Path) -> int:
-    conn = sqlite3.connect(db)
-    try:
-        return int(conn.execute("SELECT count(*) FROM projects").fetchone()[0])
-    finally:
-        conn.close()
+    (row,) = query(db, "SELECT count(*) AS n FROM projects")
+    return int(row["n"])
 
 
 def _pythons_own(err: str) -> bool:
@@ -104,9 +101,7 @@ def test_ctrl_c_at_random_moments_never_lies_about_what_was_saved(db: Path, tmp_
             assert f"imported: {ROWS} added" in err + out or "after the change was saved" in err, shown
             assert "nothing changed" not in err, shown
             outcomes.add("saved")
-            conn = sqlite3.connect(db)
-            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            conn.close()
+            assert [tuple(row.values()) for row in query(db, "PRAGMA integrity_check")] == [("ok",)]
             # Back to the start for the next run.
             undone = subprocess.run([str(PIPELINE_BIN), "undo", "--yes"], capture_output=True, text=True, check=False)
             assert undone.returncode == 0, undone.stderr
@@ -116,9 +111,7 @@ def test_ctrl_c_at_random_moments_never_lies_about_what_was_saved(db: Path, tmp_
 
 def test_ctrl_c_while_waiting_for_a_busy_database_ends_at_once(db: Path) -> None:
     before = file_hash(db)
-    holder = sqlite3.connect(db, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
+    with holding(db, "BEGIN IMMEDIATE"):
         process = subprocess.Popen(
             [str(PIPELINE_BIN), "edit", "7", "--note", "waited"],
             stdout=subprocess.PIPE,
@@ -132,9 +125,6 @@ def test_ctrl_c_while_waiting_for_a_busy_database_ends_at_once(db: Path) -> None
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=30)
         waited = time.monotonic() - sent
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     assert process.returncode == 130, err
     assert waited < 2, waited
     assert out == ""
@@ -144,9 +134,7 @@ def test_ctrl_c_while_waiting_for_a_busy_database_ends_at_once(db: Path) -> None
 
 def test_a_busy_database_still_times_out_after_the_busy_timeout(db: Path) -> None:
     before = file_hash(db)
-    holder = sqlite3.connect(db, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
+    with holding(db, "BEGIN IMMEDIATE"):
         started = time.monotonic()
         completed = subprocess.run(
             [str(PIPELINE_BIN), "edit", "7", "--note", "waited"],
@@ -157,9 +145,6 @@ def test_a_busy_database_still_times_out_after_the_busy_timeout(db: Path) -> Non
             timeout=30,
         )
         took = time.monotonic() - started
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     assert completed.returncode == 7, completed.stderr
     assert 0.6 <= took < 10
     assert "0.6 s" in completed.stderr
@@ -199,6 +184,4 @@ def test_a_change_committed_before_the_ctrl_c_is_reported_saved(db: Path, monkey
     assert result.exit_code == 130, result.stderr
     assert result.stdout == ""
     assert "saved" in result.stderr and "nothing changed" not in result.stderr
-    conn = sqlite3.connect(db)
-    assert conn.execute("SELECT note FROM projects WHERE id = 7").fetchone()[0] == "kept"
-    conn.close()
+    assert query(db, "SELECT note FROM projects WHERE id = 7") == [{"note": "kept"}]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import os
 import signal
-import sqlite3
 import subprocess
 import time
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PIPELINE_BIN, Result, file_hash
+from conftest import PIPELINE_BIN, Result, connected, file_hash, is_postgres, query
 
 Sh = Callable[..., Result]
 
@@ -61,9 +60,7 @@ def test_a_change_whose_output_fails_is_saved_and_says_so(db: Path, target: str)
     assert result.returncode == 8, result.stderr
     assert "Traceback" not in result.stderr
     assert "saved: 7 " in result.stderr
-    conn = sqlite3.connect(db)
-    assert conn.execute("SELECT note FROM projects WHERE id = 7").fetchone()[0] == "checked"
-    conn.close()
+    assert query(db, "SELECT note FROM projects WHERE id = 7") == [{"note": "checked"}]
 
 
 def test_a_closed_stdout_on_a_read_is_exit_8(db: Path) -> None:
@@ -103,9 +100,7 @@ def test_ctrl_c_at_any_moment_is_a_quiet_exit_130_and_nothing_half_written(db: P
             assert process.returncode == 0, err
             break
     assert 130 in codes
-    conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
+    assert [tuple(row.values()) for row in query(db, "PRAGMA integrity_check")] == [("ok",)]
 
 
 def test_empty_db_option_is_a_usage_error_and_creates_nothing(tmp_path: Path, sh: Sh) -> None:
@@ -163,13 +158,14 @@ def test_no_home_directory_still_finds_a_default(tmp_path: Path, monkeypatch: py
 
 @pytest.mark.parametrize("table", ["stages", "sectors", "events", "projects"])
 def test_a_database_missing_a_table_is_exit_6(db: Path, sh: Sh, table: str) -> None:
-    conn = sqlite3.connect(db)
-    conn.execute("PRAGMA foreign_keys = OFF")
-    for view in [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")]:
-        conn.execute(f'DROP VIEW "{view}"')
-    conn.execute(f"DROP TABLE {table}")
-    conn.commit()
-    conn.close()
+    with connected(db) as conn:
+        if is_postgres(db):
+            conn.execute(f"DROP TABLE {table} CASCADE")  # with the view and the keys that name it
+        else:
+            conn.execute("PRAGMA foreign_keys = OFF")
+            for view in [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")]:
+                conn.execute(f'DROP VIEW "{view}"')
+            conn.execute(f"DROP TABLE {table}")
     before = file_hash(db)
     for args in (["list"], ["summary"], ["edit", "7", "--note", "x"]):
         result = sh(*args)

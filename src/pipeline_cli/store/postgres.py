@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar, cast
@@ -31,6 +32,10 @@ from . import access, dialect
 from ._core import redact_url as redact
 
 T = TypeVar("T")
+
+# psycopg logs what it could not finish while an exception (a Ctrl-C) unwound
+# its pipeline; the command says what happened itself ("interrupted: nothing changed").
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 # How long to wait for a server that does not answer, unless the URL says (connect_timeout).
 CONNECT_TIMEOUT = 10
@@ -93,6 +98,9 @@ class PgCursor:
             sql = replacement
         if sql.strip().upper() == "BEGIN IMMEDIATE":
             self._owner.begin_write(self._cursor)
+            return self
+        if sql.strip().upper() == "ROLLBACK":
+            self._owner.rollback()
             return self
         if sql.strip().upper() == "BEGIN":
             sql = dialect.BEGIN_SNAPSHOT
@@ -160,10 +168,22 @@ class PgConnection:
 
     @property
     def in_transaction(self) -> bool:
-        return self.raw.info.transaction_status != TransactionStatus.IDLE
+        return not self.raw.closed and self.raw.info.transaction_status != TransactionStatus.IDLE
 
     def close(self) -> None:
         self.raw.close()
+
+    def rollback(self) -> None:
+        """End the transaction, whatever state an interrupted statement left the connection in.
+
+        A Ctrl-C inside executemany stops psycopg's pipeline half-way, where the
+        connection takes no statement: then it is closed, and the server rolls
+        back what the transaction held, as it does for a client that died.
+        """
+        try:
+            self.raw.execute("ROLLBACK")
+        except psycopg.Error:
+            self.raw.close()
 
     def begin_write(self, cursor: psycopg.Cursor[Any]) -> None:
         """BEGIN, and the write lock within the busy timeout (else Busy, the transaction rolled back)."""
@@ -183,6 +203,11 @@ class PgConnection:
         try:
             yield
         except psycopg.Error as error:
+            interruption = _interruption(error)
+            if interruption is not None:
+                # psycopg, stopped by a Ctrl-C in its pipeline, says it cannot go on: the Ctrl-C it is.
+                self.rollback()
+                raise interruption from None
             refusal = translate_error(error, self.display, self.timeout)
             if refusal is None:
                 raise
@@ -193,6 +218,16 @@ class PgConnection:
                 with contextlib.suppress(psycopg.Error):
                     self.raw.execute("ROLLBACK")
             raise refusal from None
+
+
+def _interruption(error: BaseException) -> BaseException | None:
+    """The Ctrl-C (Interrupted, KeyboardInterrupt) during whose handling `error` was raised, if any."""
+    seen = error.__context__
+    while seen is not None:
+        if not isinstance(seen, Exception):
+            return seen
+        seen = seen.__context__
+    return None
 
 
 def translate_error(error: psycopg.Error, where: str, timeout: float) -> PipelineError | None:
