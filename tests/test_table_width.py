@@ -97,3 +97,107 @@ def test_columns_zero_or_nonsense_is_80(worked: Path, monkeypatch: pytest.Monkey
     assert nonsense == run_cli("list", "-f", "table").stdout
     assert max(cell_len(line) for line in nonsense.splitlines()) <= 80
     assert re.search(r"^\s+1\s", nonsense, re.M)
+
+
+# --- every width from 40 to 200, every table ---------------------------------------
+
+EVERY_WIDTH = [*range(40, 201, 7), 200]
+EVERY_TABLE = [
+    ["list", "--all"],
+    ["lights"],
+    ["due", "--within", "3650"],
+    ["rank"],
+    ["rank", "--by", "sector"],
+    ["summary"],
+    ["summary", "--by", "sector", "--by", "stage"],
+    ["summary", "--by", "district"],
+    ["funnel"],
+    ["report"],
+]
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+NUMBER = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?%?")
+NUMERIC = re.compile(r"[\d.,:%+-]*\d[\d.,:%+-]*")
+
+
+def table_rows(lines: list[str]) -> list[str]:
+    """The lines of a table's body: below a header's rule, up to the next rule or line that is not a row."""
+    rows, inside = [], False
+    for line in lines:
+        if set(line.strip()) <= {"─", " "}:
+            inside = True
+        elif inside and line.startswith(" "):
+            rows.append(line)
+        else:
+            inside = False
+    return rows
+
+
+def broken_values(lines: list[str], texts: set[str] = frozenset()) -> list[str]:
+    """Numbers and dates that are not whole: cut with …, or a date or number left half."""
+    found = []
+    for line in lines:
+        for token in re.split(r"[\s│|]+", line):
+            core = token.strip("()（）[]:：,，")
+            if not core:
+                continue
+            if re.fullmatch(r"[\d.,:%+-]+…", core):
+                if not any(text.startswith(core[:-1]) and text != core[:-1] for text in texts):
+                    found.append(token)  # a number or date cut with … (not a name that starts with digits)
+            elif NUMERIC.fullmatch(core) and not (DATE.fullmatch(core) or NUMBER.fullmatch(core)):
+                found.append(token)  # 2020-08- or 1.2.3: a value cut short or run together
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("args", EVERY_TABLE, ids=[" ".join(a) for a in EVERY_TABLE])
+def test_at_every_width_from_40_to_200_a_table_keeps_each_row_on_one_line(
+    worked: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], lang: str
+) -> None:
+    widest = _table(args, 400, lang, monkeypatch)
+    # Names that start with digits (12英寸晶圆制造项目) may be cut like any text.
+    texts = {p["name"] for p in json.loads(run_cli("list", "--all", "-f", "json").stdout)}
+    assert not broken_values(widest), "\n".join(widest)
+    for width in EVERY_WIDTH:
+        lines = _table(args, width, lang, monkeypatch)
+        shown = "\n".join(lines)
+        assert max(cell_len(line) for line in lines) <= width, f"{width}:\n{shown}"
+        # One line per row at every width: as many rows as when nothing has to give (a report's
+        # titles and notes are sentences, and may wrap between words).
+        if args[0] == "report":
+            assert len(table_rows(lines)) == len(table_rows(widest)), f"{width}:\n{shown}"
+        else:
+            assert len(lines) == len(widest), f"{width}:\n{shown}"
+        assert broken_values(lines, texts) == [], f"{width}:\n{shown}"
+        # Whatever dates are shown are whole, and in the widest table too.
+        assert set(DATE.findall(shown)) <= set(DATE.findall("\n".join(widest))), width
+
+
+def test_the_detector_of_broken_values_finds_a_cut_number_or_date() -> None:
+    assert broken_values(["   12  工业软件…  15.5  2020-06-22  57  ● 绿灯"]) == []
+    assert broken_values(["   12  工业软件研发中心项目  15…"]) == ["15…"]
+    assert broken_values(["   12  工业软件研发中心项目  2020-06-"]) == ["2020-06-"]
+    assert broken_values([" 合计  55  12121.8178  50.9%"]) == []
+    assert broken_values(["    1  12…  新…"], {"12英寸晶圆制造项目"}) == []
+
+
+@pytest.mark.parametrize("value", ["0", "abc"])
+@pytest.mark.parametrize("args", EVERY_TABLE, ids=[" ".join(a) for a in EVERY_TABLE])
+def test_columns_zero_or_nonsense_is_80_for_every_table(
+    worked: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], value: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", value)
+    nonsense = run_cli("--lang", "zh", *args, "-f", "table")
+    assert nonsense.exit_code == 0, nonsense.stderr
+    monkeypatch.setenv("COLUMNS", "80")
+    assert nonsense.stdout == run_cli("--lang", "zh", *args, "-f", "table").stdout
+    assert max(cell_len(line) for line in nonsense.stdout.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("args", [["list"], ["lights"], ["report"]], ids=" ".join)
+def test_long_names_are_cut_with_an_ellipsis_when_narrow(
+    worked: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    lines = _table(args, 60, "zh", monkeypatch)
+    assert any("…" in line for line in lines), "\n".join(lines)
+    assert not any("工业互联网平台区域总部项目" in line for line in lines)
+    assert "工业互联网平台区域总部项目" in "\n".join(_table(args, 200, "zh", monkeypatch))

@@ -20,6 +20,7 @@ from . import (
     Column,
     Style,
     _markdown_cell,
+    _whole,
     _write_delimited,
     _write_json_value,
     _write_markdown,
@@ -100,12 +101,14 @@ def _rich_table(
     caption: str | None = None,
     footer: Sequence[str] | None = None,
     width: int | None = None,
+    whole: Sequence[bool] | None = None,
 ) -> Any:
     """A report table in the look of write_records' tables; a footer line carries totals.
 
     With `width` (formats.table_width) it fits: one line per row, numbers
     whole, labels cut with …, columns on the right left out when even that
-    is too wide (formats.layout).
+    is too wide (formats.layout). `whole`: the columns never cut (default:
+    the numeric ones; dates, ids and lights too in a dispatch report).
     """
     from rich import box
     from rich.table import Table
@@ -115,7 +118,7 @@ def _rich_table(
     if width is not None:
         plain = [[cell.plain if isinstance(cell, Text) else str(cell) for cell in row] for row in rows]
         measured = [*plain, *([list(footer)] if footer is not None else [])]
-        kept, widths = layout(headers, measured, numeric, width, lights=[False] * len(headers))
+        kept, widths = layout(headers, measured, whole or numeric, width, lights=[False] * len(headers))
         headers = [headers[i] for i in kept]
         numeric = [numeric[i] for i in kept]
         rows = [[row[i] for i in kept] for row in rows]
@@ -652,16 +655,24 @@ def _write_report_document(out: TextIO, report: DispatchReport, body: dict[str, 
     from rich.console import Group
     from rich.text import Text
 
+    width = table_width(out)
     parts: list[Any] = [Text(title, style="bold")]
     for section in sections:
         if section.empty:
             parts.append(Text(f"\n{section.title}\n{none}"))
             continue
+        records = list(section.records)
+        headers = [c.header(style.lang) for c in section.columns]
+        # Ids, numbers, dates and lights are never cut; nor is a total's label, which holds its date.
+        whole = [_whole(c) or c.key == "what" for c in section.columns]
+        lang = style.lang
+        if width is not None and lang != "zh" and _labels_too_wide(section.columns, records, headers, whole, width):
+            lang = "zh"  # narrow: a stage or sector by its Chinese name alone, as the lists show it
         table_rows: list[list[Any]] = []
-        for r in section.records:
+        for r in records:
             cells: list[Any] = []
             for c in section.columns:
-                text = label(r.get(c.key), c.kind, style.lang)
+                text = label(r.get(c.key), c.kind, lang if c.kind in ("stage", "sector") else style.lang)
                 value = r.get(c.key)
                 cells.append(Text("● " + text, style=LIGHT_COLORS[value]) if c.kind == "light" and value else text)
             table_rows.append(cells)
@@ -671,16 +682,36 @@ def _write_report_document(out: TextIO, report: DispatchReport, body: dict[str, 
         parts.append(Text(""))
         parts.append(
             _rich_table(
-                [c.header(style.lang) for c in section.columns],
+                headers,
                 table_rows,
                 [c.kind in ("number", "percent") for c in section.columns],
                 title=section.title,
                 footer=table_footer,
+                width=width,
+                whole=whole,
             )
         )
         if section.note:
             parts.append(Text(section.note, style="dim"))
     print_rich(out, Group(*parts), style)
+
+
+def _labels_too_wide(
+    columns: Sequence[Column], records: list[dict[str, Any]], headers: list[str], whole: list[bool], width: int
+) -> bool:
+    """Whether a report table at `width` would cut a stage or sector's "slug 中文"."""
+    cells = [
+        [("● " if c.kind == "light" and r.get(c.key) else "") + label(r.get(c.key), c.kind, "en") for c in columns]
+        for r in records
+    ]
+    kept, widths = layout(headers, cells, whole, width, lights=[False] * len(headers))
+    from rich.cells import cell_len
+
+    for place, index in enumerate(kept):
+        natural = max([cell_len(headers[index])] + [cell_len(row[index]) for row in cells])
+        if columns[index].kind in ("stage", "sector") and widths[place] < natural:
+            return True
+    return False
 
 
 # --- workbooks: the same reports as sheets (formats.xlsx) ---------------------------
