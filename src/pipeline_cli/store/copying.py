@@ -229,12 +229,12 @@ def into_postgres(source: sqlite3.Connection, url: str, timeout: float) -> Copie
 
     def copy_rows(conn: Any) -> Copied:
         with conn.translated_errors():
-            for statement in dialect.KEEP_DB_USER:
+            for statement in dialect.KEEP_AS_COPIED:
                 conn.raw.execute(statement)
         with snapshot(source):
             copied = fill(source, cast(sqlite3.Connection, conn), redact_url(url))
         with conn.translated_errors():
-            for statement in dialect.SET_DB_USER:
+            for statement in dialect.AS_WRITTEN:
                 conn.raw.execute(statement)
         return copied
 

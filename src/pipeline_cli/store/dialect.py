@@ -321,11 +321,21 @@ PG_MIGRATIONS: dict[int, str] = {
     6: f"DROP VIEW IF EXISTS project_view; {_PG_VIEW}",
 }
 
-# `copy` keeps each event's db_user as it was recorded: the trigger that sets
-# it is off while the copy's rows go in, in the copy's own transaction (which
-# only the tables' owner, who has just created them, may do).
-KEEP_DB_USER = ("ALTER TABLE events DISABLE TRIGGER events_db_user",)
-SET_DB_USER = ("ALTER TABLE events ENABLE TRIGGER events_db_user",)
+# `copy` keeps each row as it was: each event's db_user as recorded, and the ids
+# each table has given, which it sets in pipeline_sequence from the source's once
+# the rows are in. The triggers that set them are off while the copy's rows go in,
+# in the copy's own transaction (which only the tables' owner, who has just created
+# them, may do). The id trigger would also update pipeline_sequence's one row for
+# each row copied: millions of versions of one row in one transaction, each update
+# slower than the last.
+_COPY_TRIGGERS = (
+    ("events", "events_db_user"),
+    ("projects", "projects_id"),
+    ("events", "events_id"),
+    ("problems", "problems_id"),
+)
+KEEP_AS_COPIED = tuple(f"ALTER TABLE {table} DISABLE TRIGGER {name}" for table, name in _COPY_TRIGGERS)
+AS_WRITTEN = tuple(f"ALTER TABLE {table} ENABLE TRIGGER {name}" for table, name in _COPY_TRIGGERS)
 
 # Every table and view PG_SCHEMA makes: one of them there already means the
 # database holds (part of) a pipeline, and `init` refuses.
