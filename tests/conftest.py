@@ -134,6 +134,15 @@ BOTH_ENGINES = (
     "test_surroundings",
     "test_interrupts",
 )
+# Not in BOTH_ENGINES: what is about the SQLite file itself (test_database_file, test_files,
+# test_datasette, test_rebuild_table, test_text_migration, test_agenda_schema, test_kill, whose
+# PostgreSQL twin is test_postgres_writers); what opens no database (test_help_zh, test_docs,
+# test_readme, test_messages, test_json_writer, test_row_writers, test_startup_imports,
+# test_folders, test_bench_launch); the PostgreSQL tests themselves (test_postgres*, test_access,
+# and test_view_lights, marked engines where it compares); a browser's rendering (test_browser);
+# test_before_after and test_import_fuzz, which run on PostgreSQL their own way; and the Hypothesis
+# machines test_fuzz_commands and test_undo_stateful, which copy a fresh database file for every
+# example (hundreds; half a second each on the server): they have no PostgreSQL sample yet.
 # Tests of those modules that read the SQLite file itself (or what only a file has: Datasette, completion).
 SQLITE_ONLY = (
     "test_stages_set_changes_the_lights_and_records_no_event",
