@@ -51,3 +51,22 @@ def test_copy_knows_every_column_of_every_table(db: Path) -> None:
     for table, columns, _ in copying.TABLES:
         present = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
         assert [column.strip('"') for column in columns] == present, table
+
+
+def test_copy_takes_lang_after_the_command_and_says_it_in_chinese(db: Path, tmp_path: Path) -> None:
+    from conftest import run_cli
+    from test_zh_everywhere import english_left
+
+    target = tmp_path / "copy.db"
+    result = run_cli("copy", str(db), str(target), "--lang", "zh")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("已将 47 个项目和 ") and "副本通过全部检查" in result.stdout
+    assert english_left(result.stdout + result.stderr) == []
+    before = file_hash(target)
+    refused = run_cli("copy", str(tmp_path / "missing.db"), str(tmp_path / "other.db"), "--lang", "zh")
+    assert (refused.exit_code, refused.stdout) == (6, "")
+    assert refused.stderr.startswith("错误：") and english_left(refused.stderr) == [], refused.stderr
+    assert not (tmp_path / "other.db").exists()
+    again = run_cli("copy", str(db), str(target), "--lang", "zh")
+    assert (again.exit_code, again.stdout) == (4, "") and again.stderr.startswith("错误：")
+    assert file_hash(target) == before

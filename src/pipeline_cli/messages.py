@@ -1939,6 +1939,38 @@ HELP: dict[str, str] = {
     "Set one setting in the file (written atomically).": "在文件中设置一项（原子写入）。",
     "The value.": "设置的值。",
     "Remove one setting from the file.": "从文件中删除一项设置。",
+    # access
+    "Who may change what on a PostgreSQL server: district writers and readers, enforced by the server.": (
+        "PostgreSQL 服务器上谁能修改什么：各区市的填报人与只读用户，由服务器强制执行。"
+    ),
+    "Let an existing role read every project, and change only the projects of its districts (or none).\n\n"
+    "The server enforces it (row-level security): the role can add projects to its districts and change, move, "
+    "drop, restore, plan, undo and open or close problems of their projects, never move one to another district, "
+    "and never change stages, sectors or another district's projects, whether through pipeline or psql. "
+    "Granting again replaces what the role had. Only the tables' owner (who ran `pipeline init`) may grant.": (
+        "让一个已有的数据库角色读取全部项目，但只能修改其所属区市的项目（或不能修改）。\n\n"
+        "由服务器强制执行（行级安全）：该角色可在其区市新增项目，并对这些项目修改、变更阶段、退单、恢复、"
+        "设置计划、撤销、新增或销号问题；不能把项目移到别的区市，也不能修改阶段设置、产业领域或其他区市的项目，"
+        "无论通过 pipeline 还是 `psql`。再次授权会替换该角色原有的权限。只有数据表的所有者"
+        "（运行 `pipeline init` 的人）可以授权。"
+    ),
+    "An existing role of the database server.": "数据库服务器上已有的角色。",
+    "A district (区市) whose projects the role may change; repeat for more.": (
+        "该角色可修改其项目的区市；可重复给出多个。"
+    ),
+    "The role may read every project and change none.": "该角色可读取全部项目，不能修改任何项目。",
+    "Take away a role's access: it can no longer read or change the pipeline tables.\n\n"
+    "Every privilege the owner gave it on them goes, by `access grant` or by hand. "
+    "A role that had none: said so, exit 0.": (
+        "收回一个角色的权限：它不能再读取或修改 pipeline 的数据表。\n\n"
+        "所有者给它的全部权限都被收回，无论是用 `access grant` 还是手动授予的。"
+        "原本就没有权限的角色：予以说明，退出码为 0。"
+    ),
+    "The roles given access, by name: the districts each may change, or read-only.\n\n"
+    "The tables' owner (and any superuser) may change everything and is not listed.": (
+        "已获授权的角色，按名称列出：各自可修改的区市，或只读。\n\n"
+        "数据表的所有者（以及超级用户）可修改一切，不在此列出。"
+    ),
     # web
     "Browse the database in Datasette, read-only, ready for a leader: Chinese titles, saved queries.\n\n"
     "Needs Datasette (the package's web extra). The same by hand: save `pipeline web --metadata` to a file and "

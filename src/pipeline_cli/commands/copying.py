@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from .. import output, store
+from ..options import LangOption
 
 
 def copy(
@@ -21,6 +22,7 @@ def copy(
             help="A file that does not exist yet, or a postgresql:// URL of a database without pipeline tables.",
         ),
     ],
+    lang: LangOption = None,
 ) -> None:
     """Copy a whole pipeline database, history included as it was, ids kept, between SQLite and PostgreSQL.
 
