@@ -469,3 +469,26 @@ def test_money_is_summed_exactly_in_every_saved_query(agenda: Path, cli: Any) ->
     for name, query in metadata["databases"]["pipeline"]["queries"].items():
         sums = [part.split(")")[0] for part in query["sql"].split("sum(")[1:]]
         assert all("investment_wan" in part or "investment" not in part for part in sums), (name, sums)
+
+
+def test_every_table_page_labels_every_column_in_chinese(agenda: Path, cli: Any) -> None:
+    """projects, project_view, events, stages, sectors, plans and problems: each column has its Chinese label."""
+    import re
+
+    metadata = web_metadata(cli)
+    tables = ("project_view", "projects", "events", "stages", "sectors", "plans", "problems")
+    pages = get(agenda, *(f"/pipeline/{table}" for table in tables), metadata=metadata)
+    conn = sqlite3.connect(agenda)
+    try:
+        columns = {table: [row[1] for row in conn.execute(f"PRAGMA table_info({table})")] for table in tables}
+    finally:
+        conn.close()
+    for table, response in zip(tables, pages, strict=True):
+        found = re.search(r"var labels = (\{.*?\});", response.text)
+        assert found, table
+        labels = json.loads(found.group(1))
+        assert set(labels) == set(columns[table]), (table, set(columns[table]) - set(labels))
+        assert all(re.search("[\u4e00-\u9fff]", label) for label in labels.values()), (table, labels)
+        assert metadata["databases"]["pipeline"]["tables"][table]["title"] in response.text
+    described = metadata["databases"]["pipeline"]["tables"]["problems"]["columns"]
+    assert described["text"] == "问题描述" and described["closed"] == "销号日期"

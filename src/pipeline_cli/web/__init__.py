@@ -53,7 +53,51 @@ VIEW_LABELS = {name: label for name, label in HEADER_LABELS.items() if name != "
     "next_plan_date": "下一计划节点日期",
     "overdue_days": "计划逾期天数",
 }
-LABELLED_TABLES = frozenset(("project_view", "projects"))
+# The other tables' columns in Chinese, on their pages' headers and as their descriptions.
+OTHER_LABELS: dict[str, dict[str, str]] = {
+    "events": {
+        "id": "编号",
+        "project_id": "项目编号",
+        "kind": "类型",
+        "from": "原阶段",
+        "to": "新阶段",
+        "date": "日期",
+        "recorded_at": "记录时间(UTC)",
+        "note": "备注",
+        "by": "经办人",
+        "changes": "修改内容",
+        "change": "变更号",
+        "undoes": "撤销的变更号",
+        "plan_from": "原计划日期",
+        "plan_to": "新计划日期",
+        "problem_id": "问题编号",
+        "db_user": "数据库用户",
+    },
+    "stages": {
+        "stage": "阶段代码",
+        "position": "序号",
+        "name_zh": "中文名称",
+        "name_en": "英文名称",
+        "yellow_days": "黄灯天数",
+        "red_days": "红灯天数",
+        "plan_yellow_days": "计划逾期黄灯天数",
+        "plan_red_days": "计划逾期红灯天数",
+    },
+    "sectors": {"sector": "产业领域代码", "position": "序号", "name_zh": "中文名称", "name_en": "英文名称"},
+    "plans": {"project_id": "项目编号", "stage": "计划阶段", "date": "计划日期"},
+    "problems": {
+        "id": "问题编号",
+        "project_id": "项目编号",
+        "text": "问题描述",
+        "unit": "责任单位",
+        "opened": "提出日期",
+        "due": "期限",
+        "closed": "销号日期",
+        "note": "备注",
+    },
+}
+# Each table's header labels, for the plugin.
+TABLE_LABELS: dict[str, dict[str, str]] = {"project_view": HEADER_LABELS, "projects": HEADER_LABELS, **OTHER_LABELS}
 
 
 def metadata(database: str) -> dict[str, Any]:
@@ -78,12 +122,12 @@ def metadata(database: str) -> dict[str, Any]:
                         "size": 100,
                     },
                     "projects": {"title": "项目(全部,含退单)", "label_column": "name"},
-                    "events": {"title": "变动记录"},
-                    "stages": {"title": "阶段", "label_column": "name_zh"},
-                    "sectors": {"title": "产业领域", "label_column": "name_zh"},
+                    "events": {"title": "变动记录", "columns": OTHER_LABELS["events"]},
+                    "stages": {"title": "阶段", "label_column": "name_zh", "columns": OTHER_LABELS["stages"]},
+                    "sectors": {"title": "产业领域", "label_column": "name_zh", "columns": OTHER_LABELS["sectors"]},
                     "migrations": {"hidden": True},
-                    "plans": {"title": "计划节点"},
-                    "problems": {"title": "问题清单"},
+                    "plans": {"title": "计划节点", "columns": OTHER_LABELS["plans"]},
+                    "problems": {"title": "问题清单", "columns": OTHER_LABELS["problems"]},
                 },
                 "queries": {
                     "lights": {"title": "亮灯项目(红灯、黄灯)", "sql": LIGHTS_SQL},

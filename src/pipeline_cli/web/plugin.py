@@ -20,7 +20,7 @@ from datasette.facets import ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
 from ..migrations import APPLICATION_ID, project_view_sql
-from . import HEADER_LABELS, LABELLED_TABLES
+from . import TABLE_LABELS
 
 
 @hookimpl  # type: ignore[untyped-decorator]
@@ -131,7 +131,7 @@ def register_facet_classes() -> list[type]:
     return [LadderFacet]
 
 
-# Column headers in Chinese on the project pages: Datasette names a column by
+# Column headers in Chinese on every table's page: Datasette names a column by
 # its SQL name and shows metadata descriptions as a list above the table;
 # this replaces each header's name with its label (the name stays as the
 # tooltip) and folds the list away. Inline, so the page asks for nothing more.
@@ -157,7 +157,8 @@ _HEADER_SCRIPT = """(function () {
 def extra_body_script(
     template: str, database: str, table: str | None, columns: Any, view_name: str, request: Any, datasette: Any
 ) -> str:
-    if view_name != "table" or table not in LABELLED_TABLES:
+    known = TABLE_LABELS.get(table or "")
+    if view_name != "table" or known is None:
         return ""
-    labels = {name: HEADER_LABELS[name] for name in (columns or ()) if name in HEADER_LABELS}
+    labels = {name: known[name] for name in (columns or ()) if name in known}
     return _HEADER_SCRIPT % json.dumps(labels)
