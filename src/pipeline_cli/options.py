@@ -193,37 +193,26 @@ ProjectIdArgument = Annotated[
 
 _PANEL = "Filters"
 
+
+def _any_of(option: str, help: str, complete: Callable[..., Any]) -> Any:
+    """A repeatable filter option of names from the database, any of which matches."""
+    return Annotated[
+        Optional[list[str]],
+        typer.Option(
+            option,
+            help=f"{help} (repeatable: any of them).",
+            rich_help_panel=_PANEL,
+            show_default=False,
+            autocompletion=complete,
+        ),
+    ]
+
+
 # The contract's filters, as (name, annotation, default). A command decorated
 # with @with_filters gets them all and receives one `filters` argument.
 _FILTER_PARAMETERS: list[tuple[str, Any, Any]] = [
-    (
-        "sector",
-        Annotated[
-            Optional[list[str]],
-            typer.Option(
-                "--sector",
-                help="Sector slug, Chinese name or slug prefix (repeatable: any of them).",
-                rich_help_panel=_PANEL,
-                show_default=False,
-                autocompletion=complete_sector,
-            ),
-        ],
-        None,
-    ),
-    (
-        "stage",
-        Annotated[
-            Optional[list[str]],
-            typer.Option(
-                "--stage",
-                help="Stage slug, Chinese name or slug prefix (repeatable: any of them).",
-                rich_help_panel=_PANEL,
-                show_default=False,
-                autocompletion=complete_stage,
-            ),
-        ],
-        None,
-    ),
+    ("sector", _any_of("--sector", "Sector slug, Chinese name or slug prefix", complete_sector), None),
+    ("stage", _any_of("--stage", "Stage slug, Chinese name or slug prefix", complete_stage), None),
     (
         "key",
         Annotated[bool, typer.Option("--key", help="Key projects (重点项目) only.", rich_help_panel=_PANEL)],
@@ -244,48 +233,9 @@ _FILTER_PARAMETERS: list[tuple[str, Any, Any]] = [
         Annotated[bool, typer.Option("--all", help="Include dropped projects.", rich_help_panel=_PANEL)],
         False,
     ),
-    (
-        "district",
-        Annotated[
-            Optional[list[str]],
-            typer.Option(
-                "--district",
-                help="District (区市), or the start of its name (repeatable: any of them).",
-                rich_help_panel=_PANEL,
-                show_default=False,
-                autocompletion=complete_district,
-            ),
-        ],
-        None,
-    ),
-    (
-        "unit",
-        Annotated[
-            Optional[list[str]],
-            typer.Option(
-                "--unit",
-                help="Responsible unit (责任单位), or the start of its name (repeatable: any of them).",
-                rich_help_panel=_PANEL,
-                show_default=False,
-                autocompletion=complete_unit,
-            ),
-        ],
-        None,
-    ),
-    (
-        "lead",
-        Annotated[
-            Optional[list[str]],
-            typer.Option(
-                "--lead",
-                help="Lead official (包联领导), or the start of the name (repeatable: any of them).",
-                rich_help_panel=_PANEL,
-                show_default=False,
-                autocompletion=complete_lead,
-            ),
-        ],
-        None,
-    ),
+    ("district", _any_of("--district", "District (区市), or the start of its name", complete_district), None),
+    ("unit", _any_of("--unit", "Responsible unit (责任单位), or the start of its name", complete_unit), None),
+    ("lead", _any_of("--lead", "Lead official (包联领导), or the start of the name", complete_lead), None),
     (
         "min_investment",
         Annotated[
