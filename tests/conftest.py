@@ -358,7 +358,7 @@ def database_hash(url: str) -> str:
             if conn.execute("SELECT to_regclass(%s)", (table,)).fetchone() == (None,):
                 digest.update(repr((table, "missing")).encode())
                 continue
-            for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2"):  # type: ignore[arg-type]
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2"):
                 digest.update(repr((table, *row)).encode())
     return digest.hexdigest()
 

@@ -152,7 +152,8 @@ def visit(tmp_path: Path, url: str, width: int, height: int, timeout: float = 90
         )
         events.clear()
         call("Page.navigate", session, url=url)
-        loaded, open_requests, seen, quiet_since = False, set(), 0, time.monotonic()
+        open_requests: set[str] = set()
+        loaded, seen, quiet_since = False, 0, time.monotonic()
         while not (loaded and not open_requests and time.monotonic() - quiet_since > 0.5):
             assert time.monotonic() < deadline, f"{url} did not finish loading"
             for message in events[seen:]:

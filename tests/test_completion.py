@@ -42,7 +42,7 @@ def offered(words: str, env: dict[str, str] | None = None) -> list[str]:
     return result.stdout.split()
 
 
-def test_project_ids_complete_from_the_database(db) -> None:
+def test_project_ids_complete_from_the_database(db: Path) -> None:
     assert offered("pipeline show 4") == ["4", "40", "41", "42", "43", "44", "45", "46", "47"]
     assert offered("pipeline advance 12 3") == ["3", "30", "31", "32", "33", "34", "35", "36", "37", "38", "39"]
     assert offered("pipeline move 7") == ["7"]
@@ -51,7 +51,7 @@ def test_project_ids_complete_from_the_database(db) -> None:
         assert offered(f"pipeline {command} 2") == ["2", *[str(n) for n in range(20, 30)]]
 
 
-def test_ids_come_from_the_database_named_by_db(db, tmp_path) -> None:
+def test_ids_come_from_the_database_named_by_db(db: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     run_cli("--db", str(other), "init", "--empty")
     run_cli("--db", str(other), "import", "fixtures/landed_2020.csv")
@@ -61,7 +61,7 @@ def test_ids_come_from_the_database_named_by_db(db, tmp_path) -> None:
     assert offered("pipeline show 1") == ["1", *[str(n) for n in range(10, 20)]]
 
 
-def test_sectors_and_stages_complete(db) -> None:
+def test_sectors_and_stages_complete(db: Path) -> None:
     assert offered("pipeline list --sector b") == ["biomed"]
     assert offered("pipeline list --sector ") == ["it", "biomed", "transport", "smart-mfg", "textile", "food"]
     assert offered("pipeline list --stage c") == ["construction", "completed", "capacity"]
@@ -70,7 +70,7 @@ def test_sectors_and_stages_complete(db) -> None:
     assert offered("pipeline add 新项目 --sector t") == ["transport", "textile"]
 
 
-def test_zsh_gets_names_as_descriptions(db) -> None:
+def test_zsh_gets_names_as_descriptions(db: Path) -> None:
     result = subprocess.run(
         [str(PIPELINE_BIN)],
         env={**os.environ, "_PIPELINE_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "pipeline show 7"},
@@ -91,11 +91,11 @@ def test_zsh_gets_names_as_descriptions(db) -> None:
 
 
 @pytest.mark.parametrize("content", [None, b"not a database at all", "sqlite-other"])
-def test_completion_never_fails_nor_creates_a_file(tmp_path, content) -> None:
+def test_completion_never_fails_nor_creates_a_file(tmp_path: Path, content: bytes | str | None) -> None:
     path = tmp_path / "x.db"
     if content == "sqlite-other":
         sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.close()
-    elif content is not None:
+    elif isinstance(content, bytes):
         path.write_bytes(content)
     before = path.read_bytes() if path.exists() else None
     assert offered(f"pipeline --db {path} show ") == []
@@ -114,7 +114,7 @@ def test_completion_from_a_server_that_cannot_be_reached_offers_nothing_and_fail
     assert offered(f"pipeline --db {url} list --sector bio") == ["biomed"]  # the built-in list
 
 
-def test_completion_does_not_create_the_default_database(tmp_path, monkeypatch) -> None:
+def test_completion_does_not_create_the_default_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PIPELINE_DB")
     assert offered("pipeline show ") == []
     assert run_cli("where").stdout.strip().startswith(str(tmp_path))
@@ -122,7 +122,7 @@ def test_completion_does_not_create_the_default_database(tmp_path, monkeypatch) 
 
 
 @pytest.mark.parametrize(("shell", "marker"), [("bash", "complete -o default -F"), ("zsh", "#compdef pipeline")])
-def test_show_completion_prints_the_script(shell, marker) -> None:
+def test_show_completion_prints_the_script(shell: str, marker: str) -> None:
     result = subprocess.run(
         [str(PIPELINE_BIN), "--show-completion", shell],
         env={**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
@@ -139,7 +139,7 @@ def test_show_completion_prints_the_script(shell, marker) -> None:
     ("shell", "script", "rc"),
     [("bash", ".bash_completions/pipeline.sh", ".bashrc"), ("zsh", ".zfunc/_pipeline", ".zshrc")],
 )
-def test_install_completion_writes_the_script_and_rc_line(tmp_path, shell, script, rc) -> None:
+def test_install_completion_writes_the_script_and_rc_line(tmp_path: Path, shell: str, script: str, rc: str) -> None:
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
     result = subprocess.run(
@@ -155,7 +155,7 @@ def test_install_completion_writes_the_script_and_rc_line(tmp_path, shell, scrip
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
-def test_the_installed_bash_function_completes_ids(db, tmp_path) -> None:
+def test_the_installed_bash_function_completes_ids(db: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
     env = {**os.environ, "HOME": str(home), "PATH": f"{PIPELINE_BIN.parent}{os.pathsep}{os.environ['PATH']}"}
@@ -176,7 +176,7 @@ def test_the_installed_bash_function_completes_ids(db, tmp_path) -> None:
     assert result.stdout.split() == ["4", "40", "41", "42", "43", "44", "45", "46", "47"]
 
 
-def test_sectors_complete_from_the_database_in_use(db) -> None:
+def test_sectors_complete_from_the_database_in_use(db: Path) -> None:
     run_cli("sectors", "add", "new-materials", "--zh", "新材料")
     run_cli("sectors", "edit", "biomed", "--position", "1")
     assert offered("pipeline list --sector ") == [
@@ -192,7 +192,7 @@ def test_sectors_complete_from_the_database_in_use(db) -> None:
     assert offered("pipeline sectors edit n") == ["new-materials"]
 
 
-def test_district_unit_lead_by_and_sort_complete_from_the_database(empty_db) -> None:
+def test_district_unit_lead_by_and_sort_complete_from_the_database(empty_db: Path) -> None:
     for name, district, unit, lead in (("甲", "城阳区", "市发改委", "王明"), ("乙", "黄岛区", "区商务局", "王刚")):
         args = ("add", name, "--sector", "it", "--district", district, "--unit", unit, "--lead", lead)
         assert run_cli(*args).exit_code == 0

@@ -39,7 +39,7 @@ def get(db: Path, *paths: str, metadata: dict[str, Any] | None = None) -> list[A
     return asyncio.run(fetch())
 
 
-def test_the_view_lists_the_47_projects_as_json(db) -> None:
+def test_the_view_lists_the_47_projects_as_json(db: Path) -> None:
     before = file_hash(db)
     (response,) = get(db, "/pipeline/project_view.json?_shape=array&_size=max")
     rows = response.json()
@@ -62,7 +62,7 @@ def test_the_view_lists_the_47_projects_as_json(db) -> None:
     assert file_hash(db) == before
 
 
-def test_facets_by_sector_and_stage_give_the_reports_counts(db) -> None:
+def test_facets_by_sector_and_stage_give_the_reports_counts(db: Path) -> None:
     (response,) = get(db, "/pipeline/project_view.json?_facet=sector&_facet=stage&_size=0")
     results = response.json()["facet_results"]
     facets = results.get("results", results)  # Datasette 1.0 nests them under "results"
@@ -71,7 +71,7 @@ def test_facets_by_sector_and_stage_give_the_reports_counts(db) -> None:
     assert counts["stage"] == {"negotiating": 21, "signed": 17, "preliminary": 7, "landed": 2}
 
 
-def test_csv_link_and_html_page(db) -> None:
+def test_csv_link_and_html_page(db: Path) -> None:
     csv, page = get(db, "/pipeline/project_view.csv?_size=max", "/pipeline/project_view")
     lines = csv.text.splitlines()
     assert lines[0] == ",".join(VIEW_FIELDS)
@@ -80,7 +80,7 @@ def test_csv_link_and_html_page(db) -> None:
     assert "project_view.csv" in page.text and "project_view.json" in page.text
 
 
-def test_foreign_keys_link_projects_to_sectors_stages_and_events(db) -> None:
+def test_foreign_keys_link_projects_to_sectors_stages_and_events(db: Path) -> None:
     (projects, events) = get(db, "/pipeline/projects.json?_size=1", "/pipeline/events.json?_size=1")
     expandable = {pair[0]["other_table"] for pair in projects.json()["expandable_columns"]}
     assert expandable == {"sectors", "stages"}
@@ -313,9 +313,9 @@ def agenda(empty_db: Path, cli: Any) -> Path:
     with conn:
         conn.execute("INSERT INTO plans (project_id, stage, date) VALUES (8, 'completed', '2018-12-01')")
     conn.close()
-    for args in AGENDA_WRITES:
-        result = cli(*args)
-        assert result.exit_code == 0, (args, result.stderr)
+    for write in AGENDA_WRITES:
+        result = cli(*write)
+        assert result.exit_code == 0, (write, result.stderr)
     return empty_db
 
 

@@ -37,7 +37,7 @@ def refused(result: Result, db: Path, before: str, code: int = 2) -> None:
 
 # --- amounts -------------------------------------------------------------------------
 
-ACCEPTED = {
+_AMOUNTS = {
     "12.5": "12.5",
     "1,200.5": "1200.5",
     "1,200": "1200",
@@ -57,7 +57,7 @@ ACCEPTED = {
     "+3": "3",
     " 7 ": "7",
 }
-ACCEPTED = {text: value for text, value in ACCEPTED.items() if value is not None}
+ACCEPTED = {text: value for text, value in _AMOUNTS.items() if value is not None}
 
 REFUSED = {
     "12,5": "comma where the decimal point goes",

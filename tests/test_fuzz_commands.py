@@ -53,7 +53,7 @@ def _leaves(path: tuple[str, ...], command: Any) -> Iterator[tuple[tuple[str, ..
 
 
 def _commands() -> list[tuple[tuple[str, ...], Any]]:
-    found = []
+    found: list[tuple[tuple[str, ...], Any]] = []
     for module in COMMAND_MODULE_NAMES:
         for name, command in load_commands(module).items():
             if name not in NOT_FUZZED:

@@ -48,7 +48,9 @@ def _file(rows: list[dict[str, object]], fmt: str) -> str:
 @pytest.mark.slow
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=ROWS, fmt=st.sampled_from(["csv", "json", "jsonl"]))
-def test_hostile_rows_never_crash_nor_half_import(db: Path, tmp_path: Path, rows, fmt) -> None:
+def test_hostile_rows_never_crash_nor_half_import(
+    db: Path, tmp_path: Path, rows: list[dict[str, object]], fmt: str
+) -> None:
     work = tmp_path / "work.db"
     shutil.copy(db, work)
     _keeps_the_contract(str(work), rows, fmt)
@@ -63,7 +65,9 @@ def test_hostile_rows_never_crash_nor_half_import(db: Path, tmp_path: Path, rows
 )
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=ROWS, fmt=st.sampled_from(["csv", "json", "jsonl"]))
-def test_hostile_rows_never_crash_nor_half_import_on_postgresql(pg_url: str, rows, fmt) -> None:
+def test_hostile_rows_never_crash_nor_half_import_on_postgresql(
+    pg_url: str, rows: list[dict[str, object]], fmt: str
+) -> None:
     _keeps_the_contract(pg_url, rows, fmt)
 
 

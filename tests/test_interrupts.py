@@ -16,12 +16,14 @@ write waits for a busy database. Whatever the moment:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import random
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -158,25 +160,17 @@ def test_a_change_committed_before_the_ctrl_c_is_reported_saved(db: Path, monkey
 
     from pipeline_cli import interrupts
     from pipeline_cli.cli import app
-    from pipeline_cli.store import _core
 
-    real_commit = _core.interrupts.committing
+    real_commit = interrupts.committing
 
-    def commit_then_ctrl_c():  # type: ignore[no-untyped-def]
-        manager = real_commit()
-
-        class Held:
-            def __enter__(self) -> None:
-                manager.__enter__()
-                interrupts.on_interrupt(signal.SIGINT, None)  # arrives while COMMIT runs: held
-
-            def __exit__(self, *exc: object) -> bool | None:
-                return manager.__exit__(*exc)
-
-        return Held()
+    @contextlib.contextmanager
+    def commit_then_ctrl_c() -> Iterator[None]:
+        with real_commit():
+            interrupts.on_interrupt(signal.SIGINT, None)  # arrives while COMMIT runs: held
+            yield
 
     previous = signal.getsignal(signal.SIGINT)
-    monkeypatch.setattr(_core.interrupts, "committing", commit_then_ctrl_c)
+    monkeypatch.setattr(interrupts, "committing", commit_then_ctrl_c)
     try:
         result = CliRunner().invoke(app, ["edit", "7", "--note", "kept"])
     finally:

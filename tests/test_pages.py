@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import html5lib
@@ -47,24 +48,25 @@ SECTIONS_ZH = [
 ]
 
 
-def page(*args: str) -> tuple[str, object]:
+def page(*args: str) -> tuple[str, ET.Element]:
     result = run_cli(*args, "--format", "html")
     assert result.exit_code == 0, result.stderr
     return result.stdout, html5lib.parse(result.stdout, namespaceHTMLElements=True)
 
 
-def text_of(element: object) -> str:
-    return "".join(element.itertext())  # type: ignore[attr-defined]
+def text_of(element: ET.Element | None) -> str:
+    assert element is not None
+    return "".join(element.itertext())
 
 
-def assert_self_contained(source: str, document: object) -> None:
+def assert_self_contained(source: str, document: ET.Element) -> None:
     """No external URL of any kind: no src/href/url()/@import, no scheme or protocol-relative address."""
-    for element in document.iter():  # type: ignore[attr-defined]
+    for element in document.iter():
         for name, value in element.attrib.items():
             assert name not in ("src", "href", "srcset", "action", "data", "poster"), (element.tag, name, value)
             assert "//" not in value, (element.tag, name, value)
-    assert not document.findall(".//h:script", NS)  # type: ignore[attr-defined]
-    assert not document.findall(".//h:link", NS)  # type: ignore[attr-defined]
+    assert not document.findall(".//h:script", NS)
+    assert not document.findall(".//h:link", NS)
     lowered = source.lower()
     for marker in ("http:", "https:", "url(", "@import", "//fonts", "<img", "<iframe"):
         assert marker not in lowered, marker
@@ -74,26 +76,26 @@ def test_report_page_has_every_section_charts_and_print_styles(db: Path) -> None
     source, document = page("report", *PERIOD)
     html = document
     assert html.get("lang") == "en"
-    title = document.find(".//h:title", NS)  # type: ignore[attr-defined]
+    title = document.find(".//h:title", NS)
     assert text_of(title) == "Pipeline dispatch report, 2020-08-01 to 2020-08-18"
-    headings = [text_of(h) for h in document.findall(".//h:section/h:h2", NS)]  # type: ignore[attr-defined]
+    headings = [text_of(h) for h in document.findall(".//h:section/h:h2", NS)]
     assert len(headings) == len(SECTIONS_EN)
     for heading, expected in zip(headings, SECTIONS_EN, strict=True):
         assert heading.startswith(expected)
-    svgs = document.findall(".//{http://www.w3.org/2000/svg}svg")  # type: ignore[attr-defined]
+    svgs = document.findall(".//{http://www.w3.org/2000/svg}svg")
     assert len(svgs) == 3  # the funnel, the totals by sector and the ranking
     charts = [text_of(svg.find("{http://www.w3.org/2000/svg}title")) for svg in svgs]
     assert [chart.split(" ")[0] for chart in charts] == ["Funnel", "By", "Ranking"]
     assert "@page" in source and "A4" in source and "@media print" in source
-    lights = document.findall(".//h:td[@class='light light-red']", NS)  # type: ignore[attr-defined]
+    lights = document.findall(".//h:td[@class='light light-red']", NS)
     assert len(lights) == 19
     assert_self_contained(source, document)
 
 
 def test_chinese_page_is_lang_zh(db: Path) -> None:
     source, document = page("report", *PERIOD, "--lang", "zh")
-    assert document.get("lang") == "zh-CN"  # type: ignore[attr-defined]
-    headings = [text_of(h) for h in document.findall(".//h:section/h:h2", NS)]  # type: ignore[attr-defined]
+    assert document.get("lang") == "zh-CN"
+    headings = [text_of(h) for h in document.findall(".//h:section/h:h2", NS)]
     for heading, expected in zip(headings, SECTIONS_ZH, strict=True):
         assert heading.startswith(expected)
     assert "红灯" in source
@@ -112,30 +114,30 @@ def test_chinese_page_is_lang_zh(db: Path) -> None:
 def test_every_user_text_is_escaped(db: Path, name: str) -> None:
     assert run_cli("add", name, "--sector", "it", "--investment", "1", "--date", "2020-08-10").exit_code == 0
     _, document = page("report", *PERIOD)
-    cells = [text_of(td) for td in document.findall(".//h:td", NS)]  # type: ignore[attr-defined]
+    cells = [text_of(td) for td in document.findall(".//h:td", NS)]
     assert name in cells
-    assert not document.findall(".//h:script", NS)  # type: ignore[attr-defined]
-    assert not document.findall(".//h:img", NS)  # type: ignore[attr-defined]
-    assert not document.findall(".//h:b", NS)  # type: ignore[attr-defined]
-    assert len(document.findall(".//h:style", NS)) == 1  # type: ignore[attr-defined]
+    assert not document.findall(".//h:script", NS)
+    assert not document.findall(".//h:img", NS)
+    assert not document.findall(".//h:b", NS)
+    assert len(document.findall(".//h:style", NS)) == 1
 
 
 def test_summary_and_funnel_pages(db: Path) -> None:
     source, document = page("summary", "--by", "sector")
-    rows = document.findall(".//h:tbody/h:tr", NS)  # type: ignore[attr-defined]
+    rows = document.findall(".//h:tbody/h:tr", NS)
     assert len(rows) == 6
-    assert "871" in text_of(document.find(".//h:tfoot", NS))  # type: ignore[attr-defined]
-    assert len(document.findall(".//{http://www.w3.org/2000/svg}svg")) == 1  # type: ignore[attr-defined]
+    assert "871" in text_of(document.find(".//h:tfoot", NS))
+    assert len(document.findall(".//{http://www.w3.org/2000/svg}svg")) == 1
     assert_self_contained(source, document)
     source, document = page("summary", "--by", "district", "--lang", "zh")
-    svg = document.find(".//{http://www.w3.org/2000/svg}svg")  # type: ignore[attr-defined]
+    (svg,) = document.findall(".//{http://www.w3.org/2000/svg}svg")
     labels = [text_of(t) for t in svg.findall("{http://www.w3.org/2000/svg}text")]
     assert "城阳区" in labels and "136.5亿元" in labels  # a bar per district, its investment beside it
-    assert len(document.findall(".//{http://www.w3.org/2000/svg}svg")) == 1  # type: ignore[attr-defined]
+    assert len(document.findall(".//{http://www.w3.org/2000/svg}svg")) == 1
     assert_self_contained(source, document)
     source, document = page("funnel")
-    assert len(document.findall(".//h:tbody/h:tr", NS)) == 8  # type: ignore[attr-defined]
-    assert len(document.findall(".//{http://www.w3.org/2000/svg}svg")) == 1  # type: ignore[attr-defined]
+    assert len(document.findall(".//h:tbody/h:tr", NS)) == 8
+    assert len(document.findall(".//{http://www.w3.org/2000/svg}svg")) == 1
     assert_self_contained(source, document)
 
 
@@ -188,30 +190,30 @@ def test_rank_page_has_the_league_table_and_its_chart(db: Path) -> None:
     assert run_cli("add", "q", "--sector", "it", "--stage", "signed", "--district", HOSTILE).exit_code == 0
     ranking = json.loads(run_cli("rank", "--format", "json").stdout)["groups"]
     source, document = page("rank")
-    assert document.get("lang") == "en"  # type: ignore[attr-defined]
-    heading = document.find(".//h:section/h:h2", NS)  # type: ignore[attr-defined]
+    assert document.get("lang") == "en"
+    heading = document.find(".//h:section/h:h2", NS)
     assert text_of(heading) == "Ranking by District (by start rate)"
-    rows = document.findall(".//h:tbody/h:tr", NS)  # type: ignore[attr-defined]
+    rows = document.findall(".//h:tbody/h:tr", NS)
     assert len(rows) == len(ranking)
     for row, group in zip(rows, ranking, strict=True):
         cells = [text_of(td) for td in row.findall("h:td", NS)]
         assert cells[0] == str(group["rank"])
         assert cells[1] == (group["district"] or "(none)")
     # The hostile district is text in a cell and in the chart, never markup.
-    assert HOSTILE in [text_of(td) for td in document.findall(".//h:td", NS)]  # type: ignore[attr-defined]
-    (svg,) = document.findall(".//{http://www.w3.org/2000/svg}svg")  # type: ignore[attr-defined]
+    assert HOSTILE in [text_of(td) for td in document.findall(".//h:td", NS)]
+    (svg,) = document.findall(".//{http://www.w3.org/2000/svg}svg")
     labels = [text_of(t) for t in svg.findall("{http://www.w3.org/2000/svg}text")]
     assert f"1. {HOSTILE}" in labels and "50.0%" in labels
     bars = svg.findall("{http://www.w3.org/2000/svg}rect")
     assert len(bars) == len(ranking)
     # A bar's length is its start rate against 100 %: the leader's 50 % is half the widest possible.
-    widths = [float(bar.get("width")) for bar in bars]
+    widths = [float(bar.get("width", "")) for bar in bars]
     assert widths[0] > 0 and all(w == 0 for w in widths[1:])
-    assert not document.findall(".//h:img", NS)  # type: ignore[attr-defined]
+    assert not document.findall(".//h:img", NS)
     assert_self_contained(source, document)
     zh_source, zh = page("rank", "--lang", "zh", "--by", "sector")
-    assert zh.get("lang") == "zh-CN"  # type: ignore[attr-defined]
-    assert text_of(zh.find(".//h:section/h:h2", NS)) == "按产业领域排名（按开工率）"  # type: ignore[attr-defined]
+    assert zh.get("lang") == "zh-CN"
+    assert text_of(zh.find(".//h:section/h:h2", NS)) == "按产业领域排名（按开工率）"
     assert "新一代信息技术" in zh_source
     assert_self_contained(zh_source, zh)
 
@@ -265,14 +267,14 @@ def test_every_page_escapes_every_user_text_and_stays_self_contained(
     assert run_cli(*added, "--district", EVIL, "--unit", EVIL, "--lead", EVIL).exit_code == 0
     source, document = page(*args, "--lang", lang)
     assert "<script" not in source and "<img" not in source
-    texts = [text_of(element) for element in document.iter()]  # type: ignore[attr-defined]
+    texts = [text_of(element) for element in document.iter()]
     if args[0] != "funnel":  # the funnel names stages only: the hostile project is counted in it
         assert any(EVIL in text for text in texts), args
     else:
-        rows = document.findall(".//h:tbody/h:tr", NS)  # type: ignore[attr-defined]
+        rows = document.findall(".//h:tbody/h:tr", NS)
         assert [text_of(row.findall("h:td", NS)[1]) for row in rows][:5] == ["1"] * 5
-    for element in document.iter():  # type: ignore[attr-defined]
+    for element in document.iter():
         assert not any(name.startswith("on") for name in element.attrib), (element.tag, element.attrib)
-    assert not document.findall(".//h:script", NS) and not document.findall(".//h:img", NS)  # type: ignore[attr-defined]
-    assert len(document.findall(".//h:style", NS)) == 1  # type: ignore[attr-defined]
+    assert not document.findall(".//h:script", NS) and not document.findall(".//h:img", NS)
+    assert len(document.findall(".//h:style", NS)) == 1
     assert_self_contained(source, document)

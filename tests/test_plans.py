@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,8 +21,9 @@ def ok(*args: str) -> str:
     return result.stdout
 
 
-def project(project_id: int) -> dict:
-    return json.loads(ok("show", str(project_id), "--format", "json"))
+def project(project_id: int) -> dict[str, Any]:
+    shown: dict[str, Any] = json.loads(ok("show", str(project_id), "--format", "json"))
+    return shown
 
 
 def days_ago(days: int) -> str:
@@ -277,7 +279,7 @@ def test_the_undo_of_a_plan_says_which_plan_it_reverts(db: Path) -> None:
 def test_rank_counts_plan_reds_as_red(db: Path) -> None:
     def red(district: str) -> int:
         groups = json.loads(ok("rank", "--format", "json"))["groups"]
-        return next(g["red"] for g in groups if g["district"] == district)
+        return int(next(g["red"] for g in groups if g["district"] == district))
 
     before = red("城阳区")
     assert project(2)["light"] == "green"  # 城阳区, green by its days in stage

@@ -29,7 +29,7 @@ Sh = Callable[..., Result]
 
 def query(url: str, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
     with psycopg.connect(url, autocommit=True) as conn:
-        cursor = conn.execute(sql, params)  # type: ignore[arg-type]
+        cursor = conn.execute(sql, params)
         return cursor.fetchall() if cursor.description else []
 
 
@@ -268,7 +268,9 @@ def test_amounts_are_exact_on_the_server(sh: Sh, pg_url: str) -> None:
     listed = json.loads(sh("list", "--format", "json").stdout)
     assert [p["investment"] for p in listed[:2]] == [870.9999, 0.0001]
     total = json.loads(sh("summary", "--format", "json").stdout)["total"]["investment"]
-    expected = sum(row[0] for row in query(pg_url, "SELECT investment_wan FROM projects WHERE status = 'active'"))
+    expected = sum(
+        int(str(row[0])) for row in query(pg_url, "SELECT investment_wan FROM projects WHERE status = 'active'")
+    )
     assert str(total) == f"{expected // 10000}.{expected % 10000:04d}".rstrip("0").rstrip(".")
 
 

@@ -32,11 +32,13 @@ def ok(*args: str) -> str:
 
 
 def problems(*args: str) -> list[dict[str, Any]]:
-    return json.loads(ok("problem", "list", "--format", "json", *args))
+    listed: list[dict[str, Any]] = json.loads(ok("problem", "list", "--format", "json", *args))
+    return listed
 
 
 def events(project_id: int) -> list[dict[str, Any]]:
-    return json.loads(ok("history", str(project_id), "--format", "json"))
+    history: list[dict[str, Any]] = json.loads(ok("history", str(project_id), "--format", "json"))
+    return history
 
 
 def test_add_prints_the_new_id_and_records_an_event(db: Path) -> None:
@@ -303,7 +305,8 @@ def test_the_installed_command(db: Path) -> None:
 
 
 def report(*args: str) -> dict[str, Any]:
-    return json.loads(ok("report", "--format", "json", *args))
+    body: dict[str, Any] = json.loads(ok("report", "--format", "json", *args))
+    return body
 
 
 def test_report_problems_inside_and_outside_the_period(db: Path) -> None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import file_hash, run_cli, run_sh
+from conftest import connected, file_hash, run_cli, run_sh
 
 KEYS = [
     "district",
@@ -33,7 +32,8 @@ def ok(*args: str) -> str:
 
 
 def rank(*args: str) -> dict[str, Any]:
-    return json.loads(ok("rank", "--format", "json", *args))
+    body: dict[str, Any] = json.loads(ok("rank", "--format", "json", *args))
+    return body
 
 
 def add(name: str, stage: str, district: str | None, investment: str = "1") -> None:
@@ -79,13 +79,11 @@ def test_ranked_by_rate_then_signed_then_fewer_overdue(league: Path) -> None:
 
 
 def test_fewer_overdue_breaks_a_tie_and_problems_are_counted(league: Path) -> None:
-    conn = sqlite3.connect(league)
-    with conn:
+    with connected(league) as conn:
         # a2 (signed) was planned to start construction on 2020-08-01: overdue.
         conn.execute("INSERT INTO plans (project_id, stage, date) VALUES (2, 'construction', '2020-08-01')")
         # b2's plan is in the future: not overdue.
         conn.execute("INSERT INTO plans (project_id, stage, date) VALUES (4, 'construction', '2020-09-01')")
-    conn.close()
     ok("problem", "add", "1", "用地", "--due", "2020-08-10")
     ok("problem", "add", "1", "环评", "--due", "2020-08-30")
     ok("problem", "add", "3", "资金")

@@ -438,9 +438,9 @@ def test_a_drop_and_a_restore_within_the_week_are_both_shown(db: Path, tmp_path:
     assert result.exit_code == 0, result.stderr
     text = result.stdout
     (drop_title, after_drop), (restore_title, after_restore) = DROP_RESTORE_TITLES[lang]
-    dropped = text[text.index(drop_title) : text.index(after_drop)]
-    restored = text[text.index(restore_title) : text.index(after_restore)]
-    assert "东华鲲鹏" in dropped and "2020-08-13" in dropped and "资金未到位" in dropped
-    assert "东华鲲鹏" in restored and "2020-08-14" in restored and "2020-08-13" not in restored
+    dropped_text = text[text.index(drop_title) : text.index(after_drop)]
+    restored_text = text[text.index(restore_title) : text.index(after_restore)]
+    assert "东华鲲鹏" in dropped_text and "2020-08-13" in dropped_text and "资金未到位" in dropped_text
+    assert "东华鲲鹏" in restored_text and "2020-08-14" in restored_text and "2020-08-13" not in restored_text
     english = ("Dropped", "Restored", "Stage", "Reason")
     assert (lang == "zh") == all(word not in text for word in english)

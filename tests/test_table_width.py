@@ -132,7 +132,7 @@ def table_rows(lines: list[str]) -> list[str]:
     return rows
 
 
-def broken_values(lines: list[str], texts: set[str] = frozenset()) -> list[str]:
+def broken_values(lines: list[str], texts: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """Numbers and dates that are not whole: cut with …, or a date or number left half."""
     found = []
     for line in lines:

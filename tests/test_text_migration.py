@@ -56,7 +56,9 @@ def rows(path: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
 
 def test_opening_an_old_file_trims_its_texts_and_records_each_change(old_file: Path) -> None:
     events_before = rows(old_file, "SELECT * FROM events ORDER BY id")
-    last_dates = dict(rows(old_file, "SELECT project_id, max(date) FROM events GROUP BY project_id"))
+    last_dates = {
+        row[0]: row[1] for row in rows(old_file, "SELECT project_id, max(date) FROM events GROUP BY project_id")
+    }
     shown = run_sh("show", "7", "-f", "json")
     assert shown.exit_code == 0, shown.stderr
     project = json.loads(shown.stdout)

@@ -52,7 +52,7 @@ TEXTS = st.lists(st.one_of(AWKWARD_CHARS, st.sampled_from(["a", "中", "项目",
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=TEXTS)
-def test_what_is_stored_comes_back_exactly_in_every_format(tmp_path_factory, text: str) -> None:
+def test_what_is_stored_comes_back_exactly_in_every_format(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
     folder = tmp_path_factory.mktemp("round")
     db = folder / "a.db"
     assert run_cli("--db", str(db), "init", "--empty").exit_code == 0
@@ -143,7 +143,9 @@ def test_a_refusal_is_in_chinese_too(db: Path) -> None:
         ({"name": "a", "sector": "it", "investment": [1]}, "row 1: investment is a JSON array, not text"),
     ],
 )
-def test_json_values_that_are_not_text_are_refused_with_the_row(db: Path, tmp_path: Path, item, reason) -> None:
+def test_json_values_that_are_not_text_are_refused_with_the_row(
+    db: Path, tmp_path: Path, item: dict[str, object], reason: str
+) -> None:
     before = file_hash(db)
     path = tmp_path / "p.json"
     path.write_text(json.dumps([item]), encoding="utf-8")
@@ -198,7 +200,7 @@ def test_deep_nesting_and_huge_numbers_are_clear_errors(db: Path, tmp_path: Path
         ("base64", "is not a text encoding"),
     ],
 )
-def test_encodings_that_cannot_refuse_bad_bytes_are_refused(db: Path, tmp_path: Path, encoding, says) -> None:
+def test_encodings_that_cannot_refuse_bad_bytes_are_refused(db: Path, tmp_path: Path, encoding: str, says: str) -> None:
     before = file_hash(db)
     path = tmp_path / "p.csv"
     path.write_bytes("name,sector\n项目,it\n".encode())

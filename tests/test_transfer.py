@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sqlite3
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ FORMULA_PROJECTS = (
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
-def test_export_import_export_gives_the_same_file(blank, tmp_path, fmt) -> None:
+def test_export_import_export_gives_the_same_file(blank: Path, tmp_path: Path, fmt: str) -> None:
     build(blank, [*projects_2020(), *EXTRA_PROJECTS, *FORMULA_PROJECTS])
     first = tmp_path / f"first.{fmt}"
     assert run_cli("export", "-o", str(first)).exit_code == 0
@@ -74,7 +75,7 @@ def test_export_import_export_gives_the_same_file(blank, tmp_path, fmt) -> None:
     assert check.exit_code == 0, check.stdout + check.stderr
 
 
-def test_export_csv_columns_and_exact_values(blank) -> None:
+def test_export_csv_columns_and_exact_values(blank: Path) -> None:
     build_mixed(blank)
     result = run_cli("export")
     assert result.exit_code == 0, result.stderr
@@ -90,7 +91,7 @@ def test_export_csv_columns_and_exact_values(blank) -> None:
     assert '51,"青岛""蓝谷"",海洋|装备项目",transport,construction,active,1234.5678,true' in result.stdout
 
 
-def test_export_json_is_the_contract_values(db) -> None:
+def test_export_json_is_the_contract_values(db: Path) -> None:
     projects = json.loads(run_cli("export", "--format", "json").stdout)
     assert len(projects) == 47
     assert list(projects[0]) == [
@@ -102,7 +103,7 @@ def test_export_json_is_the_contract_values(db) -> None:
     assert [json.loads(line) for line in lines] == projects
 
 
-def test_formula_cells_are_neutralised_in_csv_and_restored_on_import(blank, tmp_path) -> None:
+def test_formula_cells_are_neutralised_in_csv_and_restored_on_import(blank: Path, tmp_path: Path) -> None:
     build(blank, FORMULA_PROJECTS)
     out = run_cli("export").stdout
     lines = out.split("\n")
@@ -136,12 +137,12 @@ def test_formula_cells_are_neutralised_in_csv_and_restored_on_import(blank, tmp_
 @pytest.mark.parametrize(
     "text", ["=1", "'=1", "''=1", "'", "'a", "-", "+", "\t", "\r\n", "a=b", "", "@", "'@'", "中文"]
 )
-def test_escaping_is_reversible(text) -> None:
+def test_escaping_is_reversible(text: str) -> None:
     assert unescape_cell(escape_cell(text)) == text
     assert not escape_cell(text).startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
-def test_export_with_bom_and_output_file(db, tmp_path) -> None:
+def test_export_with_bom_and_output_file(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "projects.csv"
     target.write_text("old content\n")
     result = run_cli("export", "--bom", "-o", str(target))
@@ -158,14 +159,14 @@ def test_export_with_bom_and_output_file(db, tmp_path) -> None:
     assert again.stdout == "nothing to import: all 47 rows match the database\n"
 
 
-def test_export_format_from_output_extension(db, tmp_path) -> None:
+def test_export_format_from_output_extension(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "p.jsonl"
     assert run_cli("export", "-o", str(target)).exit_code == 0
     assert len(target.read_text().splitlines()) == 47
     assert json.loads(target.read_text().splitlines()[0])["id"] == 1
 
 
-def test_export_to_a_missing_folder_fails_and_leaves_nothing(db, tmp_path) -> None:
+def test_export_to_a_missing_folder_fails_and_leaves_nothing(db: Path, tmp_path: Path) -> None:
     result = run_cli("export", "-o", str(tmp_path / "no" / "such" / "p.csv"))
     assert result.exit_code == 8
     assert result.stdout == ""
@@ -175,7 +176,7 @@ def test_export_to_a_missing_folder_fails_and_leaves_nothing(db, tmp_path) -> No
 # --- import: adds and updates ---------------------------------------------------------
 
 
-def test_a_new_row_without_sector_is_refused(db, tmp_path) -> None:
+def test_a_new_row_without_sector_is_refused(db: Path, tmp_path: Path) -> None:
     before = file_hash(db)
     path = write(tmp_path / "p.csv", "id,name,stage\n1,12英寸晶圆制造项目,signed\n100,新项目,signed\n")
     result = run_cli("import", str(path))
@@ -186,7 +187,7 @@ def test_a_new_row_without_sector_is_refused(db, tmp_path) -> None:
     )
 
 
-def test_import_updates_moves_drops_under_one_change_that_undo_reverts(db, tmp_path) -> None:
+def test_import_updates_moves_drops_under_one_change_that_undo_reverts(db: Path, tmp_path: Path) -> None:
     before = run_cli("export").stdout
     path = write(
         tmp_path / "changes.csv",
@@ -238,7 +239,7 @@ def test_import_updates_moves_drops_under_one_change_that_undo_reverts(db, tmp_p
     assert check.exit_code == 0, check.stdout + check.stderr
 
 
-def test_a_dropped_project_moves_only_when_the_row_restores_it(blank, tmp_path) -> None:
+def test_a_dropped_project_moves_only_when_the_row_restores_it(blank: Path, tmp_path: Path) -> None:
     build_mixed(blank)  # project 49 is dropped, at negotiating
     before = file_hash(blank)
     refused = run_cli("import", str(write(tmp_path / "p.csv", "id,stage\n49,signed\n")))
@@ -252,7 +253,7 @@ def test_a_dropped_project_moves_only_when_the_row_restores_it(blank, tmp_path) 
     assert check.exit_code == 0, check.stdout + check.stderr
 
 
-def test_a_restore_with_a_dated_move_is_not_dated_after_the_move(blank, tmp_path) -> None:
+def test_a_restore_with_a_dated_move_is_not_dated_after_the_move(blank: Path, tmp_path: Path) -> None:
     # The row restores project 49 and moves it on a past day: the restore is
     # dated that day too, so history never shows a move of a dropped project.
     build_mixed(blank)
@@ -269,7 +270,7 @@ def test_a_restore_with_a_dated_move_is_not_dated_after_the_move(blank, tmp_path
     assert check.exit_code == 0, check.stdout + check.stderr
 
 
-def test_new_ids_are_used_and_fresh_ones_come_after_every_id(db, tmp_path) -> None:
+def test_new_ids_are_used_and_fresh_ones_come_after_every_id(db: Path, tmp_path: Path) -> None:
     path = write(tmp_path / "p.csv", "name,sector,id\n甲,it,\n乙,it,200\n丙,it,\n")
     result = run_cli("import", str(path))
     assert result.exit_code == 0, result.stderr
@@ -280,7 +281,7 @@ def test_new_ids_are_used_and_fresh_ones_come_after_every_id(db, tmp_path) -> No
     ]
 
 
-def test_a_move_is_dated_by_a_changed_stage_since(db, tmp_path) -> None:
+def test_a_move_is_dated_by_a_changed_stage_since(db: Path, tmp_path: Path) -> None:
     path = write(tmp_path / "p.csv", "id,stage,stage_since\n4,signed,2020-08-01\n6,signed,\n")
     result = run_cli("import", str(path))
     assert result.exit_code == 0, result.stderr
@@ -289,7 +290,7 @@ def test_a_move_is_dated_by_a_changed_stage_since(db, tmp_path) -> None:
     assert (shown[6]["stage"], shown[6]["stage_since"]) == ("signed", "2020-08-18")
 
 
-def test_dry_run_says_what_would_happen_and_writes_nothing(db, tmp_path) -> None:
+def test_dry_run_says_what_would_happen_and_writes_nothing(db: Path, tmp_path: Path) -> None:
     before = file_hash(db)
     path = write(tmp_path / "p.csv", "id,name,sector,stage\n1,12英寸晶圆制造项目,it,signed\n,新的,biomed,\n")
     result = run_cli("import", "--dry-run", str(path))
@@ -303,7 +304,7 @@ def test_dry_run_says_what_would_happen_and_writes_nothing(db, tmp_path) -> None
     assert file_hash(db) == before
 
 
-def test_a_dry_run_shows_each_rows_amount_and_the_totals_before_and_after(db, tmp_path) -> None:
+def test_a_dry_run_shows_each_rows_amount_and_the_totals_before_and_after(db: Path, tmp_path: Path) -> None:
     """Amounts as typed (units, thousands) and the active projects' total: 871 亿元 in the report's data."""
     before = file_hash(db)
     rows = (
@@ -331,7 +332,7 @@ def test_a_dry_run_shows_each_rows_amount_and_the_totals_before_and_after(db, tm
     assert file_hash(db) == before
 
 
-def test_the_landed_fixture_adds_the_13_projects(db) -> None:
+def test_the_landed_fixture_adds_the_13_projects(db: Path) -> None:
     result = run_cli("import", "fixtures/landed_2020.csv")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "imported: 13 added, 0 updated, 0 moved, 0 unchanged"
@@ -356,7 +357,7 @@ def test_the_landed_fixture_adds_the_13_projects(db) -> None:
     assert all(p["stage_since"] <= "2020-08-18" and "报告: " in p["note"] for p in landed)
 
 
-def test_importing_the_same_names_again_warns(db, tmp_path) -> None:
+def test_importing_the_same_names_again_warns(db: Path, tmp_path: Path) -> None:
     assert run_cli("import", "fixtures/landed_2020.csv").exit_code == 0
     before = file_hash(db)
     again = run_cli("import", "--dry-run", "fixtures/landed_2020.csv")
@@ -377,7 +378,7 @@ def test_importing_the_same_names_again_warns(db, tmp_path) -> None:
 # --- import: refusals -----------------------------------------------------------------
 
 
-def test_every_bad_row_is_listed_with_its_spreadsheet_row_number(db, tmp_path) -> None:
+def test_every_bad_row_is_listed_with_its_spreadsheet_row_number(db: Path, tmp_path: Path) -> None:
     before = file_hash(db)
     path = write(
         tmp_path / "bad.csv",
@@ -410,7 +411,7 @@ def test_every_bad_row_is_listed_with_its_spreadsheet_row_number(db, tmp_path) -
     ]
 
 
-def test_json_items_are_numbered_by_position(db, tmp_path) -> None:
+def test_json_items_are_numbered_by_position(db: Path, tmp_path: Path) -> None:
     before = file_hash(db)
     items = [
         {"name": "甲", "sector": "it"},
@@ -428,7 +429,7 @@ def test_json_items_are_numbered_by_position(db, tmp_path) -> None:
     assert lines[3].startswith("  row 4: unknown stage 'nope'")
 
 
-def test_jsonl_rows_are_numbered_by_line(db, tmp_path) -> None:
+def test_jsonl_rows_are_numbered_by_line(db: Path, tmp_path: Path) -> None:
     before = file_hash(db)
     path = write(tmp_path / "bad.jsonl", '{"name": "甲", "sector": "it"}\n{"name": "乙"}\n{oops\n')
     result = run_cli("import", str(path))
@@ -450,19 +451,19 @@ def test_jsonl_rows_are_numbered_by_line(db, tmp_path) -> None:
         ("name,sector,name\n甲,it,乙\n", "error: p.csv: column 'name' appears twice in the header (row 1)"),
     ],
 )
-def test_files_without_usable_rows_are_refused(db, tmp_path, content, message) -> None:
+def test_files_without_usable_rows_are_refused(db: Path, tmp_path: Path, content: str, message: str) -> None:
     before = file_hash(db)
     result = run_cli("import", str(write(tmp_path / "p.csv", content)))
     assert_refused(result, db, before)
     assert result.stderr.splitlines()[0] == message
 
 
-def test_unknown_column_hint_names_the_columns(db, tmp_path) -> None:
+def test_unknown_column_hint_names_the_columns(db: Path, tmp_path: Path) -> None:
     result = run_cli("import", str(write(tmp_path / "p.csv", "name,sector,investmnet\n甲,it,1\n")))
     assert "hint: did you mean 'investment'? the columns are: id, name, sector" in result.stderr
 
 
-def test_computed_columns_of_list_are_accepted(db, tmp_path) -> None:
+def test_computed_columns_of_list_are_accepted(db: Path, tmp_path: Path) -> None:
     listed = run_cli("list", "--all", "-f", "csv").stdout
     path = write(tmp_path / "list.csv", listed)
     result = run_cli("import", str(path))
@@ -470,7 +471,7 @@ def test_computed_columns_of_list_are_accepted(db, tmp_path) -> None:
     assert result.stdout == "nothing to import: all 47 rows match the database\n"
 
 
-def test_changing_a_stored_source_or_only_stage_since_is_refused(db, tmp_path) -> None:
+def test_changing_a_stored_source_or_only_stage_since_is_refused(db: Path, tmp_path: Path) -> None:
     before = file_hash(db)
     path = write(tmp_path / "p.csv", "id,source,stage_since\n1,report,\n2,,2020-01-01\n")
     result = run_cli("import", str(path))
@@ -481,7 +482,7 @@ def test_changing_a_stored_source_or_only_stage_since_is_refused(db, tmp_path) -
     )
 
 
-def test_a_move_dated_before_the_last_event_is_refused(db, tmp_path) -> None:
+def test_a_move_dated_before_the_last_event_is_refused(db: Path, tmp_path: Path) -> None:
     before = file_hash(db)
     path = write(tmp_path / "p.csv", "id,stage,stage_since\n2,signed,2020-07-01\n")
     result = run_cli("import", str(path))
@@ -495,7 +496,7 @@ GBK_TEXT = "name,sector,district\n海信日立商用空调,智能制造装备,�
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "GB18030"])
-def test_gbk_files_import_with_their_encoding(db, tmp_path, encoding) -> None:
+def test_gbk_files_import_with_their_encoding(db: Path, tmp_path: Path, encoding: str) -> None:
     path = write(tmp_path / "wps.csv", GBK_TEXT, "gbk")
     result = run_cli("import", "--encoding", encoding, str(path))
     assert result.exit_code == 0, result.stderr
@@ -508,7 +509,7 @@ def test_gbk_files_import_with_their_encoding(db, tmp_path, encoding) -> None:
     assert (shown["sector"], shown["district"]) == ("smart-mfg", "黄岛区")
 
 
-def test_a_gbk_file_read_as_utf8_is_refused_with_its_position(db, tmp_path) -> None:
+def test_a_gbk_file_read_as_utf8_is_refused_with_its_position(db: Path, tmp_path: Path) -> None:
     before = file_hash(db)
     path = write(tmp_path / "wps.csv", GBK_TEXT, "gbk")
     result = run_cli("import", str(path))
@@ -520,7 +521,7 @@ def test_a_gbk_file_read_as_utf8_is_refused_with_its_position(db, tmp_path) -> N
     ]
 
 
-def test_a_utf8_file_read_as_gbk_is_refused_not_garbled(db, tmp_path) -> None:
+def test_a_utf8_file_read_as_gbk_is_refused_not_garbled(db: Path, tmp_path: Path) -> None:
     before = file_hash(db)
     path = write(tmp_path / "u.csv", GBK_TEXT)
     result = run_cli("import", "--encoding", "gbk", str(path))
@@ -528,7 +529,7 @@ def test_a_utf8_file_read_as_gbk_is_refused_not_garbled(db, tmp_path) -> None:
     assert "u.csv is UTF-8 text, not gbk" in result.stderr
 
 
-def test_bytes_invalid_in_gbk_are_refused(db, tmp_path) -> None:
+def test_bytes_invalid_in_gbk_are_refused(db: Path, tmp_path: Path) -> None:
     before = file_hash(db)
     path = tmp_path / "broken.csv"
     path.write_bytes(GBK_TEXT.encode("gbk") + b"\xff\xff,it\n")
@@ -539,7 +540,7 @@ def test_bytes_invalid_in_gbk_are_refused(db, tmp_path) -> None:
     assert "--encoding gb18030" in result.stderr
 
 
-def test_a_utf8_bom_is_stripped(db, tmp_path) -> None:
+def test_a_utf8_bom_is_stripped(db: Path, tmp_path: Path) -> None:
     path = tmp_path / "excel.csv"
     path.write_bytes(b"\xef\xbb\xbf" + "name,sector\n甲,it\n".encode())
     result = run_cli("import", str(path))
@@ -547,14 +548,14 @@ def test_a_utf8_bom_is_stripped(db, tmp_path) -> None:
     assert result.stdout.splitlines()[0] == "added 48 甲 (negotiating)"
 
 
-def test_an_unknown_encoding_is_a_usage_error(db, tmp_path) -> None:
+def test_an_unknown_encoding_is_a_usage_error(db: Path, tmp_path: Path) -> None:
     before = file_hash(db)
     result = run_cli("import", "--encoding", "klingon", str(write(tmp_path / "p.csv", "name,sector\n甲,it\n")))
     assert_refused(result, db, before, code=2)
     assert "unknown encoding 'klingon'" in result.stderr
 
 
-def test_an_xlsx_workbook_is_refused_with_advice(db, tmp_path) -> None:
+def test_an_xlsx_workbook_is_refused_with_advice(db: Path, tmp_path: Path) -> None:
     before = file_hash(db)
     path = tmp_path / "book.csv"
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
@@ -563,7 +564,7 @@ def test_an_xlsx_workbook_is_refused_with_advice(db, tmp_path) -> None:
     assert "--format xlsx" in result.stderr
 
 
-def test_format_must_be_known(db, tmp_path) -> None:
+def test_format_must_be_known(db: Path, tmp_path: Path) -> None:
     before = file_hash(db)
     result = run_cli("import", str(write(tmp_path / "p.txt", "name,sector\n甲,it\n")))
     assert_refused(result, db, before, code=2)
@@ -572,7 +573,7 @@ def test_format_must_be_known(db, tmp_path) -> None:
     assert ok.exit_code == 0, ok.stderr
 
 
-def test_a_missing_file_is_a_usage_error(db, tmp_path) -> None:
+def test_a_missing_file_is_a_usage_error(db: Path, tmp_path: Path) -> None:
     before = file_hash(db)
     result = run_cli("import", str(tmp_path / "nope.csv"))
     assert_refused(result, db, before, code=2)
@@ -582,7 +583,7 @@ def test_a_missing_file_is_a_usage_error(db, tmp_path) -> None:
 # --- backup ---------------------------------------------------------------------------
 
 
-def test_backup_copies_the_database(db, tmp_path) -> None:
+def test_backup_copies_the_database(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "copy.db"
     result = run_cli("backup", str(target))
     assert result.exit_code == 0, result.stderr
@@ -591,7 +592,7 @@ def test_backup_copies_the_database(db, tmp_path) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_backup_refuses_an_existing_path_and_leaves_it_alone(db, tmp_path) -> None:
+def test_backup_refuses_an_existing_path_and_leaves_it_alone(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "copy.db"
     target.write_bytes(b"precious")
     before = file_hash(db)
@@ -601,7 +602,7 @@ def test_backup_refuses_an_existing_path_and_leaves_it_alone(db, tmp_path) -> No
     assert "already exists" in result.stderr
 
 
-def test_backup_into_a_missing_folder_cannot_write(db, tmp_path) -> None:
+def test_backup_into_a_missing_folder_cannot_write(db: Path, tmp_path: Path) -> None:
     before = file_hash(db)
     result = run_cli("backup", str(tmp_path / "nope" / "copy.db"))
     assert_refused(result, db, before, code=8)
@@ -610,7 +611,7 @@ def test_backup_into_a_missing_folder_cannot_write(db, tmp_path) -> None:
 
 
 @pytest.mark.parametrize("url", ["postgresql://someone@server.example/pipeline", "{db}"])
-def test_backup_to_a_url_is_a_usage_error_naming_copy(db, url, sh) -> None:
+def test_backup_to_a_url_is_a_usage_error_naming_copy(db: Path, url: str, sh: Callable[..., Result]) -> None:
     """A URL is no PATH: it is not taken as a folder postgresql: (which would lose its //)."""
     url = url.replace("{db}", str(db)) if store.is_url(str(db)) else url.replace("{db}", "postgresql://x/y")
     before = file_hash(db)
@@ -623,7 +624,7 @@ def test_backup_to_a_url_is_a_usage_error_naming_copy(db, url, sh) -> None:
 
 
 @pytest.mark.slow
-def test_backup_while_others_write_passes_check(db, tmp_path, sh) -> None:
+def test_backup_while_others_write_passes_check(db: Path, tmp_path: Path, sh: Callable[..., Result]) -> None:
     import subprocess
     import sys
 
@@ -669,7 +670,7 @@ WPS_TEXT = (
 )
 
 
-def test_readme_data_in_and_out_examples_are_real(db, monkeypatch) -> None:
+def test_readme_data_in_and_out_examples_are_real(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Replay the console examples of the README's 'Data in and out' against a fresh seed."""
     import re
     import shlex
@@ -741,7 +742,7 @@ def _import_with_stderr_on_a_terminal(path: Path) -> tuple[int, str, str]:
     return completed.returncode, completed.stdout, b"".join(chunks).decode("utf-8", "replace")
 
 
-def test_a_large_file_shows_a_progress_bar_on_a_terminal_only(empty_db, tmp_path) -> None:
+def test_a_large_file_shows_a_progress_bar_on_a_terminal_only(empty_db: Path, tmp_path: Path) -> None:
     big = write(tmp_path / "big.csv", "name,sector\n" + "".join(f"项目{i},it\n" for i in range(6000)))
     code, stdout, terminal = _import_with_stderr_on_a_terminal(big)
     assert code == 0
@@ -767,7 +768,7 @@ def test_export_refuses_to_write_over_the_database_in_use(db: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
-def test_a_chinese_export_imports_back_unchanged(blank, tmp_path, fmt) -> None:
+def test_a_chinese_export_imports_back_unchanged(blank: Path, tmp_path: Path, fmt: str) -> None:
     build(blank, [*projects_2020(), *EXTRA_PROJECTS, *FORMULA_PROJECTS])
     english = tmp_path / f"english.{fmt}"
     assert run_cli("export", "-o", str(english)).exit_code == 0
@@ -788,7 +789,7 @@ def test_a_chinese_export_imports_back_unchanged(blank, tmp_path, fmt) -> None:
     assert same.exit_code == 0 and same.stdout.startswith("nothing to import"), same.stdout
 
 
-def test_only_a_command_line_lang_makes_an_export_chinese(db, monkeypatch) -> None:
+def test_only_a_command_line_lang_makes_an_export_chinese(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     english = run_cli("export").stdout
     monkeypatch.setenv("PIPELINE_LANG", "zh")
     assert run_cli("export").stdout == english
@@ -796,7 +797,7 @@ def test_only_a_command_line_lang_makes_an_export_chinese(db, monkeypatch) -> No
     assert run_cli("export", "--lang", "en").stdout == english
 
 
-def test_import_takes_chinese_headers_and_values(empty_db, tmp_path) -> None:
+def test_import_takes_chinese_headers_and_values(empty_db: Path, tmp_path: Path) -> None:
     path = tmp_path / "局.csv"
     path.write_text(
         "名称,行业,项目阶段,状态,计划总投资(亿元),是否重点,区市,责任单位,包联领导,备注\n"
@@ -816,7 +817,7 @@ def test_import_takes_chinese_headers_and_values(empty_db, tmp_path) -> None:
 # --- files larger than one batch: streamed, still all or nothing ---------------------
 
 
-def test_a_bad_row_after_many_batches_leaves_the_database_as_it_was(db, tmp_path) -> None:
+def test_a_bad_row_after_many_batches_leaves_the_database_as_it_was(db: Path, tmp_path: Path) -> None:
     """Rows are checked and written in batches inside one transaction: a bad last row undoes them all."""
     rows = "".join(f"批量项目{i},it,{i % 7 + 1}\n" for i in range(9000))
     for bad, fmt in (
@@ -838,7 +839,7 @@ def test_a_bad_row_after_many_batches_leaves_the_database_as_it_was(db, tmp_path
         assert file_hash(db) == before
 
 
-def test_fresh_ids_come_after_an_id_named_further_down_the_file(db, tmp_path) -> None:
+def test_fresh_ids_come_after_an_id_named_further_down_the_file(db: Path, tmp_path: Path) -> None:
     """A row without id early in a long file gets an id above every id the whole file names."""
     rows = ["新项目甲,it", *(f"批量项目{i},food" for i in range(5000)), "新项目乙,it"]
     text = "id,name,sector\n" + "".join(f",{row}\n" for row in rows) + "90000,指定编号项目,biomed\n"

@@ -39,7 +39,7 @@ def query(db: Path | str, sql: str, *args: object) -> list[tuple[Any, ...]]:
         import psycopg
 
         with psycopg.connect(str(db), autocommit=True) as pg:
-            cursor = pg.execute(sql.replace("?", "%s"), args)  # type: ignore[call-overload]
+            cursor = pg.execute(sql.replace("?", "%s"), args)
             return list(cursor.fetchall()) if cursor.description else []
     conn = sqlite3.connect(db)
     try:

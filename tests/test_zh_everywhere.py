@@ -163,7 +163,7 @@ def test_a_read_in_chinese_says_nothing_in_english(worked: Path, tmp_path: Path,
     said = result.stdout + result.stderr
     if argv[0] in ("stages", "sectors"):
         # The vocabularies' English names, in their column 英文: data, not a message.
-        for name in [s.name_en for s in (*STAGES, *SECTORS)]:
+        for name in [*(s.name_en for s in STAGES), *(s.name_en for s in SECTORS)]:
             said = said.replace(name, "")
         # Their column 代号: the slugs a person types, listed where they are defined.
         said = re.sub(r"^(\W*\d+\W+)[a-z][a-z0-9-]*", r"\1", said, flags=re.M)
