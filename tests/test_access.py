@@ -123,7 +123,25 @@ def test_on_sqlite_the_refusal_is_chinese_in_chinese(db: Path) -> None:
     refused(done, "权限", code=2)
 
 
+def test_on_sqlite_access_never_imports_the_postgresql_driver(db: Path) -> None:
+    from test_startup_imports import run_importing, top_level
+
+    completed, modules = run_importing("access", "list")
+    assert completed.returncode == 2
+    assert "psycopg" not in top_level(modules)
+
+
 # --- access list, grant, revoke ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_role_never_given_access_may_not_even_read_and_is_told_so(bureau: Bureau, lang: str) -> None:
+    before = state(bureau.owner)
+    for args in (("list",), ("advance", str(OWN))):
+        done = bureau.as_role(OUTSIDER, "--lang", lang, *args)
+        words = (f"role {OUTSIDER} may not read", "access grant") if lang == "en" else (f"角色 {OUTSIDER} 无权查看",)
+        refused(done, *words)
+    assert state(bureau.owner) == before
 
 
 def test_access_list_shows_each_role_with_its_districts_in_every_format(bureau: Bureau) -> None:
@@ -263,7 +281,7 @@ def _owner_setup(bureau: Bureau) -> dict[str, str]:
 # Each write of another district's project by the 崂山区 writer, and what the refusal says.
 OUTSIDE = {
     "add elsewhere": (("add", "别区项目", "--sector", "it", "--district", "市南区"), ("would be in 市南区",)),
-    "add without district": (("add", "无区项目", "--sector", "it"), ("has no district",)),
+    "add without district": (("add", "无区项目", "--sector", "it"), ("has no district", "--district and one of them")),
     "edit": (("edit", str(OTHER), "--note", "x"), ("project 1", "西海岸新区")),
     "move to another district": (("edit", str(OWN), "--district", "市南区"), ("would move to 市南区",)),
     "clear its district": (("edit", str(OWN), "--district", ""), ("would lose its district",)),
@@ -292,8 +310,7 @@ def test_a_write_outside_the_role_s_districts_is_exit_8_naming_the_role_and_chan
     args, words = OUTSIDE[kind]
     before = state(bureau.owner)
     done = bureau.as_role(LAOSHAN, *(a.format(**made) for a in args), run=RUNNERS[runner])
-    refused(done, f"role {LAOSHAN}", "崂山区", *words)
-    assert "nothing changed" in done.stderr
+    refused(done, f"role {LAOSHAN}", "崂山区", *words, "nothing changed")
     assert state(bureau.owner) == before
 
 
@@ -515,3 +532,14 @@ def test_a_database_where_access_was_never_given_has_no_row_level_security(fresh
     )
     assert rows == []
     assert query(fresh_owner_database, "SELECT to_regclass('pipeline_access')") == [(None,)]
+
+
+def test_only_the_owner_migrates_a_database_that_needs_it(bureau: Bureau) -> None:
+    query(bureau.owner, "DELETE FROM migrations WHERE id = (SELECT max(id) FROM migrations)")
+    before = state(bureau.owner)
+    for role in (LAOSHAN, LEADER):
+        done = bureau.as_role(role, "list")
+        refused(done, f"role {role}")
+    assert state(bureau.owner) == before
+    assert run_sh("check").exit_code == 0  # the owner opens it: migrated
+    assert bureau.as_role(LAOSHAN, "advance", str(OWN)).exit_code == 0

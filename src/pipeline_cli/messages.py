@@ -1356,6 +1356,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "nothing changed; that district's role, or the database's owner, can make this change",
         "zh": "未做任何修改；该区市的角色或数据库所有者可以做此修改",
     },
+    "access.give_district.hint": {
+        "en": "nothing changed; add it with --district and one of them",
+        "zh": "未做任何修改；请用 --district 给出其中一个区市再新增",
+    },
     "access.project_in": {
         "en": "project {id} {name} is in {district}",
         "zh": "项目 {id} {name} 属于{district}",

@@ -177,7 +177,9 @@ def read_only_refusal(scope: Scope) -> CannotWrite:
 def _refused(scope: Scope, what: Message) -> CannotWrite:
     if scope.read_only:
         return read_only_refusal(scope)
-    return CannotWrite("access.refused", "access.refused.hint", role=scope.role, may=scope.may, what=what)
+    # A new project without a district: the role's own districts are what to give.
+    hint = "access.give_district.hint" if what.key == "access.new_no_district" else "access.refused.hint"
+    return CannotWrite("access.refused", hint, role=scope.role, may=scope.may, what=what)
 
 
 def _where(project_id: int, name: str, district: str | None) -> Message:
