@@ -48,6 +48,17 @@ PROJECT_FIELDS = [
     "next_plan_date",
     "overdue_days",
 ]
+# The ladder, as the contract lists it (written out for the same reason).
+STAGE_LADDER = [
+    "negotiating",
+    "signed",
+    "preliminary",
+    "landed",
+    "construction",
+    "completed",
+    "production",
+    "capacity",
+]
 PIPELINE_BIN = Path(sys.executable).with_name("pipeline")
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PIPELINE_BIN, Result, file_hash, run_cli
+from conftest import PIPELINE_BIN, STAGE_LADDER, Result, file_hash, run_cli
 from pipeline_cli import migrations
 
 Cli = Callable[..., Result]
@@ -330,16 +330,7 @@ def test_init_empty_has_no_projects_but_the_vocabularies(environment: Path, cli:
     assert count(cli) == 0
     stages = json.loads(cli("stages", "--format", "json").stdout)
     sectors = json.loads(cli("sectors", "--format", "json").stdout)
-    assert [s["stage"] for s in stages] == [
-        "negotiating",
-        "signed",
-        "preliminary",
-        "landed",
-        "construction",
-        "completed",
-        "production",
-        "capacity",
-    ]
+    assert [s["stage"] for s in stages] == STAGE_LADDER
     assert [s["sector"] for s in sectors] == ["it", "biomed", "transport", "smart-mfg", "textile", "food"]
     assert query(environment, "SELECT count(*) FROM events") == [(0,)]
 

@@ -29,20 +29,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from conftest import file_hash, query
+from conftest import STAGE_LADDER, file_hash, query
 from pipeline_cli.cli import app
 
-# The ladder, as the contract lists it.
-STAGE_SLUGS = [
-    "negotiating",
-    "signed",
-    "preliminary",
-    "landed",
-    "construction",
-    "completed",
-    "production",
-    "capacity",
-]
+STAGE_SLUGS = STAGE_LADDER
 # Each amount the rules type, in 亿元, and what it is stored as: integer 万元.
 AMOUNT_WAN = {"0": 0, "0.0001": 1, "1.5": 15000, "30": 300000, "871": 8710000, "12.3456": 123456}
 # Each sector the rules type (a slug, the unambiguous start of one, a Chinese name) and its slug.
