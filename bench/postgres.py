@@ -114,8 +114,9 @@ def main() -> None:
                 args.runs,
             )
             rows.append(("list --format tsv, 47", f"{listed['sqlite']:.0f} ms", f"{listed['postgresql']:.0f} ms"))
+            advance: dict[int, dict[str, float]] = {}
             for size in (47, args.size):
-                advanced = median_ms(
+                advanced = advance[size] = median_ms(
                     {
                         engine: [
                             [pipeline, "--db", target[size], "advance", project_id]
@@ -140,6 +141,10 @@ def main() -> None:
         print(f"| {name} | {on_sqlite} | {on_postgres} |")
     ratio = listed["postgresql"] / listed["sqlite"]
     print(f"\nlist at 47: PostgreSQL {ratio:.2f} × SQLite (target at most 1.5 ×)")
+    for engine in ("sqlite", "postgresql"):
+        grown = advance[args.size][engine] / advance[47][engine]
+        target = " (target at most 1.2 ×)" if engine == "postgresql" else ""
+        print(f"advance on {engine}: at {args.size:,} {grown:.2f} × at 47{target}")
 
 
 if __name__ == "__main__":
