@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -342,3 +343,53 @@ def test_a_chinese_export_is_the_exception_and_imports_back_unchanged(worked: Pa
         assert result.exit_code == 0, result.stderr
         assert result.stdout == "没有要导入的内容：全部 47 行与数据库一致\n"
         assert file_hash(worked) == before
+
+
+# Each group of commands with a run of one of its commands that reads, or is refused and changes nothing.
+GROUP_RUNS = {
+    "problem": ["problem", "list", "-f", "table"],
+    "stages": ["stages", "set", "signed"],
+    "sectors": ["sectors", "add", "Bad", "--zh", "坏"],
+    "access": ["access", "list", "-f", "table"],
+    "config": ["config", "list"],
+}
+
+
+def test_every_group_of_commands_is_tried_with_lang_between_it_and_its_command() -> None:
+    from typer.main import get_command
+
+    from pipeline_cli.cli import app
+
+    root: Any = get_command(app)
+    groups = {name for name, command in root.commands.items() if hasattr(command, "list_commands")}
+    assert groups == set(GROUP_RUNS)
+
+
+@pytest.mark.parametrize("group", GROUP_RUNS)
+def test_lang_between_a_group_and_its_command_works_as_before_or_after_it(worked: Path, group: str) -> None:
+    # `pipeline problem --lang zh list`: the contract's "before the command or after it" for a group's
+    # command too, the same run as `pipeline --lang zh problem list` and `pipeline problem list --lang zh`.
+    args = GROUP_RUNS[group]
+    before = file_hash(worked)
+    runs = [
+        run_sh("--lang", "zh", *args),
+        run_sh(args[0], "--lang", "zh", *args[1:]),
+        run_sh(args[0], "--lang=zh", *args[1:]),
+        run_sh(*args, "--lang", "zh"),
+    ]
+    assert len({(r.exit_code, r.stdout, r.stderr) for r in runs}) == 1, runs
+    said = runs[0].stdout + runs[0].stderr
+    assert re.search(r"[\u4e00-\u9fff]", said), said
+    assert english_left(said) == [], said
+    if runs[0].exit_code:
+        assert runs[0].stdout == "" and runs[0].stderr.startswith("错误："), runs[0]
+    assert file_hash(worked) == before
+
+
+@pytest.mark.parametrize("group", ["problem", "access", "config"])
+def test_a_group_given_only_lang_shows_its_help_in_chinese_on_stderr(worked: Path, group: str) -> None:
+    result = run_sh(group, "--lang", "zh")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert f"用法：pipeline {group} [选项] 命令 [参数]..." in result.stderr, result.stderr
+    assert "─ 命令 ─" in result.stderr and "list" in result.stderr, result.stderr  # the help, not a refusal
+    assert run_sh(group, "--lang", "xx", "list").exit_code == 2

@@ -88,18 +88,22 @@ _STRING_TYPE.convert = _utf8_text  # type: ignore[method-assign]
 # --- a group without its command -------------------------------------------------
 # `pipeline` or `pipeline problem` alone is a usage error (exit 2): the help
 # goes to stderr with it, since stdout carries only data and stays empty on an
-# error. (Typer's rich help prints itself to stdout.)
+# error. (Typer's rich help prints itself to stdout.) So is a group given only
+# its options (`pipeline problem --lang zh`): the help, in that language.
 _group_parse_args = TyperGroup.parse_args
 
 
 def _no_command(self: Any, ctx: Any, args: list[str]) -> list[str]:
-    if not args and self.no_args_is_help and not ctx.resilient_parsing:
-        with contextlib.redirect_stdout(sys.stderr):
-            shown = ctx.get_help()
-        if shown:
-            sys.stderr.write(f"{shown}\n")
-        ctx.exit(2)
-    result: list[str] = _group_parse_args(self, ctx, args)
+    if self.no_args_is_help and not ctx.resilient_parsing:
+        result: list[str] = [] if not args else _group_parse_args(self, ctx, args)
+        if not args or not (ctx._protected_args or self.invoke_without_command):
+            with contextlib.redirect_stdout(sys.stderr):
+                shown = ctx.get_help()
+            if shown:
+                sys.stderr.write(f"{shown}\n")
+            ctx.exit(2)
+        return result
+    result = _group_parse_args(self, ctx, args)
     return result
 
 

@@ -83,6 +83,16 @@ LangOption = Annotated[Optional[str], _lang_option(choose_lang)]
 RootLangOption = Annotated[Optional[str], _lang_option(choose_root_lang)]
 
 
+def group_lang(lang: LangOption = None) -> None:
+    """The callback of a group of commands (problem, config, access): --lang between the group and its command.
+
+    `pipeline problem --lang zh list` as `pipeline --lang zh problem list`
+    and `pipeline problem list --lang zh`: the contract's "before the
+    command or after it" holds wherever a person puts it. The group does
+    nothing else; its help stays the one given to typer.Typer.
+    """
+
+
 # --- shell completion --------------------------------------------------------
 # Values offered by `pipeline --install-completion` (bash, zsh, fish), read from
 # the database in use (--db, else $PIPELINE_DB, else the default file) without

@@ -15,11 +15,12 @@ from .. import output
 from ..context import state
 from ..errors import UsageError
 from ..formats import ACCESS_COLUMNS, write_records
-from ..options import OutputOptions, with_output
+from ..options import OutputOptions, group_lang, with_output
 from ..texts import clean_text
 
 access_app = typer.Typer(
     no_args_is_help=True,
+    callback=group_lang,
     help="Who may change what on a PostgreSQL server: district writers and readers, enforced by the server.",
 )
 

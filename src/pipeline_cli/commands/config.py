@@ -8,9 +8,11 @@ import typer
 
 from .. import output, settings
 from ..errors import NotFound
-from ..options import LangOption
+from ..options import LangOption, group_lang
 
-config_app = typer.Typer(no_args_is_help=True, help="The settings file: db, lang, user, busy_timeout.")
+config_app = typer.Typer(
+    no_args_is_help=True, callback=group_lang, help="The settings file: db, lang, user, busy_timeout."
+)
 
 KeyArgument = Annotated[
     str, typer.Argument(metavar="KEY", help="One of: " + ", ".join(settings.KEYS) + ".", show_default=False)

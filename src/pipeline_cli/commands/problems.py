@@ -21,11 +21,13 @@ from ..errors import UsageError
 from ..formats import Style, write_records
 from ..formats.problems import PROBLEM_BRIEF_COLUMNS, PROBLEM_COLUMNS
 from ..model import Filters, parse_date, today
-from ..options import OutputOptions, ProjectIdArgument, with_filters, with_output
+from ..options import OutputOptions, ProjectIdArgument, group_lang, with_filters, with_output
 from ..store import problems as ledger
 from .changes import ByOption, DateOption, NoteOption, _text, occasion, who, write_change
 
-problem_app = typer.Typer(no_args_is_help=True, help="The problem ledger (问题清单): open, close, reopen, edit, list.")
+problem_app = typer.Typer(
+    no_args_is_help=True, callback=group_lang, help="The problem ledger (问题清单): open, close, reopen, edit, list."
+)
 
 ProblemIdArgument = Annotated[int, typer.Argument(metavar="N", help="The problem's id.", show_default=False, min=1)]
 DueOption = Annotated[
