@@ -8,12 +8,14 @@ installed bash and zsh functions do.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from conftest import PIPELINE_BIN, run_cli
 
@@ -201,3 +203,101 @@ def test_district_unit_lead_by_and_sort_complete_from_the_database(empty_db: Pat
     assert offered("pipeline summary --lead 王") == ["王刚", "王明"]
     assert offered("pipeline summary --by di") == ["district"]
     assert "days_in_stage" in offered("pipeline list --sort d")
+
+
+def complete_zsh(words: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        [str(PIPELINE_BIN)],
+        env={**os.environ, "_PIPELINE_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": words, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    return result.stdout
+
+
+def described(words: str, env: dict[str, str] | None = None) -> dict[str, str]:
+    """What fish shows: each value offered with its description."""
+    result = subprocess.run(
+        [str(PIPELINE_BIN)],
+        env={
+            **os.environ,
+            "_PIPELINE_COMPLETE": "complete_fish",
+            "_TYPER_COMPLETE_ARGS": words,
+            "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+            **(env or {}),
+        },
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    pairs = [(*line.split("\t", 1), "")[:2] for line in result.stdout.splitlines()]
+    return {value: text for value, text in pairs}
+
+
+def test_descriptions_are_chinese_by_pipeline_lang_the_settings_or_lang_among_the_words(
+    db: Path, tmp_path: Path
+) -> None:
+    settings = tmp_path / "config.toml"
+    settings.write_text('lang = "zh"\n', encoding="utf-8")
+    english = {"PIPELINE_LANG": "en"}
+    show = """_arguments '*: :(("show":"显示一个项目及其全部历史记录。"))'"""
+    for env, words in (
+        ({"PIPELINE_LANG": "zh"}, "pipeline sh"),
+        ({"PIPELINE_CONFIG": str(settings)}, "pipeline sh"),
+        ({}, "pipeline --lang zh sh"),
+        (english, "pipeline --lang zh sh"),  # an option beats the environment
+    ):
+        assert complete_zsh(words, env).strip() == show, env
+    assert complete_zsh("pipeline sh").strip() == show.replace(
+        "显示一个项目及其全部历史记录。", "Show one project with its full history."
+    )
+    no_header = {"--no-header": "`csv` 与 `tsv` 不输出表头行。"}
+    assert described("pipeline list --no-h", {"PIPELINE_LANG": "zh"}) == no_header
+    assert described("pipeline list --lang zh --no-h") == no_header
+    assert described("pipeline list --no-h") == {"--no-header": "Leave out the header line of csv and tsv."}
+    # On one line, however long: fish would take a second line for another value to offer.
+    whole = "Language of labels and messages: en or zh (default: $PIPELINE_LANG, else config lang, else en)."
+    assert described("pipeline init --l") == {"--lang": whole}
+    assert described("pipeline problem cl", {"PIPELINE_LANG": "zh"})["close"].startswith("为已解决的问题销号")
+
+
+def test_a_dropped_project_and_the_fields_are_described_in_the_language(db: Path) -> None:
+    assert run_cli("drop", "3", "--reason", "撤回").exit_code == 0
+    zh = {"PIPELINE_LANG": "zh"}
+    assert described("pipeline restore 3", zh)["3"] == "工业互联网平台区域总部项目（已退单）"
+    assert described("pipeline restore 3")["3"] == "工业互联网平台区域总部项目 (dropped)"
+    assert described("pipeline summary --by ", zh) == {
+        "sector": "产业领域",
+        "stage": "进度",
+        "status": "状态",
+        "district": "区市",
+        "key": "重点",
+        "unit": "责任单位",
+        "lead": "包联领导",
+    }
+    assert described("pipeline rank --by d", zh) == {"district": "区市"}
+    assert described("pipeline summary --by di") == {"district": ""}  # in English the name says it
+    assert offered("pipeline summary --by di", zh) == ["district"]  # bash shows no descriptions
+    assert described("pipeline list --stage l", zh) == {"landed": "落地"}
+
+
+def test_every_command_and_option_is_described_in_chinese(db: Path) -> None:
+    from pipeline_cli.cli import COMMAND_MODULES
+    from test_zh_everywhere import english_left
+
+    zh = {"PIPELINE_LANG": "zh"}
+    commands = described("pipeline ", zh)
+    assert set(commands) == set(COMMAND_MODULES)
+    for group in ("problem", "config", "access", "stages", "sectors"):
+        commands.update({f"{group} {name}": text for name, text in described(f"pipeline {group} ", zh).items()})
+    for name, text in commands.items():
+        assert re.search(r"[\u4e00-\u9fff]", text) and english_left(text.replace("JSON Lines", "")) == [], (name, text)
+        assert cell_len(text) <= 46, (name, text)
+        assert text.count("`") % 2 == 0 and text.count("（") - text.count("）") in (0, 1), (name, text)
+    for command in commands:
+        for option, text in described(f"pipeline {command} --", zh).items():
+            said = text.replace("JSON Lines", "")
+            assert re.search(r"[\u4e00-\u9fff]", text) and english_left(said) == [], (command, option, text)

@@ -129,6 +129,25 @@ TyperCommand.format_help = _help_in_language(TyperCommand.format_help)  # type: 
 TyperGroup.format_help = _help_in_language(TyperGroup.format_help)  # type: ignore[method-assign]
 
 
+# Completion's descriptions (zsh and fish show them beside each command and
+# option) in the same language: a --lang among the words typed, else
+# $PIPELINE_LANG or the settings' lang. Values (ids, stages) say theirs in options.py.
+def _complete_in_language(shell_complete: Any) -> Any:
+    def shell_complete_in_language(self: Any, ctx: Any, incomplete: str) -> Any:
+        from typer import _completion_classes
+
+        from . import helptext
+
+        _completion_classes._sanitize_help_text = helptext.one_line
+        return helptext.completions(self, ctx, shell_complete(self, ctx, incomplete), helptext.language(ctx))
+
+    return shell_complete_in_language
+
+
+TyperCommand.shell_complete = _complete_in_language(TyperCommand.shell_complete)  # type: ignore[method-assign]
+TyperGroup.shell_complete = _complete_in_language(TyperGroup.shell_complete)  # type: ignore[method-assign]
+
+
 # --- commands, loaded when needed -------------------------------------------------
 # Each command and the module of commands/ that registers it, in the order
 # `pipeline --help` lists them. Only the module of the command being run is

@@ -169,3 +169,77 @@ def speaking(command: Any, ctx: Any) -> Iterator[None]:
         return
     with _swapped(_changes(command, ctx, lang)):
         yield
+
+
+# --- shell completion in the invocation's language ------------------------------
+# The descriptions zsh and fish show beside a command or an option are its help
+# (Click's CompletionItem.help): in Chinese, the catalogue's, as in --help.
+
+# As wide as Click's short help of a command (45 characters), in terminal cells.
+SHORT_HELP_CELLS = 45
+
+
+def short_help(text: str, cells: int = SHORT_HELP_CELLS) -> str:
+    """A Chinese help text's first sentence, cut with … after a clause (or a character) to fit `cells`.
+
+    Click's make_default_short_help cuts at spaces, which Chinese has none
+    of: a sentence longer than its limit would be only "...". A name in
+    backticks is never cut in two.
+    """
+    from rich.cells import cell_len
+
+    first = " ".join(text.split("\n\n", 1)[0].split())
+    end = first.find("。")
+    sentence = first[: end + 1] if end != -1 else first
+    if cell_len(sentence) <= cells:
+        return sentence
+    cut = ""
+    for index in range(len(sentence)):
+        if cell_len(sentence[:index]) + 1 > cells:
+            break
+        cut = sentence[:index]
+    clauses = [i for i, char in enumerate(cut) if char in "，；" and cut[:i].count("（") == cut[:i].count("）")]
+    if clauses and clauses[-1] > len(cut) // 2:
+        cut = cut[: clauses[-1]]
+    if cut.count("（") > cut.count("）"):
+        cut = cut[: cut.rfind("（")]  # not inside a parenthesis
+    if cut.count("`") % 2:
+        cut = cut[: cut.rfind("`")]  # nor inside a name as typed
+    word = cut
+    while word and (word[-1] + sentence[len(word)]).isascii() and (word[-1] + sentence[len(word)]).isalnum():
+        word = word[:-1]  # nor inside a word in Latin letters (PostgreSQL)
+    cut = word or cut
+    return cut.rstrip("，；、 ") + "…"
+
+
+def one_line(text: str) -> str:
+    """A description as Typer renders it for zsh and fish (its rich markup taken out), on one line.
+
+    Typer renders it at the width of an 80-column console, which breaks a
+    long help over lines: fish takes each line for another value to offer,
+    zsh's list breaks. (In place of typer._completion_classes._sanitize_help_text.)
+    """
+    from typer import rich_utils
+
+    console = rich_utils._get_rich_console()
+    console.width = 1_000_000
+    return "".join(segment.text for segment in console.render(text)).rstrip("\n")
+
+
+def completions(command: Any, ctx: Any, items: list[Any], lang: str) -> list[Any]:
+    """`command`'s completion items (its subcommands and options) with their descriptions in `lang`."""
+    if lang == "en":
+        return items
+    options = {name: param for param in command.get_params(ctx) for name in (*param.opts, *param.secondary_opts)}
+    for item in items:
+        if not getattr(item, "help", None):
+            continue
+        param = options.get(item.value)
+        if param is not None:
+            item.help = translated(param.help or "", lang)
+            continue
+        sub = command.get_command(ctx, item.value) if hasattr(command, "get_command") else None
+        if sub is not None:
+            chinese = translated(sub.short_help or "", lang) if sub.short_help else translated(sub.help or "", lang)
+            item.help = short_help(chinese)
+    return items

@@ -109,12 +109,24 @@ def _completion_db(ctx: typer.Context) -> Any:
     return location.url or location.path
 
 
-def complete_project_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    """Project ids starting with what was typed, each with its name as help."""
+def _completion_lang(ctx: typer.Context) -> str:
+    """Completion's language: a --lang among the words typed, else $PIPELINE_LANG or the settings'."""
     try:
+        from .helptext import language
+
+        return language(ctx)
+    except Exception:
+        return "en"
+
+
+def complete_project_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Project ids starting with what was typed, each with its name as help (a dropped one's marked so)."""
+    try:
+        from .i18n import label
         from .store.completion import completion_projects
 
-        return completion_projects(_completion_db(ctx), incomplete.strip())
+        dropped = label("dropped", "status", _completion_lang(ctx))
+        return completion_projects(_completion_db(ctx), incomplete.strip(), dropped=dropped)
     except Exception:
         return []
 
@@ -173,12 +185,17 @@ def complete_lead(ctx: typer.Context, incomplete: str) -> list[str]:
     return _complete_values(ctx, incomplete, "lead")
 
 
-def completer(choices: Callable[[], Sequence[str]]) -> Callable[[typer.Context, str], list[str]]:
-    """Completion from a fixed list of names (--by, --sort)."""
+def completer(choices: Callable[[], Sequence[str]]) -> Callable[[typer.Context, str], list[Any]]:
+    """Completion from a fixed list of field names (--by, --sort); in Chinese, each with its label as help."""
 
-    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+    def complete(ctx: typer.Context, incomplete: str) -> list[Any]:
         try:
-            return [name for name in choices() if name.startswith(incomplete.strip())]
+            names = [name for name in choices() if name.startswith(incomplete.strip())]
+            if _completion_lang(ctx) != "zh":
+                return names
+            from .i18n import label
+
+            return [(name, label(name, "field", "zh")) for name in names]
         except Exception:
             return []
 

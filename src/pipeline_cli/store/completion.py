@@ -35,8 +35,10 @@ def _completion_connect(path: Path | str) -> Any:
     return conn
 
 
-def completion_projects(path: Path | str, prefix: str, limit: int = 200) -> list[tuple[str, str]]:
-    """(id, name) of projects whose id starts with `prefix`, by id."""
+def completion_projects(
+    path: Path | str, prefix: str, limit: int = 200, dropped: str = "dropped"
+) -> list[tuple[str, str]]:
+    """(id, name) of projects whose id starts with `prefix`, by id; a dropped one's name says so, in `dropped`."""
     conn = _completion_connect(path)
     if conn is None:
         return []
@@ -48,7 +50,8 @@ def completion_projects(path: Path | str, prefix: str, limit: int = 200) -> list
         ).fetchall()
     finally:
         conn.close()
-    return [(str(id_), name + (" (dropped)" if status == "dropped" else "")) for id_, name, status in rows]
+    mark = f"（{dropped}）" if any("\u4e00" <= char <= "\u9fff" for char in dropped) else f" ({dropped})"
+    return [(str(id_), name + (mark if status == "dropped" else "")) for id_, name, status in rows]
 
 
 def completion_vocabulary(path: Path | str, kind: str) -> list[tuple[str, str]]:
