@@ -7,11 +7,11 @@ import datetime as dt
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from .. import interrupts
@@ -331,6 +331,23 @@ def create_url(url: str, records: Iterable[ProjectRecord]) -> int:
 def is_postgres(conn: object) -> bool:
     """Whether `conn` is a connection to a PostgreSQL server (open_url's)."""
     return type(conn).__name__ == "PgConnection"
+
+
+def stream_rows(
+    conn: sqlite3.Connection, sql: str, params: dict[str, Any] | Sequence[Any] = ()
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of a big read as plain tuples, a page at a time: never the whole result in memory.
+
+    On a file, the cursor itself (SQLite steps through the result as it is
+    read). On a server, a named cursor (store/postgres.py, PgConnection.stream):
+    a plain one would hold the whole result in the client before the first row.
+    """
+    if is_postgres(conn):
+        rows: Iterator[tuple[Any, ...]] = cast(Any, conn).stream(sql, params)
+        return rows
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return iter(cursor.execute(sql, params))
 
 
 def create(path: Path, records: Iterable[ProjectRecord], *, replace: bool = False) -> Path | None:

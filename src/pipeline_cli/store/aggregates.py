@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import UsageError
 from ..fields import CUTOFFS_SQL, FIELDS, LIGHT_RANK_SQL, NEXT_PLAN_JOIN, Field
 from ..model import Filters
+from ._core import stream_rows
 from .reads import cutoffs, filter_clause, select_list
 
 # --- aggregates -------------------------------------------------------------------
@@ -98,9 +99,7 @@ def iter_lights(
         f"WITH {CUTOFFS_SQL}\nSELECT {select_list(fields)}{_projects_from(filters, lights_only=True)}"
         f" WHERE {' AND '.join(conditions)} ORDER BY {LIGHT_RANK_SQL}, p.stage_since, p.id"
     )
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    return iter(cursor.execute(sql, params))
+    return stream_rows(conn, sql, params)
 
 
 def light_counts(conn: sqlite3.Connection, filters: Filters, today: dt.date) -> dict[str, int]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DatabaseUnusable, sqlite_reason
-from ._core import _rollback, translate_error
+from ._core import _rollback, stream_rows, translate_error
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,7 @@ def violations(conn: sqlite3.Connection) -> list[Violation]:
             )
         )
     for name, sql in _CHECK_QUERIES:
-        for row in conn.execute(sql):
-            found.append(Violation(name, row["message"], row["project_id"], row["event_id"]))
+        # Each query's columns: project_id, event_id, message; streamed (a damaged database may break many rows).
+        for project_id, event_id, message in stream_rows(conn, sql):
+            found.append(Violation(name, message, project_id, event_id))
     return found

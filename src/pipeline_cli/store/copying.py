@@ -28,6 +28,7 @@ from ._core import (
     _fsync_dir,
     _migrate,
     _refuse_orphans,
+    stream_rows,
     transaction,
     translate_error,
 )
@@ -105,9 +106,8 @@ def _select(table: str, columns: tuple[str, ...], order: str) -> str:
 
 
 def _rows(conn: sqlite3.Connection, sql: str) -> Iterator[tuple[Any, ...]]:
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    return iter(cursor.execute(sql))
+    """A table's rows, a page at a time on a server (never a whole table in memory)."""
+    return stream_rows(conn, sql)
 
 
 def _batches(rows: Iterable[tuple[Any, ...]], digest: Any) -> Iterator[list[tuple[Any, ...]]]:

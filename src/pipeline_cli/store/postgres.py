@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -23,6 +24,7 @@ from typing import Any, ClassVar, TypeVar, cast
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg.pq import TransactionStatus
+from psycopg.rows import tuple_row
 from psycopg.types.numeric import NumericLoader
 
 from ..errors import Busy, CannotWrite, Conflict, DatabaseUnusable, PipelineError
@@ -145,6 +147,100 @@ class PgCursor:
         self._cursor.close()
 
 
+# Rows a streamed read brings over from the server at a time.
+STREAM_PAGE = 2000
+
+
+class PgStream:
+    """A big read's rows as plain tuples through a named (server-side) cursor, a page at a time.
+
+    A plain cursor holds the whole result in the client before the first row
+    (a million projects are hundreds of MB); this one asks for STREAM_PAGE
+    rows at a time (FETCH FORWARD), so memory stays flat whatever the size.
+    Other statements may run on the connection meanwhile (a copy writes its
+    target while its source streams), as with SQLite's cursors.
+
+    A named cursor lives in a transaction: the caller's if one is open (a
+    copy's snapshot, a write, check's), else one begun here, which streams
+    opened meanwhile share, ended when the last of them has run out of rows,
+    is closed or dropped, or fails. The planner is told the whole result will be read
+    (cursor_tuple_fraction = 1), so it plans as for a plain query.
+    """
+
+    _names = itertools.count(1)
+
+    def __init__(self, owner: PgConnection, sql: str, parameters: Any = ()) -> None:
+        self._owner = owner
+        self._closed = False
+        self._cursor: psycopg.ServerCursor[Any] | None = None
+        # The streams' own transaction this one shares (how many are open in it), or None: the caller's.
+        self._shared: list[int] | None = None
+        text, _ = dialect.translate(sql)
+        try:
+            with owner.translated_errors():
+                shared = owner.stream_transaction
+                if shared is not None and owner.in_transaction:
+                    shared[0] += 1  # another stream's, still being read: this one joins it
+                elif not owner.in_transaction:
+                    owner.raw.execute("BEGIN")
+                    shared = owner.stream_transaction = [1]
+                else:
+                    shared = None
+                self._shared = shared
+                owner.raw.execute("SET LOCAL cursor_tuple_fraction = 1")
+                cursor = owner.raw.cursor(name=f"pipeline_stream_{next(self._names)}", row_factory=tuple_row)
+                self._cursor = cursor
+                cursor.execute(cast(Any, text), parameters)
+        except BaseException:
+            self.close()
+            raise
+        self._rows = self._pages(cursor)
+
+    def _pages(self, cursor: psycopg.ServerCursor[Any]) -> Iterator[tuple[Any, ...]]:
+        while True:
+            with self._owner.translated_errors():
+                page = cursor.fetchmany(STREAM_PAGE)
+            yield from page
+            if len(page) < STREAM_PAGE:
+                return
+
+    def __iter__(self) -> PgStream:
+        return self
+
+    def __next__(self) -> tuple[Any, ...]:
+        try:
+            return next(self._rows)
+        except BaseException:
+            # The end of the rows, a refusal or a Ctrl-C: the cursor and its own transaction go.
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Close the cursor and end the transaction it began (the caller's stays open)."""
+        if self._closed:
+            return
+        self._closed = True
+        raw = self._owner.raw
+        if raw.closed:
+            return
+        if self._cursor is not None:
+            with contextlib.suppress(psycopg.Error):
+                self._cursor.close()
+        shared = self._shared
+        if shared is None:
+            return
+        shared[0] -= 1
+        if shared[0] == 0 and self._owner.stream_transaction is shared:
+            # The last stream of the transaction the streams began: it ends.
+            self._owner.stream_transaction = None
+            if self._owner.in_transaction:
+                self._owner.rollback()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
+
+
 class PgConnection:
     """A pipeline database on a server, with the interface of sqlite3.Connection the store uses."""
 
@@ -156,6 +252,8 @@ class PgConnection:
         self.row_factory: Any = Row
         # What the role writing may change (store/access.py), read as each write begins; None: everything.
         self.scope: access.Scope | None = None
+        # The transaction open streams began (PgStream) and how many share it; None: none.
+        self.stream_transaction: list[int] | None = None
 
     def cursor(self) -> PgCursor:
         return PgCursor(self)
@@ -165,6 +263,10 @@ class PgConnection:
 
     def executemany(self, sql: str, seq_of_parameters: Iterable[Any]) -> PgCursor:
         return self.cursor().executemany(sql, seq_of_parameters)
+
+    def stream(self, sql: str, parameters: Any = ()) -> PgStream:
+        """The rows of a big read, a page at a time (PgStream), never all in memory."""
+        return PgStream(self, sql, parameters)
 
     @property
     def in_transaction(self) -> bool:

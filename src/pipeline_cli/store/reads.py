@@ -18,6 +18,7 @@ from ..fields import (
     Field,
 )
 from ..model import Filters
+from ._core import stream_rows
 
 # --- reads -------------------------------------------------------------------
 # One read path for every command that prints projects: a SELECT of the
@@ -135,7 +136,7 @@ def iter_projects(
     if limit is not None:
         sql += " LIMIT :limit"
         params["limit"] = limit
-    return _tuples(conn, sql, params)
+    return stream_rows(conn, sql, params)
 
 
 def _tuples(conn: sqlite3.Connection, sql: str, params: dict[str, Any] | Sequence[Any]) -> Iterator[tuple[Any, ...]]:

@@ -24,6 +24,7 @@ from ._core import (
     db_user,
     is_postgres,
     record_from_row,
+    stream_rows,
     translate_error,
 )
 from .access import check_new_district, check_project, one_row_changed
@@ -39,10 +40,8 @@ if TYPE_CHECKING:
 
 def iter_export_rows(conn: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
     """Every project, dropped ones too (not those whose add was undone), as tuples of fields.STORED_FIELDS, by id."""
-    cursor = conn.cursor()
-    cursor.row_factory = None
     sql = f"SELECT {select_list(STORED_FIELDS)} FROM projects p WHERE p.status <> 'undone' ORDER BY p.id"
-    return iter(cursor.execute(sql))
+    return stream_rows(conn, sql)
 
 
 def backup(conn: sqlite3.Connection, target: Path) -> int:
