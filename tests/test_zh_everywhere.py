@@ -393,3 +393,52 @@ def test_a_group_given_only_lang_shows_its_help_in_chinese_on_stderr(worked: Pat
     assert f"用法：pipeline {group} [选项] 命令 [参数]..." in result.stderr, result.stderr
     assert "─ 命令 ─" in result.stderr and "list" in result.stderr, result.stderr  # the help, not a refusal
     assert run_sh(group, "--lang", "xx", "list").exit_code == 2
+
+
+# access on a server: give a district writer and a reader their access, list it, take it back.
+ACCESS_RUNS = [
+    ["access", "grant", "城阳区填报", "--district", "城阳区"],
+    ["access", "grant", "城阳区填报", "--district", "城阳区", "--district", "即墨区"],
+    ["access", "grant", "市领导", "--read-only"],
+    ["access", "list", "-f", "table"],
+    ["access", "list", "-f", "markdown"],
+    ["access", "revoke", "市领导"],
+    ["access", "revoke", "市领导"],
+]
+# Refused on either engine before the database is opened: exit 2.
+ACCESS_REFUSALS = [
+    ["access", "grant", "市领导"],
+    ["access", "grant", "市领导", "--read-only", "--district", "城阳区"],
+    ["access", "grant", "市领导", "--district", " "],
+    ["access", "revoke", " "],
+    ["access", "list", "-f", "bad"],
+    ["access", "nosuch"],
+]
+
+
+def test_access_in_chinese_says_nothing_in_english(worked: Path, request: pytest.FixtureRequest) -> None:
+    # On SQLite every access command is refused (exit 2: a file has no users of its own); on a server it works.
+    on_server = is_postgres(worked)
+    if on_server:
+        server: Any = request.getfixturevalue("pg_server")
+        for role in ("城阳区填报", "市领导"):
+            server.admin(f'DO $$ BEGIN CREATE ROLE "{role}"; EXCEPTION WHEN duplicate_object THEN NULL; END $$')
+    for args in ACCESS_RUNS:
+        before = file_hash(worked)
+        result = run_sh(*args, "--lang", "zh")
+        said = result.stdout + result.stderr
+        assert english_left(said) == [], (args, said)
+        if on_server:
+            assert result.exit_code == 0, (args, result.stderr)
+            named = "城阳区填报" if args[1] == "list" else args[2]
+            assert re.search(r"[\u4e00-\u9fff]", result.stdout) and named in result.stdout, (args, said)
+        else:
+            assert (result.exit_code, result.stdout) == (2, ""), (args, said)
+            assert result.stderr.startswith("错误：`access` 只适用于服务器上的数据库"), (args, said)
+            assert file_hash(worked) == before
+    for args in ACCESS_REFUSALS:
+        before = file_hash(worked)
+        result = run_sh("--lang", "zh", *args)
+        assert (result.exit_code, result.stdout) == (2, ""), (args, result.stderr)
+        assert result.stderr.startswith("错误：") and english_left(result.stderr) == [], (args, result.stderr)
+        assert file_hash(worked) == before
