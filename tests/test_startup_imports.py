@@ -11,6 +11,7 @@ the process ends (which catches modules imported by importlib too, that
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -200,3 +201,35 @@ def test_a_read_command_finds_its_settings_without_platformdirs_or_hashlib(db: P
     assert completed.returncode == 0, completed.stderr
     assert "pipeline_cli.folders" in modules  # the settings file was looked for
     assert not top_level(modules) & {"platformdirs", "hashlib", "tempfile", "random"}
+
+
+# --- what `list --format tsv` leaves unloaded -------------------------------------
+# Each is code the read path never runs, taken off it to start faster; a new
+# import that brings one back fails here, not only in the benchmark.
+NOT_ON_THE_TSV_LIST_PATH = (
+    "pipeline_cli.store.access",
+    "pipeline_cli.store.aggregates",
+    "pipeline_cli.store.changes",
+    "pipeline_cli.store.check",
+    "pipeline_cli.store.copying",
+    "pipeline_cli.store.transfer",
+    "pipeline_cli.store.vocab",
+)
+
+
+def test_list_as_tsv_loads_only_the_reading_modules_of_the_store(db: Path) -> None:
+    completed, modules = run_importing("list", "--format", "tsv")
+    assert completed.returncode == 0, completed.stderr
+    assert {"pipeline_cli.store._core", "pipeline_cli.store.reads"} <= modules
+    assert sorted(modules & set(NOT_ON_THE_TSV_LIST_PATH)) == []
+
+
+def test_every_name_of_the_store_is_found_in_its_module() -> None:
+    from pipeline_cli import store
+
+    assert sorted(store._MODULE_OF) == sorted(store.__all__)
+    for name in store.__all__:
+        module = importlib.import_module(f"pipeline_cli.store.{store._MODULE_OF[name]}")
+        assert getattr(store, name) is getattr(module, name)
+    with pytest.raises(AttributeError):
+        store.no_such_name  # type: ignore[attr-defined]  # noqa: B018
