@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import typer
 import typer.main
+from rich.cells import cell_len
 
 from conftest import file_hash, run_cli, run_sh
 from pipeline_cli import cli, helptext
@@ -175,7 +176,7 @@ def test_help_is_chinese_from_the_environment_and_the_settings(db: Path, tmp_pat
     assert "The dispatch report" in result.stdout and "用法" not in result.stdout
 
 
-# (At 40 columns Typer cuts option names with … in either language.)
+# (At any width an option's names stay whole: test_no_option_name_is_ever_cut_at_any_width.)
 @pytest.mark.parametrize("width", ["60", "80", "100"])
 def test_chinese_help_folds_its_lines_instead_of_cutting_them(db: Path, width: str) -> None:
     result = run_sh("--lang", "zh", "import", "--help", env={"COLUMNS": width})
@@ -198,3 +199,35 @@ def test_english_help_is_typers_unchanged(db: Path) -> None:
     assert run_cli("list", "--help").stdout == result.stdout
     result = run_cli("--help")
     assert "╭─ Commands " in result.stdout and "Track a city's investment-attraction pipeline" in result.stdout
+
+
+# --- narrow terminals ----------------------------------------------------------------
+WIDTHS = [40, 41, 43, 47, 54, 67, 80, 120, 200]
+
+
+def _whole(name: str) -> str:
+    return rf"(?<![\w-]){re.escape(name)}(?![\w…-])"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_option_name_is_ever_cut_at_any_width(monkeypatch: pytest.MonkeyPatch, width: int, lang: str) -> None:
+    # Typer's table shrank the names' column with the terminal: `--no-hea…` at 40 columns.
+    monkeypatch.setenv("COLUMNS", str(width))
+    for path, command in COMMANDS.items():
+        result = run_cli("--lang", lang, *path, "--help")
+        assert result.exit_code == 0, (path, result.stderr)
+        lines = result.stdout.splitlines()
+        assert all(cell_len(line) <= width for line in lines), (path, width, result.stdout)
+        for param in command.params:
+            names = [*param.opts, *param.secondary_opts] if param.param_type_name == "option" else []
+            if getattr(param, "hidden", False) or not names:
+                continue
+            # All of an option's names on one line, each whole: --key, --no-key; --format, -f.
+            assert any(all(re.search(_whole(name), line) for name in names) for line in lines), (
+                path,
+                width,
+                names,
+                result.stdout,
+            )
+        assert not re.search(r"(?<![\w-])--?[a-z][a-z0-9-]*…", result.stdout), (path, width, result.stdout)

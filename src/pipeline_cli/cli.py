@@ -119,7 +119,7 @@ def _help_in_language(format_help: Any) -> Any:
     def format_help_in_language(self: Any, ctx: Any, formatter: Any) -> Any:
         from . import helptext
 
-        with helptext.speaking(self, ctx):
+        with helptext.speaking(self, ctx), helptext.names_whole():
             return format_help(self, ctx, formatter)
 
     return format_help_in_language

@@ -161,6 +161,50 @@ def _changes(command: Any, ctx: Any, lang: str) -> list[_Change]:
 
 
 @contextlib.contextmanager
+def names_whole() -> Iterator[None]:
+    """While a help is written, no option's name is cut with … however narrow the terminal."""
+    from rich.table import Table
+    from typer import rich_utils
+
+    class OptionsTable(Table):
+        def add_row(self, *renderables: Any, **options: Any) -> None:
+            columns_given = bool(self.columns)
+            super().add_row(*renderables, **options)
+            if not columns_given and len(self.columns) > 2:
+                # Typer's options panel: its columns made by its first row; all but the last two
+                # (the value's type and the help) hold names: --format, -f, --no-key.
+                for column in self.columns[:-2]:
+                    column.no_wrap = True
+
+    make_rich_text = rich_utils._make_rich_text
+
+    def make_rich_text_folding(**kwargs: Any) -> Any:
+        # A word longer than the help's column (investment at 40 columns) folds onto the next line, never cut.
+        made = make_rich_text(**kwargs)
+        if hasattr(made, "overflow"):
+            made.overflow = "fold"
+        return made
+
+    parameter_help = rich_utils._get_parameter_help
+
+    def parameter_help_folding(**kwargs: Any) -> Any:
+        made = parameter_help(**kwargs)
+        for item in getattr(made, "renderables", ()):
+            if hasattr(item, "overflow"):
+                item.overflow = "fold"  # [default: id] too
+        return made
+
+    with _swapped(
+        [
+            (rich_utils, "Table", OptionsTable),
+            (rich_utils, "_make_rich_text", make_rich_text_folding),
+            (rich_utils, "_get_parameter_help", parameter_help_folding),
+        ]
+    ):
+        yield
+
+
+@contextlib.contextmanager
 def speaking(command: Any, ctx: Any) -> Iterator[None]:
     """While the help of `command` is written, its texts are in the invocation's language."""
     lang = language(ctx)
