@@ -623,6 +623,74 @@ def test_backup_to_a_url_is_a_usage_error_naming_copy(db: Path, url: str, sh: Ca
     assert not Path("postgresql:").exists()
 
 
+@pytest.mark.parametrize("fmt", [None, "xlsx"])
+@pytest.mark.parametrize("url", ["postgresql://someone:s3cret@server.example/pipeline", "postgres://h/db.csv", "{db}"])
+def test_export_to_a_url_is_a_usage_error_naming_copy(
+    db: Path, url: str, fmt: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """-o postgresql://... is no FILE: not db.csv in a folder postgres:/h (the // lost), and nothing is written."""
+    url = url.replace("{db}", str(db)) if store.is_url(str(db)) else url.replace("{db}", "postgresql://x/y")
+    monkeypatch.chdir(tmp_path)
+    present = sorted(tmp_path.rglob("*"))
+    before = file_hash(db)
+    shown = store.display_name(url)
+    for lang, said in (
+        ("en", f"export writes a file, and {shown} is a database on a server"),
+        ("zh", f"导出只写入文件，而 {shown} 是服务器上的数据库"),
+    ):
+        result = run_sh("export", "-o", url, *(["-f", fmt] if fmt else []), "--lang", lang)
+        assert result.exit_code == 2, result.stderr
+        assert result.stdout == ""
+        assert said in result.stderr
+        assert "`pipeline copy`" in result.stderr
+        assert "s3cret" not in result.stderr
+    assert file_hash(db) == before
+    assert sorted(tmp_path.rglob("*")) == present
+    assert not Path("postgresql:").exists() and not Path("postgres:").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["list", "-o", "https://u:pw@example.com/list.csv"],
+            "-o takes a file's path, and https://u@example.com/list.csv is a URL",
+        ),
+        (
+            ["summary", "-o", "postgresql://h/summary.xlsx"],
+            "-o takes a file's path, and postgresql://h/summary.xlsx is a URL",
+        ),
+        (["export", "-o", "sqlite:///x.csv"], "-o takes a file's path, and sqlite:///x.csv is a URL"),
+        (["import", "postgresql://h/db"], "import reads a file, and postgresql://h/db is a database on a server"),
+        (
+            ["import", "--format", "csv", "https://example.com/a.csv"],
+            "FILE takes a file's path, and https://example.com/a.csv is a URL",
+        ),
+        (
+            ["backup", "https://example.com/copy.db"],
+            "PATH takes a file's path, and https://example.com/copy.db is a URL",
+        ),
+        (
+            ["copy", "{db}", "https://example.com/copy.db"],
+            "TARGET takes a file's path, and https://example.com/copy.db is a URL",
+        ),
+        (["copy", "sqlite:///x.db", "copy.db"], "SOURCE takes a file's path, and sqlite:///x.db is a URL"),
+    ],
+)
+def test_a_url_where_a_file_belongs_is_a_usage_error(
+    db: Path, args: list[str], said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every FILE and PATH taken as text first: a URL is refused (exit 2) before a Path folds its //."""
+    monkeypatch.chdir(tmp_path)
+    present = sorted(tmp_path.rglob("*"))
+    before = file_hash(db)
+    result = run_sh(*(str(db) if arg == "{db}" else arg for arg in args))
+    assert_refused(result, db, before, code=2)
+    assert said in result.stderr
+    assert "pw" not in result.stderr
+    assert sorted(tmp_path.rglob("*")) == present
+
+
 @pytest.mark.slow
 def test_backup_while_others_write_passes_check(db: Path, tmp_path: Path, sh: Callable[..., Result]) -> None:
     import subprocess

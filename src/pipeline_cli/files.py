@@ -36,6 +36,38 @@ STALE_AFTER = 7 * 24 * 3600.0
 _NAME_BYTES = 150
 
 
+# scheme://: a URL (postgresql://, https://, sqlite:///...), not a path. Two letters at least:
+# C://x is a Windows drive's path.
+_URL_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+://")
+
+
+def looks_like_url(text: str) -> bool:
+    """Whether `text` is a URL, not a path (as a Path its // would fold into one /: a folder `postgresql:`)."""
+    return _URL_LIKE.match(text.strip()) is not None
+
+
+def refuse_url(text: str, option: str, server: str | None = "file.url") -> None:
+    """A URL given where a file's path belongs: exit 2, before anything is read or written.
+
+    A postgresql:// URL is refused with the `server` message (its hint points at
+    `pipeline copy`), or let through where `server` is None (copy takes one);
+    any other URL with file.url, naming the `option`. The URL is shown without
+    its password.
+    """
+    if not looks_like_url(text):
+        return
+    from .store._core import is_url, redact_url
+
+    on_server = is_url(text)
+    if on_server and server is None:
+        return
+    key = server if on_server and server is not None else "file.url"
+    shown = text.strip()
+    if "@" in shown or "password" in shown.lower():
+        shown = redact_url(shown)  # (only then: it would fold sqlite:/// into sqlite:/)
+    raise UsageError(key, key + ".hint", option=option, target=shown)
+
+
 def kind_of(mode: int) -> str | None:
     """The catalogue key naming a file type that is not a regular file, or None for a regular file."""
     if stat.S_ISREG(mode):

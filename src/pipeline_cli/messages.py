@@ -1005,6 +1005,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "nothing was written; name a file, e.g. `{path}/projects.csv`",
         "zh": "未写入任何内容；请给出文件名，例如 `{path}/projects.csv`",
     },
+    "file.url": {
+        "en": "{option} takes a file's path, and {target} is a URL",
+        "zh": "{option} 应是文件路径，而 {target} 是网址",
+    },
+    "file.url.hint": {
+        "en": "nothing changed; give the path of a file on this computer",
+        "zh": "未做任何修改；请给出本机上文件的路径",
+    },
+    "export.url": {
+        "en": "export writes a file, and {target} is a database on a server",
+        "zh": "导出只写入文件，而 {target} 是服务器上的数据库",
+    },
+    "export.url.hint": {
+        "en": "nothing changed; `pipeline copy` copies a database into an empty database on a server",
+        "zh": "未做任何修改；复制到服务器上的空数据库请用 `pipeline copy`",
+    },
+    "import.url": {
+        "en": "import reads a file, and {target} is a database on a server",
+        "zh": "导入只读取文件，而 {target} 是服务器上的数据库",
+    },
+    "import.url.hint": {
+        "en": "nothing changed; `pipeline copy` copies a whole database between a file and a server",
+        "zh": "未做任何修改；在文件和服务器之间复制整个数据库请用 `pipeline copy`",
+    },
     "file.cannot_write": {"en": "cannot write {path}: {reason}", "zh": "无法写入 {path}：{reason}"},
     "file.cannot_write.hint": {
         "en": "nothing was written there; check the folder exists, you can write to it and the disk has room",

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, TypeVar
 
 import typer
+from typer.models import TyperPath
 
 from .model import MAX_INTEGER, make_filters
 
@@ -30,6 +31,26 @@ class Format(StrEnum):
     text = "text"
 
 
+class OutputPath(TyperPath):
+    """-o FILE as Click takes a path (not a folder), but never a URL.
+
+    Read as a Path, `postgresql://host/db` would lose its // and name a file
+    in a folder `postgresql:`; it is refused first (exit 2, files.refuse_url),
+    a database on a server with the `server` message.
+    """
+
+    def __init__(self, server: str = "file.url") -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+        self.server = server
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str):
+            from . import files
+
+            files.refuse_url(value, "-o", self.server)
+        return super().convert(value, param, ctx)
+
+
 OutputFileOption = Annotated[
     Optional[Path],
     typer.Option(
@@ -37,7 +58,7 @@ OutputFileOption = Annotated[
         "-o",
         metavar="FILE",
         help="Write to FILE (replaced whole, once complete) instead of stdout; needed for xlsx on a terminal.",
-        dir_okay=False,
+        click_type=OutputPath(),
         show_default=False,
     ),
 ]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .. import output, store
+from .. import files, output, store
 from ..options import LangOption
 
 
@@ -32,6 +32,9 @@ def copy(
     checked (`check`, and every table's rows against the source's) before
     it is kept.
     """
+    # A postgresql:// URL is a database on a server; any other URL is no file (as a Path its // would fold).
+    files.refuse_url(source, "SOURCE", None)
+    files.refuse_url(target, "TARGET", None)
     named = source.strip()
     conn = store.open_url(named) if store.is_url(named) else store.open_existing(Path(source).expanduser())
     try:

@@ -12,7 +12,7 @@ from typing import IO, Annotated, Optional, TextIO, cast
 
 import typer
 
-from .. import output, store
+from .. import files, output, store
 from ..context import state
 from ..errors import Message, UsageError
 from ..importing.describe import NameCheck, active_delta, describe, dry_run_line, totals
@@ -21,7 +21,7 @@ from ..importing.plan import ACTIONS, BadRows, Planner, ids_in
 from ..importing.rows import ParsedFile, parse_lines
 from ..importing.source import Source
 from ..importing.workbook import parse_workbook
-from ..options import LangOption, OutputOptions, with_output
+from ..options import LangOption, OutputOptions, OutputPath, with_output
 from ..texts import shown as one_line
 
 
@@ -53,7 +53,7 @@ def export(
             "-o",
             metavar="FILE",
             help="Write to FILE (replaced as a whole, only once complete) instead of stdout.",
-            dir_okay=False,
+            click_type=OutputPath("export.url"),
         ),
     ] = None,
     format: Annotated[
@@ -117,8 +117,7 @@ def backup(
     checked before it is put in place.
     """
     # Taken as text: a URL read as a path would lose the // of postgresql:// and be a missing folder.
-    if store.is_url(path):
-        raise UsageError("backup.url", "backup.url.hint", target=store.display_name(path))
+    files.refuse_url(path, "PATH", "backup.url")
     target = Path(path)
     conn = state(ctx).connect()
     count = store.backup(conn, target)
@@ -187,6 +186,8 @@ def import_(
     from ..model import today
     from .changes import who  # only import writes: export and backup never load the change commands
 
+    # Taken as text: a URL is no file (as a Path, postgresql:// would fold into a folder postgresql:).
+    files.refuse_url(file, "FILE", "import.url")
     path = None if file == "-" else Path(file)
     fmt = _chosen_format(format, path) or ("csv" if path is None else None)
     if fmt is None:
