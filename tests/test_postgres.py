@@ -15,6 +15,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -120,6 +121,33 @@ def test_a_database_without_pipeline_tables_is_exit_6_with_a_hint_to_init(sh: Sh
     assert done.exit_code == 6
     assert "pipeline init" in done.stderr
     assert query(pg_server.url(name), "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == [(0,)]
+
+
+@pytest.mark.parametrize("table", ["sectors", "migrations"])
+def test_a_database_missing_a_table_is_exit_6_naming_it(sh: Sh, pg_url: str, table: str) -> None:
+    query(pg_url, f"DROP TABLE {table} CASCADE")
+    done = sh("list", "--format", "tsv")
+    assert done.exit_code == 6
+    assert done.stdout == ""
+    assert "damaged" in done.stderr and table in done.stderr
+
+
+def test_opening_reads_the_tables_and_the_schema_version_in_one_statement(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline_cli.store import postgres
+
+    statements: list[str] = []
+    execute: Any = psycopg.Connection.execute
+
+    def counted(self: Any, sql: Any, *args: Any, **kwargs: Any) -> Any:
+        statements.append(str(sql))
+        return execute(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "execute", counted)
+    postgres.open_existing(pg_url, 5).close()
+    assert len(statements) == 1, statements
+    assert "migrations" in statements[0] and "pg_class" in statements[0]
 
 
 def test_init_creates_the_schema_in_an_empty_database_and_refuses_it_twice(sh: Sh, pg_server: pg.Server) -> None:

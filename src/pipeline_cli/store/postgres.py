@@ -389,14 +389,35 @@ def _connect_reason(error: psycopg.Error) -> str:
     return text.removeprefix("FATAL: ").strip()
 
 
+# The pipeline tables and views present in the schema in use.
+_RELATIONS = (
+    "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = current_schema() AND c.relname = ANY(%s)"
+)
+# Opening's one round trip: the schema version and, beside it, the relations present.
+_OPENING = f"SELECT coalesce(max(id), 0), ARRAY({_RELATIONS}) FROM migrations"
+
+
 def _relations(conn: PgConnection) -> set[str]:
     """The pipeline tables and views present in the schema in use."""
-    rows = conn.raw.execute(
-        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = current_schema() AND c.relname = ANY(%s)",
-        (list(dialect.PG_RELATIONS),),
-    ).fetchall()
+    rows = conn.raw.execute(cast(Any, _RELATIONS), (list(dialect.PG_RELATIONS),)).fetchall()
     return {str(row[0]) for row in rows}
+
+
+def _opening(conn: PgConnection) -> tuple[set[str], int | None]:
+    """The relations present and the schema version (None when it could not be read), in one statement.
+
+    Where there is no `migrations` table to read, or the role may not read
+    it, the statement fails and the relations are asked for alone: what is
+    missing decides the refusal, as when they were always asked first.
+    """
+    try:
+        row = conn.raw.execute(cast(Any, _OPENING), (list(dialect.PG_RELATIONS),)).fetchone()
+    except (pg_errors.UndefinedTable, pg_errors.InsufficientPrivilege):
+        return _relations(conn), None
+    if row is None:  # (an aggregate without GROUP BY always gives its row)
+        return _relations(conn), None
+    return {str(name) for name in row[1]}, int(row[0])
 
 
 def _version(conn: PgConnection) -> int:
@@ -409,7 +430,7 @@ def open_existing(url: str, timeout: float) -> PgConnection:
     conn = connect(url, timeout)
     try:
         with conn.translated_errors():
-            present = _relations(conn)
+            present, read = _opening(conn)
             if not present:
                 raise DatabaseUnusable("pg.not_initialised", "pg.not_initialised.hint", url=conn.display)
             missing = [
@@ -418,7 +439,7 @@ def open_existing(url: str, timeout: float) -> PgConnection:
             if missing:
                 raise DatabaseUnusable("db.missing_tables", "db.missing_tables.hint", path=conn.display, tables=missing)
             try:
-                version = _version(conn)
+                version = read if read is not None else _version(conn)
             except pg_errors.InsufficientPrivilege as error:
                 # A role never given access, or whose access was revoked: it may not even read.
                 raise CannotWrite(
