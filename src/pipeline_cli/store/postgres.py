@@ -23,7 +23,7 @@ from typing import Any, ClassVar, TypeVar, cast
 
 import psycopg
 from psycopg import errors as pg_errors
-from psycopg.pq import TransactionStatus
+from psycopg.pq import PipelineStatus, TransactionStatus
 from psycopg.rows import tuple_row
 from psycopg.types.numeric import NumericLoader
 
@@ -233,8 +233,7 @@ class PgStream:
         if shared[0] == 0 and self._owner.stream_transaction is shared:
             # The last stream of the transaction the streams began: it ends.
             self._owner.stream_transaction = None
-            if self._owner.in_transaction:
-                self._owner.rollback()
+            self._owner.rollback()
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):
@@ -279,9 +278,13 @@ class PgConnection:
         """End the transaction, whatever state an interrupted statement left the connection in.
 
         A Ctrl-C inside executemany stops psycopg's pipeline half-way, where the
-        connection takes no statement: then it is closed, and the server rolls
-        back what the transaction held, as it does for a client that died.
+        connection takes no statement; a server gone away takes none either:
+        then it is closed, and the server rolls back what the transaction held,
+        as it does for a client that died. A closed connection, or an idle one
+        out of pipeline mode, has nothing to end.
         """
+        if self.raw.closed or (not self.in_transaction and self.raw.pgconn.pipeline_status == PipelineStatus.OFF):
+            return
         try:
             self.raw.execute("ROLLBACK")
         except psycopg.Error:
@@ -295,8 +298,7 @@ class PgConnection:
             self.scope = access.load_scope(self)
         if self.scope is not None and self.scope.read_only:
             # A reader: refused before it writes anything, with the reason (the server would refuse too).
-            with contextlib.suppress(psycopg.Error):
-                self.raw.execute("ROLLBACK")
+            self.rollback()
             raise access.read_only_refusal(self.scope)
 
     @contextlib.contextmanager
@@ -316,9 +318,7 @@ class PgConnection:
             if self.scope is not None and isinstance(error, pg_errors.InsufficientPrivilege):
                 # Row-level security or a missing GRANT: say what the role may change.
                 refusal = access.server_refusal(self.scope, _reason(error), self.display)
-            if self.in_transaction and not self.raw.closed:
-                with contextlib.suppress(psycopg.Error):
-                    self.raw.execute("ROLLBACK")
+            self.rollback()
             raise refusal from None
 
 
@@ -492,9 +492,7 @@ def _migrate(conn: PgConnection) -> None:
                 )
                 conn.raw.execute("COMMIT")
         except BaseException:
-            if conn.in_transaction:
-                with contextlib.suppress(psycopg.Error):
-                    conn.raw.execute("ROLLBACK")
+            conn.rollback()
             raise
 
 
@@ -565,9 +563,7 @@ def create_with(url: str, timeout: float, fill: Callable[[PgConnection], T]) -> 
             with conn.translated_errors():
                 conn.raw.execute("COMMIT")
         except BaseException:
-            if conn.in_transaction:
-                with contextlib.suppress(psycopg.Error):
-                    conn.raw.execute("ROLLBACK")
+            conn.rollback()
             raise
     finally:
         conn.close()
