@@ -11,9 +11,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from conftest import run_cli
+from pipeline_cli.formats import cut, cut_cell
 
 WIDTHS = [40, 60, 80, 100, 120]
 COMMANDS = [
@@ -201,3 +204,57 @@ def test_long_names_are_cut_with_an_ellipsis_when_narrow(
     assert any("…" in line for line in lines), "\n".join(lines)
     assert not any("工业互联网平台区域总部项目" in line for line in lines)
     assert "工业互联网平台区域总部项目" in "\n".join(_table(args, 200, "zh", monkeypatch))
+
+
+# --- cutting a cell: the … right after the text, the padding after the … ---------------
+
+CELL_TEXT = st.text(
+    alphabet=st.sampled_from([*"东华鲲鹏项目新型显示模组生产区", *"abcXYZ019", " ", *"（）、，·-", "é", "ｱ", "😀"]),
+    max_size=24,
+)
+
+
+@given(text=CELL_TEXT, width=st.integers(min_value=1, max_value=30))
+def test_a_cut_text_fits_and_its_ellipsis_follows_the_text(text: str, width: int) -> None:
+    shown = cut(text, width)
+    assert cell_len(shown) <= width
+    if cell_len(text) <= width:
+        assert shown == text
+        return
+    assert shown.endswith("…")
+    # As much of the text as fits beside the …, without the spaces that would stand before it.
+    kept = max(k for k in range(len(text) + 1) if cell_len(text[:k]) <= width - 1)
+    assert shown == text[:kept].rstrip() + "…"
+    assert not shown[:-1].endswith((" ", "\u3000"))
+
+
+@given(text=CELL_TEXT, width=st.integers(min_value=1, max_value=30), styled=st.booleans())
+def test_a_cut_cell_is_padded_to_its_column_at_the_end(text: str, width: int, styled: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, show_header=False, pad_edge=False, padding=0)
+    table.add_column(width=width, no_wrap=True, overflow="ellipsis")
+    table.add_column(width=1)
+    cell = Text(text, style="bold") if styled else text
+    table.add_row(cut_cell(cell, width), "|")
+    console = Console(width=200, color_system=None, force_terminal=False, highlight=False)
+    with console.capture() as captured:
+        console.print(table)
+    line = captured.get().splitlines()[0]
+    shown = cut(text, width)
+    assert line == shown + " " * (width - cell_len(shown)) + "|", (line, shown)
+
+
+@pytest.mark.parametrize(
+    "args", [["list"], ["lights"], ["problem", "list"], ["report"], ["summary", "--by", "district"]]
+)
+def test_no_cut_cjk_name_shows_a_space_before_its_ellipsis(
+    worked: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    # Rich's ellipsis put the padding before it when a double-width character did not fit: `东华鲲鹏 …`.
+    for width in range(40, 90, 3):
+        lines = _table(args, width, "zh", monkeypatch)
+        assert all(cell_len(line) <= width for line in lines), "\n".join(lines)
+        assert not any(re.search(r"[^\s─…]\s…", line) for line in lines), (width, "\n".join(lines))

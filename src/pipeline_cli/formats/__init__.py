@@ -547,6 +547,47 @@ def fit_widths(
     return widths
 
 
+def cut(text: str, width: int) -> str:
+    """`text` in at most `width` terminal cells: whole when it fits, else the most of it that fits with … after it.
+
+    The … follows the text directly: rich's own ellipsis, when a double-width
+    character does not fit, pads the cell before it (`东华鲲鹏 …`); here the
+    cell is padded after it, where every cell of a column is.
+    """
+    from rich.cells import cell_len
+
+    if cell_len(text) <= width:
+        return text
+    if width < 1:
+        return ""
+    room, kept = width - 1, 0
+    for index, char in enumerate(text):
+        room -= cell_len(char)
+        if room < 0:
+            break
+        kept = index + 1
+    return text[:kept].rstrip() + "…"
+
+
+def cut_cell(cell: Any, width: int | None) -> Any:
+    """A table cell (text, or rich Text with its styles) cut to `width` cells as `cut` does; None: as it is."""
+    from rich.text import Text
+
+    if width is None:
+        return Text(cell) if isinstance(cell, str) else cell
+    if isinstance(cell, str):
+        return Text(cut(cell, width))
+    if not isinstance(cell, Text):
+        return cell
+    shown = cut(cell.plain, width)
+    if shown == cell.plain:
+        return cell
+    kept = cell.copy()
+    kept.right_crop(len(cell.plain) - (len(shown) - 1))
+    kept.append("…")
+    return kept
+
+
 def _rich_table(
     columns: Sequence[Column],
     cells: list[list[str]],
@@ -572,7 +613,7 @@ def _rich_table(
     )
     for index, column in enumerate(columns):
         table.add_column(
-            column.header(style.lang),
+            cut(column.header(style.lang), widths[index]) if widths is not None else column.header(style.lang),
             justify="right" if column.kind in ("number", "percent") else "left",
             no_wrap=True,
             width=widths[index] if widths is not None else None,
@@ -581,12 +622,14 @@ def _rich_table(
         )
     for row, record in zip(cells, rows, strict=True):
         line = []
-        for column, text in zip(columns, row, strict=True):
+        for index, (column, text) in enumerate(zip(columns, row, strict=True)):
             value = record.get(column.key)
-            if column.kind == "light" and value in LIGHT_COLORS:
-                line.append(Text("● " + text, style=LIGHT_COLORS[value]))
-            else:
-                line.append(Text(text))
+            shown = (
+                Text("● " + text, style=LIGHT_COLORS[value])
+                if column.kind == "light" and value in LIGHT_COLORS
+                else text
+            )
+            line.append(cut_cell(shown, widths[index] if widths is not None else None))
         table.add_row(*line)
     return table
 

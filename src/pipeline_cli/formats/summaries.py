@@ -24,6 +24,7 @@ from . import (
     _write_delimited,
     _write_json_value,
     _write_markdown,
+    cut_cell,
     field_columns,
     label,
     layout,
@@ -135,18 +136,22 @@ def _rich_table(
         collapse_padding=True,
         show_footer=footer is not None,
     )
+
+    def fitted(cell: Any, index: int) -> Any:
+        return cut_cell(cell, widths[index] if widths is not None else None)
+
     for index, (header, is_number) in enumerate(zip(headers, numeric, strict=True)):
         table.add_column(
-            header,
+            fitted(header, index),
             justify="right" if is_number else "left",
-            footer=footer[index] if footer is not None else "",
+            footer=fitted(footer[index], index) if footer is not None else "",
             footer_style="bold",
             overflow="fold" if widths is None else "ellipsis",
             no_wrap=widths is not None,
             width=widths[index] if widths is not None else None,
         )
     for row in rows:
-        table.add_row(*(Text(cell) if isinstance(cell, str) else cell for cell in row))
+        table.add_row(*(fitted(cell, index) for index, cell in enumerate(row)))
     return table
 
 
