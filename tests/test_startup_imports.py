@@ -214,10 +214,12 @@ NOT_ON_THE_TSV_LIST_PATH = (
     "pipeline_cli.store.copying",
     "pipeline_cli.store.transfer",
     "pipeline_cli.store.vocab",
+    # The records of the read path are frozen.Frozen, which compile nothing at import.
+    "dataclasses",
 )
 
 
-def test_list_as_tsv_loads_only_the_reading_modules_of_the_store(db: Path) -> None:
+def test_list_as_tsv_loads_only_the_modules_it_uses(db: Path) -> None:
     completed, modules = run_importing("list", "--format", "tsv")
     assert completed.returncode == 0, completed.stderr
     assert {"pipeline_cli.store._core", "pipeline_cli.store.reads"} <= modules

@@ -7,7 +7,6 @@ as Any; commands reach it through `state(ctx)`, typed.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
 from typing import Any
 
 import typer
@@ -16,16 +15,16 @@ from . import model, output, store
 from .store import DbLocation
 
 
-@dataclass
 class AppState:
-    db: str | None = None
-    debug: bool = False
-    # Lines describing a committed change, so that if printing them fails the
-    # user still hears on stderr that the change was saved.
-    saved: list[str] = field(default_factory=list)
-    _conn: sqlite3.Connection | None = None
+    __slots__ = ("_conn", "db", "debug", "saved")
 
-    def __post_init__(self) -> None:
+    def __init__(self, db: str | None = None, debug: bool = False) -> None:
+        self.db = db
+        self.debug = debug
+        # Lines describing a committed change, so that if printing them fails the
+        # user still hears on stderr that the change was saved.
+        self.saved: list[str] = []
+        self._conn: sqlite3.Connection | None = None
         # Sectors are read from the database in use, when first needed.
         model.use_sectors(self.sectors)
 

@@ -12,20 +12,24 @@ with the same parameters.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from .frozen import Frozen
 
-@dataclass(frozen=True)
-class Message:
+
+class Message(Frozen):
     """A catalogue key and its parameters: a sentence waiting for its language.
 
     A parameter may itself be a Message (or a list of them), rendered in the
     same language.
     """
 
+    __slots__ = ("key", "params")
     key: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any]
+
+    def __init__(self, key: str, params: Mapping[str, Any] | None = None) -> None:
+        self._set(key=key, params={} if params is None else params)
 
     def text(self, lang: str = "en") -> str:
         from .i18n import render

@@ -34,8 +34,9 @@ It imports nothing and does no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from .frozen import Frozen
 
 Kind = Literal["int", "text", "slug", "money", "bool", "date"]
 
@@ -175,8 +176,7 @@ def money_sql(wan: str) -> str:
 # --- the table ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(Frozen):
     """One field of a project.
 
     column: the column of `projects` it is stored in; None for a computed field.
@@ -187,14 +187,28 @@ class Field:
     aliases: further names `import` accepts for it (the bureau's Chinese headers).
     """
 
+    __slots__ = ("aliases", "column", "display", "en", "kind", "name", "sql", "zh")
     name: str
     kind: Kind
     en: str
     zh: str
-    column: str | None = None
-    sql: str | None = None
-    display: str = "text"
-    aliases: tuple[str, ...] = ()
+    column: str | None
+    sql: str | None
+    display: str
+    aliases: tuple[str, ...]
+
+    def __init__(
+        self,
+        name: str,
+        kind: Kind,
+        en: str,
+        zh: str,
+        column: str | None = None,
+        sql: str | None = None,
+        display: str = "text",
+        aliases: tuple[str, ...] = (),
+    ) -> None:
+        self._set(name=name, kind=kind, en=en, zh=zh, column=column, sql=sql, display=display, aliases=aliases)
 
     @property
     def stored(self) -> bool:

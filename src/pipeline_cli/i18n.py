@@ -22,7 +22,6 @@ tests/test_messages.py checks every key.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from typing import Any
 
@@ -79,37 +78,6 @@ def label(value: Any, vocabulary: str, lang: str) -> str:
     return texts[lang if lang in texts else "en"]
 
 
-class _Formatter(string.Formatter):
-    def __init__(self, lang: str) -> None:
-        super().__init__()
-        self.lang = lang
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if isinstance(value, Message):
-            return render(value, self.lang)
-        if isinstance(value, (list, tuple)) and format_spec == "lines":
-            return "\n".join(self.format_field(item, "") for item in value)
-        if isinstance(value, (list, tuple)) and format_spec == "clauses":
-            return CLAUSE_JOINERS.get(self.lang, "; ").join(self.format_field(item, "") for item in value)
-        if isinstance(value, (list, tuple)) and format_spec.endswith(("/or", "/and")):
-            spec, joiner = format_spec.rsplit("/", 1)
-            joiners = OR_JOINERS if joiner == "or" else AND_JOINERS
-            return joiners.get(self.lang, " ").join(self.format_field(item, spec) for item in value)
-        if isinstance(value, (list, tuple)):
-            return JOINERS.get(self.lang, ", ").join(self.format_field(item, format_spec) for item in value)
-        if format_spec == CODE:
-            # What a person types (a choice, a setting's key): `marked` among Chinese words, as it is in English.
-            return f"`{value}`" if self.lang == "zh" else str(value)
-        if format_spec in MODEL_VOCABULARIES or format_spec in CATALOGUE_VOCABULARIES:
-            return label(value, format_spec, self.lang)
-        if isinstance(value, str):
-            # A name, reason or value given by a person: on one line, nothing raw for the terminal.
-            from .texts import shown
-
-            return shown(str(super().format_field(value, format_spec)))
-        return str(super().format_field(value, format_spec))
-
-
 def render(message: Message, lang: str = "en") -> str:
     """The message's text in `lang` with its parameters filled in.
 
@@ -123,7 +91,9 @@ def render(message: Message, lang: str = "en") -> str:
 
         return shown(message.key)
     template = texts.get(lang) or texts["en"]
-    return _Formatter(lang).vformat(template, (), dict(message.params))
+    from .templates import Formatter  # string.Formatter: imported with the first message, as the catalogue is
+
+    return Formatter(lang).vformat(template, (), dict(message.params))
 
 
 def text(key: str, lang: str | None = None, /, **params: Any) -> str:

@@ -10,16 +10,16 @@ import difflib
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from .errors import Conflict, Message, NotFound, UsageError
+from .frozen import Frozen
 from .texts import clean_text
 
 
-@dataclass(frozen=True)
-class Stage:
+class Stage(Frozen):
+    __slots__ = ("name_en", "name_zh", "position", "red_days", "slug", "yellow_days")
     slug: str
     name_zh: str
     name_en: str
@@ -28,13 +28,23 @@ class Stage:
     yellow_days: int | None
     red_days: int | None
 
+    def __init__(
+        self, slug: str, name_zh: str, name_en: str, position: int, yellow_days: int | None, red_days: int | None
+    ) -> None:
+        self._set(
+            slug=slug, name_zh=name_zh, name_en=name_en, position=position, yellow_days=yellow_days, red_days=red_days
+        )
 
-@dataclass(frozen=True)
-class Sector:
+
+class Sector(Frozen):
+    __slots__ = ("name_en", "name_zh", "position", "slug")
     slug: str
     name_zh: str
     name_en: str
     position: int
+
+    def __init__(self, slug: str, name_zh: str, name_en: str, position: int) -> None:
+        self._set(slug=slug, name_zh=name_zh, name_en=name_en, position=position)
 
 
 # The ladder. Default thresholds follow common bureau practice: a signed
@@ -300,23 +310,69 @@ def today() -> dt.date:
 # --- filters -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(Frozen):
     """The contract's filters, resolved to slugs and 万元. Empty means 'any'."""
 
-    sectors: tuple[str, ...] = ()
-    stages: tuple[str, ...] = ()
-    key: bool = False
-    status: str | None = None
-    include_dropped: bool = False
-    districts: tuple[str, ...] = ()
-    units: tuple[str, ...] = ()
-    leads: tuple[str, ...] = ()
-    min_wan: int | None = None
-    max_wan: int | None = None
-    search: str | None = None
-    lights: tuple[str, ...] = field(default=())
-    overdue: bool = False
+    __slots__ = (
+        "districts",
+        "include_dropped",
+        "key",
+        "leads",
+        "lights",
+        "max_wan",
+        "min_wan",
+        "overdue",
+        "search",
+        "sectors",
+        "stages",
+        "status",
+        "units",
+    )
+    sectors: tuple[str, ...]
+    stages: tuple[str, ...]
+    key: bool
+    status: str | None
+    include_dropped: bool
+    districts: tuple[str, ...]
+    units: tuple[str, ...]
+    leads: tuple[str, ...]
+    min_wan: int | None
+    max_wan: int | None
+    search: str | None
+    lights: tuple[str, ...]
+    overdue: bool
+
+    def __init__(
+        self,
+        sectors: tuple[str, ...] = (),
+        stages: tuple[str, ...] = (),
+        key: bool = False,
+        status: str | None = None,
+        include_dropped: bool = False,
+        districts: tuple[str, ...] = (),
+        units: tuple[str, ...] = (),
+        leads: tuple[str, ...] = (),
+        min_wan: int | None = None,
+        max_wan: int | None = None,
+        search: str | None = None,
+        lights: tuple[str, ...] = (),
+        overdue: bool = False,
+    ) -> None:
+        self._set(
+            sectors=sectors,
+            stages=stages,
+            key=key,
+            status=status,
+            include_dropped=include_dropped,
+            districts=districts,
+            units=units,
+            leads=leads,
+            min_wan=min_wan,
+            max_wan=max_wan,
+            search=search,
+            lights=lights,
+            overdue=overdue,
+        )
 
 
 def _prefixes(values: list[str] | None) -> tuple[str, ...]:
@@ -364,23 +420,69 @@ _TRUE = {"1", "true", "yes", "y", "t", "是", "√"}
 _FALSE = {"0", "false", "no", "n", "f", "否", ""}
 
 
-@dataclass(frozen=True)
-class ProjectRecord:
+class ProjectRecord(Frozen):
     """A project's stored fields, validated: slugs, 万元, ISO dates."""
 
+    __slots__ = (
+        "district",
+        "id",
+        "investment_wan",
+        "key",
+        "lead",
+        "name",
+        "note",
+        "sector",
+        "source",
+        "stage",
+        "stage_since",
+        "status",
+        "unit",
+    )
     name: str
     sector: str
-    stage: str = "negotiating"
-    status: str = "active"
-    investment_wan: int | None = None
-    key: bool = False
-    district: str | None = None
-    unit: str | None = None
-    lead: str | None = None
-    note: str | None = None
-    source: str = "user"
-    stage_since: str = ""
-    id: int | None = None
+    stage: str
+    status: str
+    investment_wan: int | None
+    key: bool
+    district: str | None
+    unit: str | None
+    lead: str | None
+    note: str | None
+    source: str
+    stage_since: str
+    id: int | None
+
+    def __init__(
+        self,
+        name: str,
+        sector: str,
+        stage: str = "negotiating",
+        status: str = "active",
+        investment_wan: int | None = None,
+        key: bool = False,
+        district: str | None = None,
+        unit: str | None = None,
+        lead: str | None = None,
+        note: str | None = None,
+        source: str = "user",
+        stage_since: str = "",
+        id: int | None = None,
+    ) -> None:
+        self._set(
+            name=name,
+            sector=sector,
+            stage=stage,
+            status=status,
+            investment_wan=investment_wan,
+            key=key,
+            district=district,
+            unit=unit,
+            lead=lead,
+            note=note,
+            source=source,
+            stage_since=stage_since,
+            id=id,
+        )
 
 
 def parse_bool(value: Any, what: str = "key") -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, TypeVar
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, TypeVar
 import typer
 from typer.models import TyperPath
 
+from .frozen import Frozen
 from .model import MAX_INTEGER, make_filters
 
 if TYPE_CHECKING:
@@ -383,19 +383,29 @@ _FORMAT_HELP = {
 }
 
 
-@dataclass(frozen=True)
-class OutputOptions:
+class OutputOptions(Frozen):
     """How a command prints: the output options given to it.
 
     `format` is None when --format was not given; `columns` the fields
     --columns picked (checked, in their order), None without it.
     """
 
-    format: Optional[str] = None
-    no_header: bool = False
-    lang: Optional[str] = None
-    columns: Optional[tuple[str, ...]] = None
-    file: Optional[Path] = None
+    __slots__ = ("columns", "file", "format", "lang", "no_header")
+    format: Optional[str]
+    no_header: bool
+    lang: Optional[str]
+    columns: Optional[tuple[str, ...]]
+    file: Optional[Path]
+
+    def __init__(
+        self,
+        format: Optional[str] = None,
+        no_header: bool = False,
+        lang: Optional[str] = None,
+        columns: Optional[tuple[str, ...]] = None,
+        file: Optional[Path] = None,
+    ) -> None:
+        self._set(format=format, no_header=no_header, lang=lang, columns=columns, file=file)
 
     def formatting(self, *, report: bool = False) -> tuple[str, Style]:
         """The format and style to print in: --format, else the default (for a terminal or a pipe)."""

@@ -48,7 +48,7 @@ def summary(
     """
     fields = tallies.resolve_by(by or [])
     if "status" in fields and filters.status is None:
-        filters = replace(filters, include_dropped=True)
+        filters = filters.replace(include_dropped=True)
     fmt, style = options.formatting()
     rows = store.summary_rows(state(ctx).connect(), fields, filters, today())
     result = tallies.summarize(fields, rows)
@@ -203,7 +203,7 @@ def report(
     fmt, style = options.formatting(report=True)
     counted = fmt not in ("json", "jsonl", "csv", "tsv")
     if filters.status is None:
-        filters = replace(filters, include_dropped=True)
+        filters = filters.replace(include_dropped=True)
     conn = state(ctx).connect()
     conn_path = state(ctx).location().path
     tally = {
@@ -225,7 +225,7 @@ def report(
     from ..store.problems import report_problems
     from ..store.ranking import rank_rows
 
-    active = replace(filters, include_dropped=False) if filters.status is None else filters
+    active = filters.replace(include_dropped=False) if filters.status is None else filters
     end = period.until
     problems, problem_counts = report_problems(conn, filters, period.since, end, counted=counted)
     result = replace(

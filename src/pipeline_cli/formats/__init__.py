@@ -9,18 +9,17 @@ rich is imported only when a table is drawn.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
 from json.encoder import encode_basestring as _text
 from typing import Any, TextIO
 
 from ..fields import FIELDS, LIGHTS_BRIEF, LIST_BRIEF, STORED_FIELDS, Field, pick
+from ..frozen import Frozen
 from ..model import STAGE_BY_SLUG, sector_label
 from ..texts import shown
 
@@ -30,30 +29,36 @@ FORMATS = ("table", "json", "jsonl", "csv", "tsv", "markdown", "xlsx", "html", "
 REPORT_ONLY_FORMATS = ("html", "text")
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Frozen):
     """A field shown in tabular output, with its headers in both languages.
 
     kind picks how a human format shows the value: text, number, stage,
     sector, light, bool, percent.
     """
 
+    __slots__ = ("en", "key", "kind", "zh")
     key: str
     en: str
     zh: str
-    kind: str = "text"
+    kind: str
+
+    def __init__(self, key: str, en: str, zh: str, kind: str = "text") -> None:
+        self._set(key=key, en=en, zh=zh, kind=kind)
 
     def header(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(Frozen):
     """How human formats look: label language and whether colour is allowed."""
 
-    lang: str = "en"
-    color: bool = False
-    header: bool = True
+    __slots__ = ("color", "header", "lang")
+    lang: str
+    color: bool
+    header: bool
+
+    def __init__(self, lang: str = "en", color: bool = False, header: bool = True) -> None:
+        self._set(lang=lang, color=color, header=header)
 
 
 # --- values --------------------------------------------------------------
@@ -964,7 +969,7 @@ def write_export(out: TextIO, rows: Iterable[Sequence[Any]], fmt: str, *, bom: b
 
 # The exported fields under their Chinese labels; labelled values are text.
 CHINESE_EXPORT_FIELDS = tuple(
-    dataclasses.replace(f, name=f.zh, kind="text" if f.kind in ("slug", "bool") else f.kind) for f in STORED_FIELDS
+    f.replace(name=f.zh, kind="text" if f.kind in ("slug", "bool") else f.kind) for f in STORED_FIELDS
 )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -191,7 +190,7 @@ def _plan_row(
             raise UsageError(
                 "import.since_before_last", "import.since_before_last.hint", id=project_id, since=since, last=last
             )
-        record = dataclasses.replace(record, stage_since=since)
+        record = record.replace(stage_since=since)
     elif record.stage_since != before.stage_since:
         raise UsageError(
             "import.since_changed",

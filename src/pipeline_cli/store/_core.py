@@ -9,7 +9,6 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote
@@ -17,6 +16,7 @@ from urllib.parse import quote
 from .. import interrupts
 from ..errors import Busy, CannotWrite, DatabaseUnusable, PipelineError, UsageError, os_reason, sqlite_reason
 from ..fields import STORED_FIELDS
+from ..frozen import Frozen
 from ..migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from ..model import ProjectRecord, echo
 
@@ -26,13 +26,16 @@ DEFAULT_BUSY_TIMEOUT = 5.0
 # --- where the file is -----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DbLocation:
+class DbLocation(Frozen):
+    __slots__ = ("explicit", "path", "url")
     path: Path
     # Named by --db or $PIPELINE_DB: never created by accident.
     explicit: bool
     # A `postgresql://` URL (then `path` is only its name without the password).
-    url: str | None = None
+    url: str | None
+
+    def __init__(self, path: Path, explicit: bool, url: str | None = None) -> None:
+        self._set(path=path, explicit=explicit, url=url)
 
     @property
     def display(self) -> str:
@@ -583,7 +586,7 @@ def insert_project(
     note: str | None = None,
 ) -> int:
     """Insert a project and its `created` event (call inside a transaction)."""
-    cursor = conn.execute(PROJECT_INSERT, {**record.__dict__, "key": int(record.key)})
+    cursor = conn.execute(PROJECT_INSERT, {**record.as_dict(), "key": int(record.key)})
     project_id = cursor.lastrowid
     assert project_id is not None
     # The created event carries the starting stage and the day it was entered,

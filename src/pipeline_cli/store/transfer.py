@@ -210,7 +210,7 @@ class ImportWriter:
             if before is None:
                 check_new_district(self.conn, None, record.name, record.district)
                 project_id = record.id if record.id is not None else self._next_id()
-                inserts.append({**record.__dict__, "id": project_id, "key": int(record.key)})
+                inserts.append({**record.as_dict(), "id": project_id, "key": int(record.key)})
                 event(project_id, "created", record.stage_since, to=record.stage)
                 if record.status == "dropped":
                     event(project_id, "dropped", item.date)
@@ -220,7 +220,7 @@ class ImportWriter:
                 check_project(self.conn, project_id, before.name, before.district)
                 if record.district != before.district:
                     check_new_district(self.conn, project_id, record.name, record.district)
-                updates.append({**record.__dict__, "id": project_id, "key": int(record.key)})
+                updates.append({**record.as_dict(), "id": project_id, "key": int(record.key)})
                 if before.status == "dropped" and record.status == "active":
                     # A restore that comes with a move happens on the move's day at
                     # the latest: the project is never moved while still dropped.
