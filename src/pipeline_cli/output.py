@@ -17,6 +17,7 @@ from .errors import Message, PipelineError
 from .formats import Style
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def stdout() -> TextIO:
@@ -268,17 +269,20 @@ def write_result(
     fmt: str,
     style: Style,
     result: T,
-    text: Callable[[TextIO, T, str, Style], object],
+    text: Callable[[TextIO, T, str, Style], R],
     sheets: Callable[[T, Style], Iterable[Any]],
     *,
     database: Path | None = None,
-) -> None:
-    """A command's result to -o FILE or stdout: xlsx as the workbook `sheets` makes, any other format by `text`."""
+) -> R | None:
+    """A command's result to -o FILE or stdout: xlsx as the workbook `sheets` makes, any other format by `text`.
+
+    What `text` returns (how many rows it wrote), None for a workbook.
+    """
     if fmt == "xlsx":
         write_workbook(path, sheets(result, style), style, database=database)
-        return
+        return None
     with data_target(path, database=database) as out:
-        text(out, result, fmt, style)
+        return text(out, result, fmt, style)
 
 
 def write_listing(

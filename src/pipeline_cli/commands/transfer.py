@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated, Optional, TextIO, cast
+from typing import IO, Annotated, Any, Optional, TextIO
 
 import typer
 
@@ -30,6 +30,17 @@ class DataFormat(StrEnum):
     json = "json"
     jsonl = "jsonl"
     xlsx = "xlsx"
+
+
+def _format_option(default: str) -> Any:
+    """--format of a data file: what import reads and export writes, in any case."""
+    return typer.Option(
+        "--format",
+        "-f",
+        help=f"csv, json, jsonl or xlsx (default: {default}).",
+        show_default=False,
+        case_sensitive=False,
+    )
 
 
 def _chosen_format(fmt: DataFormat | None, path: Path | None) -> str | None:
@@ -56,16 +67,7 @@ def export(
             click_type=OutputPath("export.url"),
         ),
     ] = None,
-    format: Annotated[
-        Optional[DataFormat],
-        typer.Option(
-            "--format",
-            "-f",
-            help="csv, json, jsonl or xlsx (default: from the -o file's extension, else csv).",
-            show_default=False,
-            case_sensitive=False,
-        ),
-    ] = None,
+    format: Annotated[Optional[DataFormat], _format_option("from the -o file's extension, else csv")] = None,
     bom: Annotated[
         bool, typer.Option("--bom", help="Start with a UTF-8 byte-order mark, so Excel shows Chinese text.")
     ] = False,
@@ -78,7 +80,7 @@ def export(
     import removes it again.
     """
     from .. import i18n
-    from ..formats import write_export
+    from ..formats import Style, write_export
 
     fmt = _chosen_format(format, output_file) or "csv"
     # Chinese headers and labels only when asked for on the command line:
@@ -86,21 +88,21 @@ def export(
     language = i18n.command_line_lang()
     conn = state(ctx).connect()
     rows = store.iter_export_rows(conn)
-    if fmt == "xlsx":
+
+    def text(out: TextIO, projects: Iterator[tuple[object, ...]], fmt: str, style: Style) -> int:
+        return write_export(out, projects, fmt, bom=bom, lang=language)
+
+    def sheets(projects: Iterator[tuple[object, ...]], style: Style) -> list[object]:
         from ..fields import STORED_FIELDS
-        from ..formats import Style
         from ..formats.xlsx import project_sheet
 
-        sheet = project_sheet("projects", "projects", rows, STORED_FIELDS, Style())
-        output.write_workbook(output_file, [sheet], Style(), database=state(ctx).location().path)
-        return
-    if output_file is None:
-        write_export(output.stdout(), rows, fmt, bom=bom, lang=language)
-        return
-    # Written under a temporary name, never over the database in use.
-    with output.atomic_file(output_file, binary=False, database=state(ctx).location().path) as file:
-        count = write_export(cast(TextIO, file), rows, fmt, bom=bom, lang=language)
-    output.notice(output.say("export.done.one" if count == 1 else "export.done", count=count, path=str(output_file)))
+        return [project_sheet("projects", "projects", projects, STORED_FIELDS, style)]
+
+    # A file is written under a temporary name, never over the database in use.
+    count = output.write_result(output_file, fmt, Style(), rows, text, sheets, database=state(ctx).location().path)
+    if count is not None and output_file is not None:
+        done = "export.done.one" if count == 1 else "export.done"
+        output.notice(output.say(done, count=count, path=str(output_file)))
 
 
 # --- backup ----------------------------------------------------------------------
@@ -149,16 +151,7 @@ def import_(
             show_default=False,
         ),
     ] = None,
-    format: Annotated[
-        Optional[DataFormat],
-        typer.Option(
-            "--format",
-            "-f",
-            help="csv, json, jsonl or xlsx (default: from the file's extension).",
-            show_default=False,
-            case_sensitive=False,
-        ),
-    ] = None,
+    format: Annotated[Optional[DataFormat], _format_option("from the file's extension")] = None,
     sheet: Annotated[
         Optional[str],
         typer.Option(
