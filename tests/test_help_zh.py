@@ -10,6 +10,7 @@ the names of formats and products). English help is Typer's, unchanged.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -231,3 +232,45 @@ def test_no_option_name_is_ever_cut_at_any_width(monkeypatch: pytest.MonkeyPatch
                 result.stdout,
             )
         assert not re.search(r"(?<![\w-])--?[a-z][a-z0-9-]*…", result.stdout), (path, width, result.stdout)
+
+
+# --- Chinese lines: broken between characters, never inside a name in backticks ----------
+SPAN_IN_BACKTICKS = re.compile(r"`[^`]*`")
+
+
+def names_in_backticks(text: str) -> list[str]:
+    """The names in backticks of `text` that hold no space (`--sector`, `id`), as they appear."""
+    return [span for span in SPAN_IN_BACKTICKS.findall(text) if not re.search(r"\s", span)]
+
+
+@pytest.mark.parametrize("width", [8, 11, 17, 24, 33, 47, 60])
+def test_a_chinese_help_line_never_breaks_inside_a_name_that_fits(width: int) -> None:
+    for chinese in HELP.values():
+        for paragraph in chinese.split("\n"):
+            breaks = helptext.line_breaks(paragraph, width)
+            lines = [paragraph[a:b].rstrip() for a, b in zip([0, *breaks], [*breaks, len(paragraph)], strict=True)]
+            assert all(cell_len(line) <= width for line in lines), (width, lines)
+            assert "".join(lines).replace(" ", "") == paragraph.replace(" ", ""), (width, lines)
+            for name in names_in_backticks(paragraph):
+                if cell_len(name) <= width:
+                    whole = sum(line.count(name) for line in lines)
+                    assert whole == paragraph.count(name), (width, name, lines)
+            # Punctuation that closes a phrase never starts a line where the line before had room for it.
+            for before, line in itertools.pairwise(lines):
+                if line and line[0] in "、，。；：）":
+                    assert cell_len(before) + cell_len(line[0]) > width, (width, lines)
+
+
+@pytest.mark.parametrize("width", [50, 60, 67, 74, 80, 100])
+def test_a_chinese_help_shows_each_name_in_backticks_whole_on_a_narrow_terminal(
+    monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    # At 60 columns `--sector` or `investment` was split over two lines (the text folded where the column ended).
+    for path in COMMAND_PATHS:
+        monkeypatch.setenv("COLUMNS", "1000")
+        wide = run_cli("--lang", "zh", *path, "--help").stdout
+        monkeypatch.setenv("COLUMNS", str(width))
+        narrow = run_cli("--lang", "zh", *path, "--help").stdout
+        for name in set(names_in_backticks(wide)):
+            if cell_len(name) <= 10:
+                assert narrow.count(name) == wide.count(name), (path, width, name, narrow)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -117,6 +118,7 @@ _TYPER_WORDS = (
 
 def _changes(command: Any, ctx: Any, lang: str) -> list[_Change]:
     """Every text of `command`'s help, and of its subcommands' lines, swapped for `lang`'s."""
+    from rich.text import Text
     from typer import rich_utils
     from typer._click import formatting
 
@@ -147,17 +149,102 @@ def _changes(command: Any, ctx: Any, lang: str) -> list[_Change]:
     make_rich_text = rich_utils._make_rich_text
 
     def make_rich_text_in_language(**kwargs: Any) -> Any:
-        # Chinese has no spaces to wrap at: a line too long for its column folds
-        # where it must, instead of being cut with "…"; a list of names as typed
-        # (`id`、`name`) may break between them rather than inside one.
-        kwargs["text"] = str(kwargs.get("text", "")).replace("`、`", "`、 `")
+        # Chinese has no spaces to wrap at: its lines break between characters
+        # (ChineseLines), never inside a name as typed (`--sector`) or a word.
         made = make_rich_text(**kwargs)
-        if hasattr(made, "overflow"):
-            made.overflow = "fold"
-        return made
+        return ChineseLines(made) if isinstance(made, Text) else made
 
     changes.append((rich_utils, "_make_rich_text", make_rich_text_in_language))
     return changes
+
+
+# --- lines of Chinese -------------------------------------------------------------
+# What a line may not break inside: a name in backticks (`--sector`, `id`), a run
+# of Latin letters, digits and signs ($PIPELINE_LANG, --min-investment, 2020-08-18);
+# elsewhere a line breaks between any two characters, as Chinese does, or at a
+# space. Punctuation that closes (、，。）”) stays at the end of its line, what opens (（“)
+# at the start of the next.
+_OPENING = "（「『“‘《【〔"
+_CLOSING = "、，。；：！？）」』”’》】〕"
+_CJK = "\u2000-\u206f\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef"
+_UNBROKEN = re.compile(
+    f"([{_OPENING}]*)(`[^`\\s]*`|[^\\s{_CJK}]+|\\s+|.)([{_CLOSING}]*)",
+    re.DOTALL,
+)
+
+
+def line_breaks(text: str, width: int) -> list[int]:
+    """Where `text` (one paragraph) starts a new line to fit `width` cells: the offsets, in order.
+
+    A piece wider than the whole line (a name longer than the column) folds
+    where it must.
+    """
+    from rich.cells import cell_len
+
+    breaks: list[int] = []
+    start, used = 0, 0
+
+    def place(offset: int, piece: str) -> bool:
+        """Put `piece` (at `offset`) on the line, or start the next line with it; False if it is wider than a line."""
+        nonlocal start, used
+        cells = cell_len(piece)
+        if used + cells > width and offset > start:
+            breaks.append(offset)
+            start, used = offset, 0
+        if cells > width:
+            return False
+        used += cells
+        return True
+
+    for match in _UNBROKEN.finditer(text):
+        if match.group(2).isspace():
+            used += cell_len(match.group())  # spaces at a line's end are dropped with it
+            continue
+        if place(match.start(), match.group()):
+            continue
+        # Wider than a line: its brackets and punctuation apart from the name, and a name
+        # wider than a line folded where it must.
+        for group in (1, 2, 3):
+            for offset, char in enumerate(match.group(group), match.start(group)):
+                if group == 2 and cell_len(match.group(2)) <= width:
+                    place(offset, match.group(2))
+                    break
+                place(offset, char)
+                if used > width:  # a single character wider than the line
+                    used = width
+    return breaks
+
+
+def widest_piece(text: str) -> int:
+    """The cells of the widest piece of `text` no line may break inside."""
+    from rich.cells import cell_len
+
+    return max((cell_len(match.group().strip()) for match in _UNBROKEN.finditer(text)), default=0)
+
+
+class ChineseLines:
+    """A rich Text of Chinese help, its lines broken as line_breaks says instead of only at spaces."""
+
+    def __init__(self, text: Any) -> None:
+        self.text = text
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.cells import cell_len
+        from rich.measure import Measurement
+
+        paragraphs = self.text.plain.split("\n")
+        widest = max((cell_len(paragraph) for paragraph in paragraphs), default=0)
+        least = max((widest_piece(paragraph) for paragraph in paragraphs), default=0)
+        return Measurement(min(least, options.max_width), min(widest, options.max_width))
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
+        width = max(1, options.max_width)
+        for paragraph in self.text.split("\n", allow_blank=True):
+            for line in paragraph.divide(line_breaks(paragraph.plain, width)):
+                line.rstrip()
+                line.overflow = "fold"
+                line.no_wrap = True
+                yield line
 
 
 @contextlib.contextmanager
