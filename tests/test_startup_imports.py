@@ -216,6 +216,9 @@ NOT_ON_THE_TSV_LIST_PATH = (
     "pipeline_cli.store.vocab",
     # The records of the read path are frozen.Frozen, which compile nothing at import.
     "dataclasses",
+    # string.Formatter fills in messages only (templates.py).
+    "string",
+    "pipeline_cli.templates",
 )
 
 

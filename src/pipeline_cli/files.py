@@ -18,6 +18,7 @@ place once complete. Three rules keep that idiom from destroying anything:
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import stat
@@ -38,12 +39,23 @@ _NAME_BYTES = 150
 
 # scheme://: a URL (postgresql://, https://, sqlite:///...), not a path. Two letters at least:
 # C://x is a Windows drive's path.
-_URL_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+://")
+_SCHEME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
 
 
 def looks_like_url(text: str) -> bool:
-    """Whether `text` is a URL, not a path (as a Path its // would fold into one /: a folder `postgresql:`)."""
-    return _URL_LIKE.match(text.strip()) is not None
+    """Whether `text` is a URL, not a path (as a Path its // would fold into one /: a folder `postgresql:`).
+
+    [A-Za-z][A-Za-z0-9+.-]+:// at the start, checked without compiling a
+    pattern at every start-up.
+    """
+    scheme, separator, _ = text.strip().partition("://")
+    return (
+        bool(separator)
+        and len(scheme) >= 2
+        and scheme[0].isascii()
+        and scheme[0].isalpha()
+        and _SCHEME_CHARACTERS.issuperset(scheme)
+    )
 
 
 def refuse_url(text: str, option: str, server: str | None = "file.url") -> None:
@@ -167,7 +179,10 @@ def temporary_name(path: Path) -> Path:
     return path.with_name(f".{_short(path.name)}{TEMP_MARK}{os.getpid()}-{os.urandom(4).hex()}")
 
 
-_PID = re.compile(re.escape(TEMP_MARK) + r"([0-9]+)-")
+@functools.cache
+def _pid() -> re.Pattern[str]:
+    """The process id in a temporary file's name (compiled when first needed)."""
+    return re.compile(re.escape(TEMP_MARK) + r"([0-9]+)-")
 
 
 def _alive(pid: int) -> bool:
@@ -198,7 +213,7 @@ def clean_stale(path: Path) -> list[Path]:
     for entry in entries:
         if not entry.name.startswith(prefix):
             continue
-        found = _PID.match(entry.name, len(prefix) - len(TEMP_MARK))
+        found = _pid().match(entry.name, len(prefix) - len(TEMP_MARK))
         if found is None:
             continue
         try:

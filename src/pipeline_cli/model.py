@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -214,9 +215,16 @@ MAX_INVESTMENT_WAN = 10_000 * WAN_PER_YI
 
 # A number of 亿元 or 万元: ASCII digits, thousands separators only in groups of
 # three (1,200.5), an optional fraction, an optional unit.
-_AMOUNT = re.compile(
-    r"\+?(?P<number>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<fraction>[0-9]+))?[ ]*(?P<unit>亿元|亿|万元|万)?"
-)
+
+
+@functools.cache
+def _amount() -> re.Pattern[str]:
+    """An amount as people write it (compiled when first needed, not at every command's start)."""
+    return re.compile(
+        r"\+?(?P<number>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<fraction>[0-9]+))?[ ]*(?P<unit>亿元|亿|万元|万)?"
+    )
+
+
 _UNIT_WAN = {None: WAN_PER_YI, "亿": WAN_PER_YI, "亿元": WAN_PER_YI, "万": 1, "万元": 1}
 
 
@@ -236,11 +244,11 @@ def parse_investment(text: str) -> int:
     (an import reports it as a bad row).
     """
     cleaned = text.strip()
-    match = _AMOUNT.fullmatch(cleaned)
+    match = _amount().fullmatch(cleaned)
     if not match:
-        if cleaned.startswith("-") and _AMOUNT.fullmatch(cleaned[1:]):
+        if cleaned.startswith("-") and _amount().fullmatch(cleaned[1:]):
             raise UsageError("amount.negative", "amount.negative.hint", value=echo(text))
-        if "," in cleaned and _AMOUNT.fullmatch(cleaned.replace(",", ".", 1) if cleaned.count(",") == 1 else ""):
+        if "," in cleaned and _amount().fullmatch(cleaned.replace(",", ".", 1) if cleaned.count(",") == 1 else ""):
             raise UsageError("amount.decimal_comma", "amount.decimal_comma.hint", value=echo(text))
         if "," in cleaned:
             raise UsageError("amount.stray_comma", "amount.stray_comma.hint", value=echo(text))
@@ -286,10 +294,13 @@ MAX_DATE = dt.date(2999, 12, 31)
 
 def parse_date(text: str, what: str = "date") -> dt.date:
     """YYYY-MM-DD (ASCII digits) from 1900-01-01 to 2999-12-31, else a UsageError."""
+    stripped = text.strip()
+    digits = stripped[:4] + stripped[5:7] + stripped[8:]
     try:
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()):
+        # [0-9]{4}-[0-9]{2}-[0-9]{2}, without compiling a pattern at every start-up
+        if len(stripped) != 10 or stripped[4] + stripped[7] != "--" or not (digits.isascii() and digits.isdigit()):
             raise ValueError
-        day = dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(stripped)
     except ValueError:
         raise UsageError("date.bad", "date.bad.hint", what=what, value=echo(text)) from None
     if not MIN_DATE <= day <= MAX_DATE:

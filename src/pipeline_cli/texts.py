@@ -19,6 +19,7 @@ Refused rather than cleaned silently: a person asked to store that text.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .errors import UsageError
@@ -29,20 +30,28 @@ ALLOWED_CONTROLS = frozenset("\t\n\r\x85")
 _BIDI = frozenset(chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 
 
-# Every character no text may hold, as one character class: searched in C, not a loop per character.
-_FORBIDDEN = re.compile(
-    "["
-    + "".join(re.escape(chr(code)) for code in (*range(0x20), *range(0x7F, 0xA0)) if chr(code) not in ALLOWED_CONTROLS)
-    + "".join(re.escape(char) for char in sorted(_BIDI))
-    # Lone surrogates: bytes that were not UTF-8.
-    + "\ud800-\udfff"
-    + "]"
-)
+# The regular expressions here are compiled when first used, not at import
+# (half a millisecond for this one): a command printing data never needs them.
+
+
+@functools.cache
+def _forbidden() -> re.Pattern[str]:
+    """Every character no text may hold, as one character class: searched in C, not a loop per character."""
+    return re.compile(
+        "["
+        + "".join(
+            re.escape(chr(code)) for code in (*range(0x20), *range(0x7F, 0xA0)) if chr(code) not in ALLOWED_CONTROLS
+        )
+        + "".join(re.escape(char) for char in sorted(_BIDI))
+        # Lone surrogates: bytes that were not UTF-8.
+        + "\ud800-\udfff"
+        + "]"
+    )
 
 
 def first_forbidden(text: str) -> int | None:
     """The index of the first character no text may hold, else None."""
-    found = _FORBIDDEN.search(text)
+    found = _forbidden().search(text)
     return None if found is None else found.start()
 
 
@@ -53,11 +62,11 @@ def is_surrogate(char: str) -> bool:
 
 def first_surrogate(text: str) -> int | None:
     """The index of the first byte that was not UTF-8, else None."""
-    match = _SURROGATE.search(text)
-    return match.start() if match else None
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
+    try:
+        text.encode("utf-8")  # in C; only a lone surrogate cannot be encoded
+    except UnicodeEncodeError as error:
+        return error.start
+    return None
 
 
 def clean_text(value: str | None, field: str) -> str | None:
@@ -90,7 +99,11 @@ def clean_text(value: str | None, field: str) -> str | None:
 # nothing splits a line or reaches the terminal raw; a byte that was not UTF-8
 # (a file name's, a lone surrogate) by its code too, so printing it cannot fail.
 _SHOWN = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+@functools.cache
+def _escaped() -> re.Pattern[str]:
+    return re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -101,4 +114,4 @@ def _escape(match: re.Match[str]) -> str:
 
 def shown(text: str) -> str:
     """`text` for one line of a terminal: tabs, line breaks, controls and bidi overrides written as escapes."""
-    return _ESCAPED.sub(_escape, text)
+    return _escaped().sub(_escape, text)

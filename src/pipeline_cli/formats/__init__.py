@@ -10,6 +10,7 @@ rich is imported only when a table is drawn.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -287,20 +288,27 @@ def human_cell(value: Any, column: Column, lang: str) -> str:
 # record with the header's field count.
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
+
+
+@functools.cache
+def _escaped() -> re.Pattern[str]:
+    """A cell escape_cell escaped already (compiled when first needed, not at every command's start)."""
+    return re.compile(r"^'+[=+\-@\t\r]")
+
+
 _TRIGGERS_OR_QUOTE = frozenset("=+-@\t\r'")
 
 
 def escape_cell(text: str) -> str:
     """Neutralise a text cell a spreadsheet would run as a formula (reversibly)."""
-    if text.startswith(_TRIGGERS) or _ESCAPED.match(text):
+    if text.startswith(_TRIGGERS) or _escaped().match(text):
         return "'" + text
     return text
 
 
 def unescape_cell(text: str) -> str:
     """Undo `escape_cell` exactly: drop one `'` before a formula character."""
-    return text[1:] if _ESCAPED.match(text) else text
+    return text[1:] if _escaped().match(text) else text
 
 
 def csv_cell(text: str) -> str:
