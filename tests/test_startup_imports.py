@@ -229,6 +229,15 @@ def test_list_as_tsv_loads_only_the_modules_it_uses(db: Path) -> None:
     assert sorted(modules & set(NOT_ON_THE_TSV_LIST_PATH)) == []
 
 
+def test_list_as_tsv_on_a_server_loads_only_the_reading_modules_of_the_store_too(pg_url: str) -> None:
+    completed, modules = run_importing("list", "--format", "tsv")
+    assert completed.returncode == 0, completed.stderr
+    assert {"pipeline_cli.store.postgres", "pipeline_cli.store.reads"} <= modules
+    # (psycopg itself imports dataclasses: only pipeline's own modules are asked about here.)
+    ours = {name for name in NOT_ON_THE_TSV_LIST_PATH if name.startswith("pipeline_cli.")}
+    assert sorted(modules & ours) == []
+
+
 def test_every_name_of_the_store_is_found_in_its_module() -> None:
     from pipeline_cli import store
 

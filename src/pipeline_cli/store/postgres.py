@@ -19,7 +19,7 @@ import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -30,8 +30,12 @@ from psycopg.types.numeric import NumericLoader
 from ..errors import Busy, CannotWrite, Conflict, DatabaseUnusable, PipelineError
 from ..migrations import MIGRATIONS, SCHEMA_VERSION
 from ..model import ProjectRecord
-from . import access, dialect
+from . import dialect
 from ._core import redact_url as redact
+
+if TYPE_CHECKING:
+    # Only writes and refusals need it, imported there: a read does not load it.
+    from . import access
 
 T = TypeVar("T")
 
@@ -292,6 +296,8 @@ class PgConnection:
 
     def begin_write(self, cursor: psycopg.Cursor[Any]) -> None:
         """BEGIN, and the write lock within the busy timeout (else Busy, the transaction rolled back)."""
+        from . import access
+
         with self.translated_errors():
             for statement in dialect.begin_write(self.timeout):
                 cursor.execute(cast(Any, statement))
@@ -317,6 +323,8 @@ class PgConnection:
                 raise
             if self.scope is not None and isinstance(error, pg_errors.InsufficientPrivilege):
                 # Row-level security or a missing GRANT: say what the role may change.
+                from . import access
+
                 refusal = access.server_refusal(self.scope, _reason(error), self.display)
             self.rollback()
             raise refusal from None
