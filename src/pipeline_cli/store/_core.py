@@ -14,7 +14,7 @@ from typing import Any, cast
 from urllib.parse import quote
 
 from .. import interrupts
-from ..errors import Busy, CannotWrite, DatabaseUnusable, PipelineError, UsageError, os_reason, sqlite_reason
+from ..errors import Busy, CannotWrite, DatabaseUnusable, Message, PipelineError, UsageError, os_reason, sqlite_reason
 from ..fields import STORED_FIELDS
 from ..frozen import Frozen
 from ..migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
@@ -154,30 +154,35 @@ def _check_header(path: Path) -> None:
     The file's type is looked at first, without opening it: a FIFO would
     block the open, a device would be read as if it were a file.
     """
-    from .. import files
-
     try:
-        mode = os.stat(path).st_mode
-        kind = files.kind_message(mode)
-        if kind is not None:
-            raise DatabaseUnusable("db.not_a_file", "db.not_a_file.hint", path=str(path), kind=kind)
+        _refuse_not_a_file(path, os.stat(path).st_mode)
         # O_NONBLOCK: should the file become a FIFO meanwhile, the open does not wait.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         try:
-            kind = files.kind_message(os.fstat(fd).st_mode)
-            if kind is not None:
-                raise DatabaseUnusable("db.not_a_file", "db.not_a_file.hint", path=str(path), kind=kind)
+            _refuse_not_a_file(path, os.fstat(fd).st_mode)
             header = os.read(fd, len(SQLITE_HEADER))
         finally:
             os.close(fd)
     except PermissionError:
         raise DatabaseUnusable("db.unreadable", "db.unreadable.hint", path=str(path)) from None
     except OSError as error:
-        raise DatabaseUnusable(
-            "db.cannot_open", "db.cannot_open.hint", path=str(path), reason=os_reason(error)
-        ) from None
+        raise _cannot_open(path, os_reason(error)) from None
     if header != SQLITE_HEADER:
         raise DatabaseUnusable("db.not_sqlite", "db.not_sqlite.hint", path=str(path))
+
+
+def _refuse_not_a_file(path: Path, mode: int) -> None:
+    """A folder, FIFO, device or socket at `path` (its st_mode) is exit 6, named for what it is."""
+    from .. import files
+
+    kind = files.kind_message(mode)
+    if kind is not None:
+        raise DatabaseUnusable("db.not_a_file", "db.not_a_file.hint", path=str(path), kind=kind)
+
+
+def _cannot_open(path: Path, reason: Message | str) -> DatabaseUnusable:
+    """Exit 6 for a file the system or SQLite would not open, with its reason."""
+    return DatabaseUnusable("db.cannot_open", "db.cannot_open.hint", path=str(path), reason=reason)
 
 
 def _exists(path: Path) -> bool:
@@ -189,9 +194,7 @@ def _exists(path: Path) -> bool:
     except PermissionError:
         raise DatabaseUnusable("db.unreachable", "db.unreachable.hint", path=str(path)) from None
     except OSError as error:
-        raise DatabaseUnusable(
-            "db.cannot_open", "db.cannot_open.hint", path=str(path), reason=os_reason(error)
-        ) from None
+        raise _cannot_open(path, os_reason(error)) from None
     return True
 
 
@@ -286,9 +289,7 @@ def open_existing(path: Path) -> sqlite3.Connection:
             conn.execute("PRAGMA user_version").fetchone()[0],
         )
     except sqlite3.Error as error:
-        raise translate_error(error, path) or DatabaseUnusable(
-            "db.cannot_open", "db.cannot_open.hint", path=str(path), reason=sqlite_reason(error)
-        ) from None
+        raise translate_error(error, path) or _cannot_open(path, sqlite_reason(error)) from None
     if app_id != APPLICATION_ID:
         conn.close()
         raise DatabaseUnusable("db.not_pipeline", "db.not_pipeline.hint", path=str(path))
@@ -300,9 +301,7 @@ def open_existing(path: Path) -> sqlite3.Connection:
         _check_tables(conn, path)
     except sqlite3.Error as error:
         conn.close()
-        raise translate_error(error, path) or DatabaseUnusable(
-            "db.cannot_open", "db.cannot_open.hint", path=str(path), reason=sqlite_reason(error)
-        ) from None
+        raise translate_error(error, path) or _cannot_open(path, sqlite_reason(error)) from None
     return conn
 
 
