@@ -19,7 +19,7 @@ import pytest
 from rich.cells import cell_len
 
 from builders import build_many, build_mixed
-from conftest import PIPELINE_BIN, PROJECT_FIELDS, Result
+from conftest import PIPELINE_BIN, PROJECT_FIELDS, Result, file_hash, run_cli
 from pipeline_cli.formats import tsv_unescape
 
 Cli = Callable[..., Result]
@@ -463,3 +463,20 @@ def test_refusals_never_show_a_traceback(db: Path, cli: Cli, args: list[str], co
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
     assert result.stderr.strip()
+
+
+HTML_REFUSED = [["list"], ["lights"], ["due"], ["problem", "list"], ["stages"], ["sectors"], ["show", "7"], ["history"]]
+
+
+@pytest.mark.parametrize("args", HTML_REFUSED, ids=" ".join)
+def test_a_refused_html_offers_xlsx_only_where_the_command_writes_it(db: Path, tmp_path: Path, args: list[str]) -> None:
+    # stages -f html was told to use "table, …, tsv or xlsx", and then -f xlsx was refused.
+    before = file_hash(db)
+    for lang, hint in (("en", "hint: "), ("zh", "提示：")):
+        html = run_cli("--lang", lang, *args, "-f", "html")
+        assert (html.exit_code, html.stdout) == (2, ""), html.stderr
+        xlsx = run_cli("--lang", lang, *args, "-f", "xlsx", "-o", str(tmp_path / "out.xlsx"))
+        assert xlsx.exit_code in (0, 2), xlsx.stderr
+        assert ("xlsx" in html.stderr.split(hint, 1)[1]) == (xlsx.exit_code == 0), (html.stderr, xlsx.stderr)
+        (tmp_path / "out.xlsx").unlink(missing_ok=True)
+    assert file_hash(db) == before

@@ -387,12 +387,26 @@ def pick_columns(columns: Sequence[Column], keys: Sequence[str]) -> tuple[Column
 
 
 def refuse_format(fmt: str) -> None:
-    """A format this command does not write: a usage error naming the commands that do."""
+    """A format this command does not write: a usage error naming the commands that do.
+
+    The hint offers xlsx only where the command writes it: a command with -o
+    (list, lights, due, problem list, the reports, export); stages, show or
+    access list have none and do not.
+    """
     from ..errors import UsageError
 
     if fmt in REPORT_ONLY_FORMATS:
-        raise UsageError("format.report_only", "format.report_only.hint", format=fmt)
+        hint = "format.report_only.hint" if _writes_xlsx() else "format.not_here.hint"
+        raise UsageError("format.report_only", hint, format=fmt)
     raise UsageError("format.not_here", "format.not_here.hint", format=fmt)
+
+
+def _writes_xlsx() -> bool:
+    """Whether the command being run writes xlsx: those that do take -o FILE for it."""
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    return ctx is None or any(param.name == "output_file" for param in ctx.command.params)
 
 
 def _write_json_array(out: TextIO, records: Iterable[dict[str, Any]]) -> int:
