@@ -11,12 +11,14 @@ import functools
 import os
 import re
 from collections.abc import Callable, Sequence
-from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Conflict, Message, NotFound, UsageError
 from .frozen import Frozen
 from .texts import clean_text
+
+if TYPE_CHECKING:
+    from decimal import Decimal  # imported where amounts are computed: not every command's start-up
 
 
 class Stage(Frozen):
@@ -273,6 +275,8 @@ def wan_to_yi(wan: int | None) -> Decimal | None:
     """万元 as an exact Decimal of 亿元, without trailing zeros (12.5, 871)."""
     if wan is None:
         return None
+    from decimal import Decimal
+
     value = Decimal(wan) / WAN_PER_YI
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
@@ -632,6 +636,8 @@ def stored_value(field_name: str, recorded: Any) -> Any:
     if field_name == "investment":
         # Recorded by this program as exact 亿元 text; taken back as it was,
         # even from before amounts were bounded.
+        from decimal import Decimal
+
         return None if recorded is None else int(Decimal(str(recorded)) * WAN_PER_YI)
     if field_name == "key":
         return int(bool(recorded))

@@ -9,20 +9,22 @@ rich is imported only when a table is drawn.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from decimal import Decimal
 from itertools import islice
-from json.encoder import encode_basestring as _text
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..fields import FIELDS, LIGHTS_BRIEF, LIST_BRIEF, STORED_FIELDS, Field, pick
 from ..frozen import Frozen
 from ..model import STAGE_BY_SLUG, sector_label
 from ..texts import shown
+
+if TYPE_CHECKING:
+    from .jsontext import _write_json_value as _write_json_value
+    from .jsontext import decimal_json as decimal_json
+    from .jsontext import to_json as to_json
+    from .jsontext import write_json as write_json
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "markdown", "xlsx", "html", "text")
 # Formats only some commands write: a workbook (binary, written by the command
@@ -63,142 +65,20 @@ class Style(Frozen):
 
 
 # --- values --------------------------------------------------------------
+# JSON is written by formats/jsontext.py, imported with the first JSON a
+# command writes (the json module and Decimal cost every other command about
+# 2 ms of start-up). Its names are found here too (module __getattr__).
 
+_JSON_NAMES = frozenset(("to_json", "write_json", "decimal_json", "_write_json_value"))
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+if not TYPE_CHECKING:  # mypy reads the import above
 
+    def __getattr__(name: str) -> object:
+        if name not in _JSON_NAMES:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from . import jsontext
 
-_COMPACT = json.JSONEncoder(ensure_ascii=False, default=_json_default)
-
-
-def decimal_json(value: Decimal) -> str:
-    """A Decimal as a JSON number, digit for digit (no float on the way): 12.5, 871, 0.0001."""
-    return f"{value:f}"
-
-
-def _json_key(key: Any) -> str:
-    """A dict key as json.dumps writes it."""
-    if isinstance(key, bool) or key is None:
-        return {True: "true", False: "false", None: "null"}[key]
-    return str(key)
-
-
-def to_json(value: Any) -> str:
-    """Compact JSON (", " and ": " separators, as json.dumps), Decimals as exact numbers."""
-    kind = type(value)
-    if kind is Decimal:
-        return decimal_json(value)
-    if kind is dict:
-        if _SCALAR_TYPES.issuperset(map(type, value.values())) and Decimal not in map(type, value.values()):
-            return _COMPACT.encode(value)
-        return "{" + ", ".join(_COMPACT.encode(_json_key(k)) + ": " + to_json(v) for k, v in value.items()) + "}"
-    if kind in (list, tuple):
-        return "[" + ", ".join(to_json(item) for item in value) + "]"
-    return _COMPACT.encode(value)
-
-
-# --- indented JSON, streamed -----------------------------------------------------
-# Python's json module encodes in C only without an indent; with one it falls
-# back to pure Python (about ten times slower) and joins the whole text in
-# memory: a report of a million projects took 20 s and 3 GiB. write_json
-# walks dicts and lists itself, writing as it goes, and hands each flat object
-# or list (whose values are all scalars: a project, an event, a funnel row) to
-# the C encoder with separators that reproduce the indented layout. The bytes
-# are exactly json.dumps(value, indent=2) + newline, as to_json gives.
-
-# Exact types (a subclass takes the slower, equally correct path).
-_SCALAR_TYPES = frozenset((str, int, float, bool, type(None), Decimal, dt.date, dt.datetime))
-_KEY_TYPES = frozenset((str,))
-_FLAT_ENCODERS: dict[int, json.JSONEncoder] = {}
-
-
-def _flat_encoder(depth: int) -> json.JSONEncoder:
-    """Compact C encoder whose item separator puts each value on its own line at `depth`."""
-    encoder = _FLAT_ENCODERS.get(depth)
-    if encoder is None:
-        encoder = json.JSONEncoder(ensure_ascii=False, default=_json_default, separators=(",\n" + "  " * depth, ": "))
-        _FLAT_ENCODERS[depth] = encoder
-    return encoder
-
-
-def write_json(out: TextIO, value: Any) -> None:
-    """Write `value` as json.dumps(value, indent=2) does, and a newline, piece by piece."""
-    _write_json_value(out.write, value, 0)
-    out.write("\n")
-
-
-def _float_json(value: float) -> str:
-    return _COMPACT.encode(value)
-
-
-# How a scalar of each exact type is written (as json.dumps writes it; a
-# Decimal digit for digit), for flat objects holding a Decimal, which the C
-# encoder cannot write.
-_SCALAR_JSON: dict[type, Callable[[Any], str]] = {
-    str: _text,
-    int: int.__repr__,
-    bool: lambda value: "true" if value else "false",
-    type(None): lambda _: "null",
-    float: _float_json,
-    Decimal: decimal_json,
-    dt.date: lambda value: _text(value.isoformat()),
-    dt.datetime: lambda value: _text(value.isoformat()),
-}
-
-
-def _write_json_value(write: Any, value: Any, depth: int) -> None:
-    if isinstance(value, dict):
-        if not value:
-            write("{}")
-        elif not _KEY_TYPES.issuperset(map(type, value)):
-            _write_json_value(write, {_json_key(key): item for key, item in value.items()}, depth)
-        elif _SCALAR_TYPES.issuperset(map(type, value.values())):
-            inner = "  " * (depth + 1)
-            if Decimal in map(type, value.values()):
-                scalar = _SCALAR_JSON
-                text = (",\n" + inner).join([_text(k) + ": " + scalar[type(v)](v) for k, v in value.items()])
-            else:
-                text = _flat_encoder(depth + 1).encode(value)[1:-1]
-            write("{\n" + inner + text + "\n" + "  " * depth + "}")
-        else:
-            inner = "  " * (depth + 1)
-            write("{")
-            for index, (key, item) in enumerate(value.items()):
-                write(("\n" if index == 0 else ",\n") + inner + to_json(key) + ": ")
-                _write_json_value(write, item, depth + 1)
-            write("\n" + "  " * depth + "}")
-    elif isinstance(value, (list, tuple)):
-        if not value:
-            write("[]")
-        elif _SCALAR_TYPES.issuperset(map(type, value)) and Decimal not in map(type, value):
-            text = _flat_encoder(depth + 1).encode(list(value))
-            write("[\n" + "  " * (depth + 1) + text[1:-1] + "\n" + "  " * depth + "]")
-        else:
-            inner = "  " * (depth + 1)
-            write("[")
-            for index, item in enumerate(value):
-                write(("\n" if index == 0 else ",\n") + inner)
-                _write_json_value(write, item, depth + 1)
-            write("\n" + "  " * depth + "]")
-    elif isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
-        # A stream of objects (a report's list read from SQL): written as a
-        # list of them would be, one at a time.
-        # Each chunk of items is made as one string, then written.
-        inner = "  " * (depth + 1)
-        first = True
-        for chunk in chunks(value):
-            pieces: list[str] = []
-            for item in chunk:
-                pieces.append(("[\n" if first else ",\n") + inner)
-                _write_json_value(pieces.append, item, depth + 1)
-                first = False
-            write("".join(pieces))
-        write("[]" if first else "\n" + "  " * depth + "]")
-    else:
-        write(to_json(value))
+        return getattr(jsontext, name)
 
 
 def plain(value: Any) -> str:
@@ -206,9 +86,13 @@ def plain(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
+        from .jsontext import to_json
+
         return to_json(value)
     if isinstance(value, bool):
         return "true" if value else "false"
+    from decimal import Decimal
+
     if isinstance(value, Decimal):
         return f"{value:f}"
     if isinstance(value, float):
@@ -368,6 +252,8 @@ def write_records(
     if fmt == "json":
         return _write_json_array(out, records)
     if fmt == "jsonl":
+        from .jsontext import to_json
+
         count = 0
         for record in records:
             out.write(to_json(record) + "\n")
@@ -410,6 +296,8 @@ def _writes_xlsx() -> bool:
 
 
 def _write_json_array(out: TextIO, records: Iterable[dict[str, Any]]) -> int:
+    from .jsontext import to_json
+
     count = 0
     out.write("[")
     for record in records:
@@ -709,6 +597,8 @@ def _isatty(out: TextIO) -> bool:
 def write_object(out: TextIO, record: dict[str, Any], columns: Sequence[Column], fmt: str, style: Style) -> None:
     """One object: JSON as an object, jsonl as one line, others as a one-row table."""
     if fmt == "json":
+        from .jsontext import write_json
+
         write_json(out, record)
     elif fmt == "table":
         _write_fields(out, record, columns, style)
@@ -819,6 +709,8 @@ CHECK_COLUMNS = (
 
 def project_record(row: Sequence[Any], fields: Sequence[Field]) -> dict[str, Any]:
     """A row as the contract's project object: money a Decimal of 亿元, key a boolean."""
+    from decimal import Decimal
+
     record: dict[str, Any] = {}
     for f, value in zip(fields, row, strict=True):
         if value is not None and f.kind == "money":
@@ -875,9 +767,12 @@ def line_writer(
     key = (tuple(fields), fmt, item_separator, braces, places)
     writer = _LINE_WRITERS.get(key)
     if writer is None:
-        namespace: dict[str, Any] = {"_text": _text, "_csv_text": csv_text, "_tsv_cell": tsv_cell}
+        namespace: dict[str, Any] = {"_csv_text": csv_text, "_tsv_cell": tsv_cell}
         pairs = tuple(zip(places, fields, strict=True))
         if fmt == "json":
+            from json.encoder import encode_basestring as _text  # imported with the first json line writer
+
+            namespace["_text"] = _text
             template = braces[0] + item_separator.join(f"{_text(f.name)}: %s" for f in fields) + braces[1]
             values = ", ".join(f"({_json_value_code(f, f'r[{i}]')})" for i, f in pairs)
             code = f"def line(r):\n    return {template!r} % ({values},)\n"
