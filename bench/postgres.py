@@ -30,9 +30,18 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 import generate  # noqa: E402
 import pg  # noqa: E402
-from run import child_env, measure  # noqa: E402
+from run import FLOOR, child_env, interpreter_of, measure  # noqa: E402
 
 WRITERS = 8
+
+# The start-up floor on a server: run.FLOOR (the interpreter, Typer, sqlite3,
+# one line out, os._exit) plus importing psycopg, connecting to the URL given
+# and one round trip. No psycopg-based command can start faster than this, so
+# `list` on PostgreSQL minus this floor is all pipeline's own code could save.
+PG_FLOOR = (
+    "import os, sqlite3, sys, typer, psycopg; c = psycopg.connect(sys.argv[1], autocommit=True);"
+    " c.execute('SELECT 1').fetchall(); sys.stdout.write('floor\\n'); sys.stdout.flush(); os._exit(0)"
+)
 
 
 def median_ms(argvs: dict[str, list[list[str]]], runs: int) -> dict[str, float]:
@@ -106,14 +115,26 @@ def main() -> None:
                 urls[size] = server.url(server.new_database())
                 subprocess.run([pipeline, "copy", files[size], urls[size]], check=True, capture_output=True)
             rows: list[tuple[str, str, str]] = []
+            python = interpreter_of(pipeline)
             listed = median_ms(
                 {
-                    engine: [[pipeline, "--db", target[47], "list", "--format", "tsv"]]
-                    for engine, target in (("sqlite", files), ("postgresql", urls))
+                    **{
+                        engine: [[pipeline, "--db", target[47], "list", "--format", "tsv"]]
+                        for engine, target in (("sqlite", files), ("postgresql", urls))
+                    },
+                    "sqlite floor": [[python, "-c", FLOOR]],
+                    "postgresql floor": [[python, "-c", PG_FLOOR, urls[47]]],
                 },
                 args.runs,
             )
             rows.append(("list --format tsv, 47", f"{listed['sqlite']:.0f} ms", f"{listed['postgresql']:.0f} ms"))
+            rows.append(
+                (
+                    "start-up floor (+ psycopg, connect, one query)",
+                    f"{listed['sqlite floor']:.0f} ms",
+                    f"{listed['postgresql floor']:.0f} ms",
+                )
+            )
             advance: dict[int, dict[str, float]] = {}
             for size in (47, args.size):
                 advanced = advance[size] = median_ms(
@@ -141,6 +162,8 @@ def main() -> None:
         print(f"| {name} | {on_sqlite} | {on_postgres} |")
     ratio = listed["postgresql"] / listed["sqlite"]
     print(f"\nlist at 47: PostgreSQL {ratio:.2f} × SQLite (target at most 1.5 ×)")
+    floor_ratio = listed["postgresql floor"] / listed["sqlite"]
+    print(f"the floor on PostgreSQL alone: {floor_ratio:.2f} × SQLite's list")
     for engine in ("sqlite", "postgresql"):
         grown = advance[args.size][engine] / advance[47][engine]
         target = " (target at most 1.2 ×)" if engine == "postgresql" else ""
