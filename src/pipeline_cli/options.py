@@ -438,6 +438,11 @@ def parse_columns(text: str, valid: Sequence[str]) -> tuple[str, ...]:
     return names
 
 
+def format_option(help: str) -> Any:
+    """--format, -f: one of an enum's formats, in any case; the default is for `help` to say."""
+    return typer.Option("--format", "-f", help=help, show_default=False, case_sensitive=False)
+
+
 def _output_parameters(
     kind: str, header: bool, columns: Sequence[str] | None, file: bool, format: bool
 ) -> list[tuple[str, Any, Any]]:
@@ -448,16 +453,7 @@ def _output_parameters(
         parameters.append(
             (
                 "format",
-                Annotated[
-                    Optional[Format],
-                    typer.Option(
-                        "--format",
-                        "-f",
-                        help=_FORMAT_HELP[kind].format(report=REPORT_FORMAT),
-                        show_default=False,
-                        case_sensitive=False,
-                    ),
-                ],
+                Annotated[Optional[Format], format_option(_FORMAT_HELP[kind].format(report=REPORT_FORMAT))],
                 None,
             )
         )

@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated, Any, Optional, TextIO
+from typing import IO, Annotated, Optional, TextIO
 
 import typer
 
@@ -21,7 +21,7 @@ from ..importing.plan import ACTIONS, BadRows, Planner, ids_in
 from ..importing.rows import ParsedFile, parse_lines
 from ..importing.source import Source
 from ..importing.workbook import parse_workbook
-from ..options import LangOption, OutputOptions, OutputPath, with_output
+from ..options import LangOption, OutputOptions, OutputPath, format_option, with_output
 from ..texts import shown as one_line
 
 
@@ -30,17 +30,6 @@ class DataFormat(StrEnum):
     json = "json"
     jsonl = "jsonl"
     xlsx = "xlsx"
-
-
-def _format_option(default: str) -> Any:
-    """--format of a data file: what import reads and export writes, in any case."""
-    return typer.Option(
-        "--format",
-        "-f",
-        help=f"csv, json, jsonl or xlsx (default: {default}).",
-        show_default=False,
-        case_sensitive=False,
-    )
 
 
 def _chosen_format(fmt: DataFormat | None, path: Path | None) -> str | None:
@@ -67,7 +56,10 @@ def export(
             click_type=OutputPath("export.url"),
         ),
     ] = None,
-    format: Annotated[Optional[DataFormat], _format_option("from the -o file's extension, else csv")] = None,
+    format: Annotated[
+        Optional[DataFormat],
+        format_option("csv, json, jsonl or xlsx (default: from the -o file's extension, else csv)."),
+    ] = None,
     bom: Annotated[
         bool, typer.Option("--bom", help="Start with a UTF-8 byte-order mark, so Excel shows Chinese text.")
     ] = False,
@@ -151,7 +143,9 @@ def import_(
             show_default=False,
         ),
     ] = None,
-    format: Annotated[Optional[DataFormat], _format_option("from the file's extension")] = None,
+    format: Annotated[
+        Optional[DataFormat], format_option("csv, json, jsonl or xlsx (default: from the file's extension).")
+    ] = None,
     sheet: Annotated[
         Optional[str],
         typer.Option(
