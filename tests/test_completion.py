@@ -301,3 +301,34 @@ def test_every_command_and_option_is_described_in_chinese(db: Path) -> None:
         for option, text in described(f"pipeline {command} --", zh).items():
             said = text.replace("JSON Lines", "")
             assert re.search(r"[\u4e00-\u9fff]", text) and english_left(said) == [], (command, option, text)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_install_completion_says_what_it_did_in_the_language(tmp_path: Path, lang: str) -> None:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = {**os.environ, "HOME": str(home), "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    result = subprocess.run(
+        [str(PIPELINE_BIN), "--install-completion", "zsh", "--lang", lang],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    script = home / ".zfunc/_pipeline"
+    assert "_PIPELINE_COMPLETE" in script.read_text()
+    said = {
+        "en": f"zsh completion installed in {script}\nCompletion will take effect once you restart the terminal\n",
+        "zh": f"已为 zsh 安装补全脚本：{script}\n重新打开终端后补全生效\n",
+    }
+    assert result.stdout == said[lang]  # Typer said "Shells.zsh completion installed in …", in English
+    refused = subprocess.run(
+        [str(PIPELINE_BIN), "--lang", lang, "--install-completion", "tcsh"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr.startswith("错误：" if lang == "zh" else "Usage: "), refused.stderr

@@ -14,6 +14,7 @@ from collections.abc import Iterator, MutableMapping
 from typing import Annotated, Any, NoReturn, Optional
 
 import typer
+import typer.completion
 import typer.main
 import typer.models
 from typer._click.exceptions import UsageError as ClickUsageError  # Typer's own copy of Click
@@ -442,6 +443,43 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+# --- pipeline --install-completion, in the language ---------------------------------
+# Typer's own says "Shells.bash completion installed in …" in English whatever the
+# language, and "Shell None is not supported." with exit 1 where it cannot tell
+# the shell: here it says what it did in the invocation's language, and a shell
+# it cannot install for is a usage error (exit 2) with a hint.
+_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer import _completion_shared
+
+    from . import i18n, usage
+    from .errors import UsageError
+
+    i18n.choose(usage.lang_in(getattr(ctx.find_root().command, "invocation_args", None) or []))
+    shell = getattr(value, "value", value) if isinstance(value, str) else None
+    if shell is None and not os.getenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION"):
+        shell = _completion_shared._get_shell_name()
+    if shell not in _SHELLS:
+        key = "completion.no_shell" if shell is None else "completion.unsupported_shell"
+        output.error(UsageError(key, "completion.shell.hint", shell=str(shell)))
+        raise typer.Exit(2)
+    _, path = _completion_shared.install(shell=shell)
+    output.line(output.say("completion.installed", shell=shell, path=str(path)))
+    output.line(output.say("completion.restart"))
+    raise typer.Exit(0)
+
+
+for _placeholder in (
+    typer.completion._install_completion_placeholder_function,
+    typer.completion._install_completion_no_auto_placeholder_function,
+):
+    _placeholder.__defaults__[0].callback = _install_completion  # type: ignore[index]
 
 
 def _version(value: bool) -> None:

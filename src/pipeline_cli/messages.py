@@ -1216,6 +1216,27 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rank.bad_by.hint": {"en": "rank by one of: {fields}", "zh": "可按以下之一排名：{fields}"},
     # --- the process and its surroundings (cli.py) ---
     "frame.interrupted": {"en": "interrupted: nothing changed", "zh": "已中断：未做任何修改"},
+    # --- pipeline --install-completion (cli.py) ---
+    "completion.installed": {
+        "en": "{shell} completion installed in {path}",
+        "zh": "已为 {shell} 安装补全脚本：{path}",
+    },
+    "completion.restart": {
+        "en": "Completion will take effect once you restart the terminal",
+        "zh": "重新打开终端后补全生效",
+    },
+    "completion.no_shell": {
+        "en": "cannot tell which shell this is",
+        "zh": "无法判断当前使用的命令行解释器",
+    },
+    "completion.unsupported_shell": {
+        "en": "completion is not available for the shell {shell:code}",
+        "zh": "命令行解释器 {shell:code} 不支持补全",
+    },
+    "completion.shell.hint": {
+        "en": "name the shell: pipeline --install-completion bash (or zsh, fish, powershell)",
+        "zh": "请指明：`pipeline --install-completion bash`（或 `zsh`、`fish`、`powershell`）",
+    },
     "frame.saved.committed": {
         "en": "interrupted after the change was saved: do not run it again (`pipeline history` shows it)",
         "zh": "修改保存后才中断：请勿重复执行（`pipeline history` 可查看）",
