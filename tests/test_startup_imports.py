@@ -15,9 +15,11 @@ import importlib
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
+from typer.testing import CliRunner
 
 from pipeline_cli import cli
 
@@ -279,3 +281,44 @@ def test_list_as_tsv_compiles_no_regular_expression_of_its_own(db: Path) -> None
     assert completed.returncode == 0, completed.stderr
     last = completed.stderr.splitlines()[-1]
     assert last.endswith("COMPILED=[]"), last[last.index("COMPILED=") :]
+
+
+# --- the garbage collector while starting -----------------------------------------
+
+
+def test_the_console_script_starts_with_the_collector_paused_and_a_program_importing_it_does_not() -> None:
+    check = "import gc, sys; sys.argv[0] = {name!r}; import pipeline_cli; print(gc.isenabled(), pipeline_cli.gc_paused)"
+    script = subprocess.run(
+        [sys.executable, "-c", check.format(name="/usr/bin/pipeline")], capture_output=True, text=True, timeout=60
+    )
+    assert script.stdout.split() == ["False", "True"], script.stderr
+    program = subprocess.run(
+        [sys.executable, "-c", check.format(name="myprogram")], capture_output=True, text=True, timeout=60
+    )
+    assert program.stdout.split() == ["True", "False"], program.stderr
+
+
+def test_the_collector_resumes_before_the_command_runs(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    import pipeline_cli
+    from pipeline_cli import store
+
+    seen: list[bool] = []
+    real_iter_projects = store.iter_projects
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real_iter_projects(*args, **kwargs)
+
+    monkeypatch.setattr(store, "iter_projects", watched)
+    monkeypatch.setattr(pipeline_cli, "gc_paused", True)
+    gc.disable()
+    try:
+        result = CliRunner().invoke(cli.app, ["--db", str(db), "list", "--format", "tsv"])
+    finally:
+        gc.enable()
+        gc.unfreeze()
+    assert result.exit_code == 0, result.output
+    assert seen == [True]
+    assert not pipeline_cli.gc_paused

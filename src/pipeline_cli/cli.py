@@ -509,8 +509,25 @@ def root(
 ) -> None:
     from . import i18n
 
+    command_starts()
     i18n.resolve()  # --lang, $PIPELINE_LANG or the settings: a bad value is exit 2 for every command
     ctx.obj = AppState(db=db, debug=debug)
+
+
+def command_starts() -> None:
+    """Start-up is over (the command is built, its root options read): garbage collection resumes.
+
+    The console script paused it while starting (pipeline_cli/__init__.py);
+    what start-up made is frozen first, so no collection scans it again.
+    """
+    import gc
+
+    import pipeline_cli
+
+    if pipeline_cli.gc_paused:
+        pipeline_cli.gc_paused = False
+        gc.freeze()
+        gc.enable()
 
 
 def main() -> None:
