@@ -691,6 +691,41 @@ def test_a_url_where_a_file_belongs_is_a_usage_error(
     assert sorted(tmp_path.rglob("*")) == present
 
 
+@pytest.mark.parametrize("given", ["--db", "PIPELINE_DB", "settings"])
+@pytest.mark.parametrize("command", [["init"], ["list"], ["add", "新项目", "--sector", "it", "--district", "城阳区"]])
+def test_a_database_named_by_another_kind_of_url_is_a_usage_error(
+    db: Path, given: str, command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--db sqlite:///x.db is no file: init made a folder sqlite: (the // folded) and a database in it."""
+    url = "sqlite:///tmp/x.db" if given == "--db" else "https://u:pw@example.com/pipeline.db"
+    monkeypatch.chdir(tmp_path)
+    present = sorted(tmp_path.rglob("*"))
+    before = file_hash(db)
+    env: dict[str, str] = {}
+    args = list(command)
+    if given == "--db":
+        args = ["--db", url, *args]
+    elif given == "PIPELINE_DB":
+        env["PIPELINE_DB"] = url
+    else:
+        config = tmp_path / "config.toml"
+        config.write_text(f'db = "{url}"\n')
+        present = sorted(tmp_path.rglob("*"))
+        monkeypatch.delenv("PIPELINE_DB")
+        env["PIPELINE_CONFIG"] = str(config)
+    result = run_sh(*args, env=env)
+    assert result.exit_code == 2, result.stderr
+    assert result.stdout == ""
+    shown = "sqlite:///tmp/x.db" if given == "--db" else "https://u@example.com/pipeline.db"
+    option = {"--db": "--db", "PIPELINE_DB": "PIPELINE_DB", "settings": "db"}[given]
+    assert f"error: {option} names a database file or a postgresql:// URL, and {shown} is another kind of URL" in (
+        result.stderr
+    )
+    assert "pw" not in result.stderr
+    assert file_hash(db) == before
+    assert sorted(tmp_path.rglob("*")) == present
+
+
 @pytest.mark.slow
 def test_backup_while_others_write_passes_check(db: Path, tmp_path: Path, sh: Callable[..., Result]) -> None:
     import subprocess

@@ -68,16 +68,29 @@ def refuse_url(text: str, option: str, server: str | None = "file.url") -> None:
     """
     if not looks_like_url(text):
         return
-    from .store._core import is_url, redact_url
+    from .store._core import is_url
 
     on_server = is_url(text)
     if on_server and server is None:
         return
     key = server if on_server and server is not None else "file.url"
-    shown = text.strip()
-    if "@" in shown or "password" in shown.lower():
-        shown = redact_url(shown)  # (only then: it would fold sqlite:/// into sqlite:/)
-    raise UsageError(key, key + ".hint", option=option, target=shown)
+    raise UsageError(key, key + ".hint", option=option, target=shown_url(text))
+
+
+def shown_url(text: str) -> str:
+    """A URL as a message quotes it: without a password, else as given (urlunsplit folds sqlite:/// into sqlite:/)."""
+    from urllib.parse import urlsplit
+
+    from .store._core import redact_url
+
+    url = text.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" in parts.netloc or "password" in parts.query.lower():
+        return redact_url(url)
+    return url
 
 
 def kind_of(mode: int) -> str | None:

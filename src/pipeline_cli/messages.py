@@ -1005,6 +1005,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "nothing was written; name a file, e.g. `{path}/projects.csv`",
         "zh": "未写入任何内容；请给出文件名，例如 `{path}/projects.csv`",
     },
+    "db.url": {
+        "en": "{option} names a database file or a postgresql:// URL, and {target} is another kind of URL",
+        "zh": "{option} 应是数据库文件或 `postgresql://` 网址，而 {target} 是别的网址",
+    },
+    "db.url.hint": {
+        "en": "nothing changed; give the database file's path, or its server's postgresql:// URL",
+        "zh": "未做任何修改；请给出数据库文件的路径，或其服务器的 `postgresql://` 网址",
+    },
     "file.url": {
         "en": "{option} takes a file's path, and {target} is a URL",
         "zh": "{option} 应是文件路径，而 {target} 是网址",

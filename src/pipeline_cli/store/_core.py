@@ -83,6 +83,12 @@ def locate(db_option: str | None) -> DbLocation:
             raise UsageError("db.nul", "db.nul.hint", path=echo(named))
         if is_url(named):
             return DbLocation(Path(redact_url(named)), explicit=True, url=named.strip())
+        from ..files import looks_like_url, shown_url
+
+        if looks_like_url(named):
+            # https://, sqlite:///...: as a Path its // would fold, and init would create a folder `sqlite:`.
+            given = "--db" if db_option else "PIPELINE_DB" if os.environ.get("PIPELINE_DB") else "db"
+            raise UsageError("db.url", "db.url.hint", option=given, target=echo(shown_url(named), 80))
         return DbLocation(Path(named).expanduser(), explicit=True)
     from ..folders import user_data_dir
 
