@@ -619,6 +619,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "use table, markdown, json, jsonl, csv or tsv",
         "zh": "请用 `table`、`markdown`、`json`、`jsonl`、`csv` 或 `tsv`",
     },
+    # The sheet of a workbook (-f xlsx) of a command that prints one kind of record.
+    "sheet.stages": {"en": "Stages", "zh": "阶段"},
+    "sheet.sectors": {"en": "Sectors", "zh": "产业领域"},
+    "sheet.history": {"en": "History", "zh": "历史记录"},
+    "sheet.check": {"en": "Check", "zh": "检查结果"},
+    "sheet.access": {"en": "Access", "zh": "访问权限"},
+    "sheet.project": {"en": "Project", "zh": "项目"},
     "list.bad_sort": {"en": "cannot sort by '{value}'", "zh": "不能按“{value}”排序"},
     "list.bad_sort.hint": {"en": "sort by one of: {fields:field}", "zh": "可按以下之一排序：{fields:field}"},
     # --- sectors (store/vocab.py) ---

@@ -312,3 +312,33 @@ def write_listing(
         return [project_sheet(*sheet, rows, FIELDS, style, columns)]
 
     write_result(path, fmt, style, rows, text, sheets, database=database)
+
+
+def write_table(
+    path: Path | None,
+    records: Iterable[dict[str, Any]],
+    columns: Sequence[Any],
+    fmt: str,
+    style: Style,
+    sheet: str,
+    *,
+    brief: Sequence[Any] | None = None,
+    database: Path | None = None,
+) -> None:
+    """Records (dicts of formats.Column keys) to -o FILE or stdout, as stages, sectors, history, check print them.
+
+    xlsx: one sheet of the `columns`, titled by the catalogue's `sheet` in the
+    style's language; table and markdown show the `brief` columns when given.
+    """
+    from .formats import write_records
+
+    def text(out: TextIO, records: Iterable[dict[str, Any]], fmt: str, style: Style) -> int:
+        return write_records(out, records, columns, fmt, style, brief=brief)
+
+    def sheets(records: Iterable[dict[str, Any]], style: Style) -> list[Any]:
+        from .formats.xlsx import Sheet
+        from .i18n import text as catalogue
+
+        return [Sheet(catalogue(sheet, style.lang), columns, records)]
+
+    write_result(path, fmt, style, records, text, sheets, database=database)

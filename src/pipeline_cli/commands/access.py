@@ -14,7 +14,7 @@ import typer
 from .. import output
 from ..context import state
 from ..errors import UsageError
-from ..formats import ACCESS_COLUMNS, write_records
+from ..formats import ACCESS_COLUMNS
 from ..options import OutputOptions, group_lang, with_output
 from ..texts import clean_text
 
@@ -121,7 +121,7 @@ def revoke(ctx: typer.Context, role: RoleArgument, options: OutputOptions = Outp
 
 
 @access_app.command("list")
-@with_output()
+@with_output(file=True)
 def list_access(ctx: typer.Context, options: OutputOptions = OutputOptions()) -> None:
     """The roles given access, by name: the districts each may change, or read-only.
 
@@ -131,7 +131,8 @@ def list_access(ctx: typer.Context, options: OutputOptions = OutputOptions()) ->
 
     records = [item.record() for item in access.list_access(_server(ctx))]
     fmt, style = options.formatting()
-    write_records(output.stdout(), records, ACCESS_COLUMNS, fmt, style)
+    database = state(ctx).location().path
+    output.write_table(options.file, records, ACCESS_COLUMNS, fmt, style, "sheet.access", database=database)
 
 
 def register(app: typer.Typer) -> None:

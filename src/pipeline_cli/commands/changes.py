@@ -25,7 +25,7 @@ from .. import output, sentences, store
 from ..context import state
 from ..errors import Conflict, UsageError
 from ..fields import FIELDS, LIST_BRIEF
-from ..formats import EVENT_BRIEF_COLUMNS, EVENT_COLUMNS, write_projects, write_records
+from ..formats import EVENT_BRIEF_COLUMNS, EVENT_COLUMNS, write_projects
 from ..model import (
     MAX_INTEGER,
     STAGES,
@@ -526,7 +526,7 @@ def undo(
     _write(ctx, work, options)
 
 
-@with_output()
+@with_output(file=True)
 def history(
     ctx: typer.Context,
     project_id: Annotated[
@@ -554,13 +554,15 @@ def history(
         raise no_project(project_id)
     rows = store.iter_events(conn, project_id=project_id, since=start, until=end)
     records = (event_from_row(row) for row in rows)
-    write_records(
-        output.stdout(),
+    output.write_table(
+        options.file,
         sentences.readable_events(records, style.lang) if fmt in ("table", "markdown") else records,
         EVENT_COLUMNS,
         fmt,
         style,
+        "sheet.history",
         brief=EVENT_BRIEF_COLUMNS,
+        database=state(ctx).location().path,
     )
 
 

@@ -9,7 +9,7 @@ import typer
 from .. import output, store
 from ..context import state
 from ..errors import Conflict, DatabaseUnusable
-from ..formats import CHECK_COLUMNS, write_records
+from ..formats import CHECK_COLUMNS
 from ..options import LangOption, OutputOptions, with_output
 
 
@@ -51,7 +51,7 @@ def where(ctx: typer.Context, lang: LangOption = None) -> None:
     output.line(state(ctx).location().display)
 
 
-@with_output()
+@with_output(file=True)
 def check(ctx: typer.Context, options: OutputOptions = OutputOptions()) -> None:
     """Check the file (integrity_check, foreign keys) and the history's invariants; exit 6 on any problem.
 
@@ -62,7 +62,7 @@ def check(ctx: typer.Context, options: OutputOptions = OutputOptions()) -> None:
     conn = state(ctx).connect()
     path = state(ctx).location().path
     violations = store.check_database(conn, path)
-    if options.format is None:
+    if options.format is None and options.file is None:
         if not violations:
             projects, events = store.table_counts(conn)
             output.line(output.say("check.ok", projects=projects, events=events))
@@ -74,7 +74,7 @@ def check(ctx: typer.Context, options: OutputOptions = OutputOptions()) -> None:
             {"check": v.check, "project_id": v.project_id, "event_id": v.event_id, "message": v.message}
             for v in violations
         ]
-        write_records(output.stdout(), records, CHECK_COLUMNS, fmt, style)
+        output.write_table(options.file, records, CHECK_COLUMNS, fmt, style, "sheet.check", database=path)
     if violations:
         count = len(violations)
         raise DatabaseUnusable(

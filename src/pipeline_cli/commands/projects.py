@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional, TextIO
 
 import typer
 
@@ -14,6 +14,7 @@ from ..formats import (
     EVENT_BRIEF_COLUMNS,
     EVENT_COLUMNS,
     PROJECT_COLUMNS,
+    Style,
     project_record,
     write_object,
     write_projects,
@@ -65,7 +66,7 @@ def list_(
     )
 
 
-@with_output()
+@with_output(file=True)
 def show(ctx: typer.Context, project_id: ProjectIdArgument, options: OutputOptions = OutputOptions()) -> None:
     """Show one project with its full history."""
     fmt, style = options.formatting()
@@ -81,38 +82,56 @@ def show(ctx: typer.Context, project_id: ProjectIdArgument, options: OutputOptio
     from ..store.plans import project_plans
 
     plans = project_plans(conn, project_id)
-    out = output.stdout()
-    if fmt in ("json", "jsonl"):
-        record = {**project, "history": history, "plans": plans, "problems": problems}
-        write_object(out, record, PROJECT_COLUMNS, fmt, style)
-    elif fmt in ("table", "markdown"):
-        write_object(out, project, PROJECT_COLUMNS, fmt, style)
-        out.write("\n")
-        title = "历史记录" if style.lang == "zh" else "History"
-        from ..sentences import readable_events
 
-        readable = readable_events(history, style.lang)
-        write_records(out, readable, EVENT_COLUMNS, fmt, style, brief=EVENT_BRIEF_COLUMNS, title=title)
-        if plans:
-            from ..formats import PLAN_COLUMNS
-
+    def text(out: TextIO, row: Any, fmt: str, style: Style) -> None:
+        if fmt in ("json", "jsonl"):
+            record = {**project, "history": history, "plans": plans, "problems": problems}
+            write_object(out, record, PROJECT_COLUMNS, fmt, style)
+        elif fmt in ("table", "markdown"):
+            write_object(out, project, PROJECT_COLUMNS, fmt, style)
             out.write("\n")
-            write_records(out, plans, PLAN_COLUMNS, fmt, style, title=output.say("plan.title"))
-        if problems:
-            from ..formats.problems import PROBLEM_BRIEF_COLUMNS, PROBLEM_COLUMNS
+            title = "历史记录" if style.lang == "zh" else "History"
+            from ..sentences import readable_events
 
-            out.write("\n")
-            write_records(
-                out,
-                problems,
-                PROBLEM_COLUMNS,
-                fmt,
-                style,
-                brief=PROBLEM_BRIEF_COLUMNS,
-                title=output.say("problem.title"),
-            )
-    else:
-        write_projects(out, [row], FIELDS, fmt, style)
+            readable = readable_events(history, style.lang)
+            write_records(out, readable, EVENT_COLUMNS, fmt, style, brief=EVENT_BRIEF_COLUMNS, title=title)
+            if plans:
+                from ..formats import PLAN_COLUMNS
+
+                out.write("\n")
+                write_records(out, plans, PLAN_COLUMNS, fmt, style, title=output.say("plan.title"))
+            if problems:
+                from ..formats.problems import PROBLEM_BRIEF_COLUMNS, PROBLEM_COLUMNS
+
+                out.write("\n")
+                write_records(
+                    out,
+                    problems,
+                    PROBLEM_COLUMNS,
+                    fmt,
+                    style,
+                    brief=PROBLEM_BRIEF_COLUMNS,
+                    title=output.say("problem.title"),
+                )
+        else:
+            write_projects(out, [row], FIELDS, fmt, style)
+
+    def sheets(row: Any, style: Style) -> list[Any]:
+        """The json's four parts, one sheet each: the project, its history, its plans and its problems."""
+        from ..formats import PLAN_COLUMNS
+        from ..formats.problems import PROBLEM_COLUMNS
+        from ..formats.xlsx import Sheet, project_sheet
+        from ..i18n import text as catalogue
+
+        lang = style.lang
+        return [
+            project_sheet(catalogue("sheet.project", "en"), catalogue("sheet.project", "zh"), [row], FIELDS, style),
+            Sheet(catalogue("sheet.history", lang), EVENT_COLUMNS, history),
+            Sheet(catalogue("plan.title", lang), PLAN_COLUMNS, plans),
+            Sheet(catalogue("problem.title", lang), PROBLEM_COLUMNS, problems),
+        ]
+
+    output.write_result(options.file, fmt, style, row, text, sheets, database=state(ctx).location().path)
 
 
 def register(app: typer.Typer) -> None:

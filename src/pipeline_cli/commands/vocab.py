@@ -10,7 +10,7 @@ import typer
 from .. import model, output, store
 from ..context import state
 from ..errors import Message, UsageError
-from ..formats import SECTOR_COLUMNS, STAGE_COLUMNS, write_object, write_records
+from ..formats import SECTOR_COLUMNS, STAGE_COLUMNS, write_object
 from ..model import resolve_sector, resolve_stage
 from ..options import OutputOptions, complete_sector, with_output
 from ..tallies import check_thresholds
@@ -34,7 +34,7 @@ def _stage_record(row: Any) -> dict[str, Any]:
 
 
 @stages_app.callback()
-@with_output()
+@with_output(file=True)
 def stages(ctx: typer.Context, options: OutputOptions = OutputOptions()) -> None:
     """The ladder of stages, in order, with their warning-light thresholds in days.
 
@@ -44,7 +44,8 @@ def stages(ctx: typer.Context, options: OutputOptions = OutputOptions()) -> None
         return
     records = [_stage_record(row) for row in store.stages(state(ctx).connect())]
     fmt, style = options.formatting()
-    write_records(output.stdout(), records, STAGE_COLUMNS, fmt, style)
+    database = state(ctx).location().path
+    output.write_table(options.file, records, STAGE_COLUMNS, fmt, style, "sheet.stages", database=database)
 
 
 @stages_app.command("set")
@@ -138,7 +139,7 @@ _SLUG = re.compile(r"[a-z][a-z0-9-]*")
 
 
 @sectors_app.callback()
-@with_output()
+@with_output(file=True)
 def sectors(ctx: typer.Context, options: OutputOptions = OutputOptions()) -> None:
     """The industrial sectors (产业领域), in their order.
 
@@ -149,7 +150,8 @@ def sectors(ctx: typer.Context, options: OutputOptions = OutputOptions()) -> Non
         return
     records = [dict(row) for row in store.sectors(state(ctx).connect())]
     fmt, style = options.formatting()
-    write_records(output.stdout(), records, SECTOR_COLUMNS, fmt, style)
+    database = state(ctx).location().path
+    output.write_table(options.file, records, SECTOR_COLUMNS, fmt, style, "sheet.sectors", database=database)
 
 
 def _zh(value: str) -> str:

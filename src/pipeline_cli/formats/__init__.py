@@ -36,7 +36,7 @@ class Column(Frozen):
     """A field shown in tabular output, with its headers in both languages.
 
     kind picks how a human format shows the value: text, number, stage,
-    sector, light, bool, percent.
+    sector, light, bool, percent, date (a workbook's date cell).
     """
 
     __slots__ = ("en", "key", "kind", "zh")
@@ -276,8 +276,9 @@ def refuse_format(fmt: str) -> None:
     """A format this command does not write: a usage error naming the commands that do.
 
     The hint offers xlsx only where the command writes it: a command with -o
-    (list, lights, due, problem list, the reports, export); stages, show or
-    access list have none and do not.
+    (every listing: list, show, history, stages, sectors, check, access list,
+    the reports, export); a write command (add, edit, sectors add…) has none
+    and does not.
     """
     from ..errors import UsageError
 
@@ -672,7 +673,7 @@ STAGE_COLUMNS = (
 PLAN_COLUMNS = (
     Column("stage", "Stage", "阶段", "stage"),
     Column("date", "Planned", "计划日期"),
-    Column("reached", "Reached", "实际日期"),
+    Column("reached", "Reached", "实际日期", "date"),
     Column("slips", "Slips", "推迟次数", "number"),
 )
 

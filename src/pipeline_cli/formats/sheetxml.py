@@ -107,7 +107,7 @@ def cell_kind(column: Column, lang: str, date_keys: frozenset[str]) -> CellKind:
     cell; named: a vocabulary's Chinese names (zh); yes_no: 是/否 (zh);
     value: as the value's type says (text, boolean, amount, number).
     """
-    if column.key in date_keys:
+    if column.key in date_keys or column.kind == "date":
         return "date"
     if column.kind in ("light", "percent"):
         return "light" if column.kind == "light" else "percent"
@@ -128,6 +128,15 @@ def excel_text(kind: CellKind, column: Column, value: Any, lang: str, labelled: 
         return "是" if value else "否"
     if lang == "zh" and (kind == "light" or column.kind in labelled):
         return label(value, column.kind, lang)
+    if isinstance(value, (dict, list)):
+        # A role's districts, an edit's changes: the JSON's text in en, as people read them in zh.
+        if lang == "zh":
+            from . import human_cell
+
+            return human_cell(value, column, lang)
+        from .jsontext import to_json
+
+        return to_json(value)
     return str(value)
 
 

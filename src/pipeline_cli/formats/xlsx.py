@@ -30,7 +30,20 @@ from . import Column, Style, label
 from .sheetxml import cell_kind, excel_day, excel_text, letters
 
 # Columns whose values are dates (YYYY-MM-DD), whatever their kind says.
-DATE_KEYS = frozenset(("stage_since", "date", "opened", "due", "closed", "next_plan_date", "from_date", "to_date"))
+DATE_KEYS = frozenset(
+    (
+        "stage_since",
+        "date",
+        "opened",
+        "due",
+        "closed",
+        "next_plan_date",
+        "from_date",
+        "to_date",
+        "plan_from",
+        "plan_to",
+    )
+)
 AMOUNT_FORMAT = '#,##0.0000" 亿元"'
 DATE_FORMAT = "yyyy-mm-dd"
 PERCENT_FORMAT = "0.0%"
@@ -114,7 +127,7 @@ def number(value: Any) -> int | float:
 
 
 def column_width(column: Column) -> float:
-    return _WIDTHS.get(column.kind, 14) if column.key not in DATE_KEYS else 11
+    return _WIDTHS.get(column.kind, 14) if column.key not in DATE_KEYS and column.kind != "date" else 11
 
 
 def write_workbook(out: BinaryIO, sheets: Iterable[Sheet], style: Style) -> int:
