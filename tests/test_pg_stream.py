@@ -115,3 +115,27 @@ def test_a_failed_read_ends_its_transaction(conn: Any) -> None:
         stream_rows(conn, "SELECT 1 / (id - id) FROM projects").__next__()
     assert not conn.in_transaction
     assert conn.execute("SELECT count(*) FROM projects").fetchone()[0] == SEEDED + ADDED
+
+
+def test_history_report_due_and_problems_stream_too(conn: Any) -> None:
+    from pipeline_cli.store import problems
+
+    today = dt.date(2021, 1, 1)
+    since = dt.date(2020, 1, 1)
+    streams: dict[str, Iterator[Any]] = {
+        "history": store.iter_events(conn),
+        "report events": store.iter_report_events(conn, Filters(), today, since),
+        "report entries": store.iter_report_entries(conn, Filters(), today, since, today, "stage"),
+        "due": store.iter_due(conn, Filters(), today, 30),
+        "problems": problems.iter_problems(conn, today),
+    }
+    for name, rows in streams.items():
+        assert isinstance(rows, postgres.PgStream), name
+    events = list(streams["history"])
+    # Rows by name, as sqlite3.Row gives them.
+    assert events[0]["id"] == 1 and events[0]["kind"] == "created" and events[0][0] == 1
+    assert [row["project_id"] for row in streams["report events"]]
+    for name in ("report entries", "due", "problems"):
+        list(streams[name])
+    assert not conn.in_transaction
+    assert open_cursors(conn) == 0

@@ -342,17 +342,21 @@ def is_postgres(conn: object) -> bool:
 
 
 def stream_rows(
-    conn: sqlite3.Connection, sql: str, params: dict[str, Any] | Sequence[Any] = ()
-) -> Iterator[tuple[Any, ...]]:
-    """The rows of a big read as plain tuples, a page at a time: never the whole result in memory.
+    conn: sqlite3.Connection, sql: str, params: dict[str, Any] | Sequence[Any] = (), *, by_name: bool = False
+) -> Iterator[Any]:
+    """The rows of a big read, a page at a time: never the whole result in memory.
 
-    On a file, the cursor itself (SQLite steps through the result as it is
-    read). On a server, a named cursor (store/postgres.py, PgConnection.stream):
-    a plain one would hold the whole result in the client before the first row.
+    Plain tuples, or with `by_name` rows by position and by column name
+    (sqlite3.Row, postgres.Row). On a file, the cursor itself (SQLite steps
+    through the result as it is read). On a server, a named cursor
+    (store/postgres.py, PgConnection.stream): a plain one would hold the
+    whole result in the client before the first row.
     """
     if is_postgres(conn):
-        rows: Iterator[tuple[Any, ...]] = cast(Any, conn).stream(sql, params)
+        rows: Iterator[Any] = cast(Any, conn).stream(sql, params, by_name=by_name)
         return rows
+    if by_name:
+        return iter(conn.execute(sql, params))
     cursor = conn.cursor()
     cursor.row_factory = None
     return iter(cursor.execute(sql, params))

@@ -155,7 +155,7 @@ def iter_report_events(
     FROM events e JOIN projects p ON p.id = e.project_id{" LEFT JOIN c ON c.stage = p.stage" if filters.lights else ""}
     WHERE {" AND ".join(conditions)}
     ORDER BY e.project_id, e.id"""
-    return iter(conn.execute(sql, params))
+    return stream_rows(conn, sql, params, by_name=True)
 
 
 def iter_report_entries(
@@ -175,7 +175,7 @@ def iter_report_entries(
     FROM events e JOIN projects p ON p.id = e.project_id{" LEFT JOIN c ON c.stage = p.stage" if filters.lights else ""}
     WHERE {" AND ".join(conditions)}
     ORDER BY e.date, e.id"""
-    return iter(conn.execute(sql, params))
+    return stream_rows(conn, sql, params, by_name=True)
 
 
 def stage_thresholds(conn: sqlite3.Connection, stage: str) -> tuple[sqlite3.Row, bool]:
@@ -248,9 +248,7 @@ def iter_due(
     from ..fields import NEXT_PLAN_DATE_SQL
 
     sql, params = _due_query(filters, today, within, overdue=overdue, select=select_list(fields))
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    return iter(cursor.execute(f"{sql} ORDER BY ({NEXT_PLAN_DATE_SQL}), p.id", params))
+    return stream_rows(conn, f"{sql} ORDER BY ({NEXT_PLAN_DATE_SQL}), p.id", params)
 
 
 def due_count(conn: sqlite3.Connection, filters: Filters, today: dt.date, within: int | None, *, overdue: bool) -> int:

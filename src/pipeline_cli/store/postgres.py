@@ -173,7 +173,7 @@ class PgStream:
 
     _names = itertools.count(1)
 
-    def __init__(self, owner: PgConnection, sql: str, parameters: Any = ()) -> None:
+    def __init__(self, owner: PgConnection, sql: str, parameters: Any = (), *, by_name: bool = False) -> None:
         self._owner = owner
         self._closed = False
         self._cursor: psycopg.ServerCursor[Any] | None = None
@@ -192,7 +192,9 @@ class PgStream:
                     shared = None
                 self._shared = shared
                 owner.raw.execute("SET LOCAL cursor_tuple_fraction = 1")
-                cursor = owner.raw.cursor(name=f"pipeline_stream_{next(self._names)}", row_factory=tuple_row)
+                cursor = owner.raw.cursor(
+                    name=f"pipeline_stream_{next(self._names)}", row_factory=_row_factory if by_name else tuple_row
+                )
                 self._cursor = cursor
                 cursor.execute(cast(Any, text), parameters)
         except BaseException:
@@ -200,7 +202,7 @@ class PgStream:
             raise
         self._rows = self._pages(cursor)
 
-    def _pages(self, cursor: psycopg.ServerCursor[Any]) -> Iterator[tuple[Any, ...]]:
+    def _pages(self, cursor: psycopg.ServerCursor[Any]) -> Iterator[Any]:
         while True:
             with self._owner.translated_errors():
                 page = cursor.fetchmany(STREAM_PAGE)
@@ -211,7 +213,7 @@ class PgStream:
     def __iter__(self) -> PgStream:
         return self
 
-    def __next__(self) -> tuple[Any, ...]:
+    def __next__(self) -> Any:
         try:
             return next(self._rows)
         except BaseException:
@@ -267,9 +269,9 @@ class PgConnection:
     def executemany(self, sql: str, seq_of_parameters: Iterable[Any]) -> PgCursor:
         return self.cursor().executemany(sql, seq_of_parameters)
 
-    def stream(self, sql: str, parameters: Any = ()) -> PgStream:
-        """The rows of a big read, a page at a time (PgStream), never all in memory."""
-        return PgStream(self, sql, parameters)
+    def stream(self, sql: str, parameters: Any = (), *, by_name: bool = False) -> PgStream:
+        """The rows of a big read, a page at a time (PgStream), never all in memory; `by_name`: as Rows."""
+        return PgStream(self, sql, parameters, by_name=by_name)
 
     @property
     def in_transaction(self) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import Conflict, DatabaseUnusable, NotFound
 from ..model import UNDONE, Filters, check_date, no_project
+from ._core import stream_rows
 from .access import check_project, one_row_changed
 from .changes import add_event, last_event_date, next_change, project_state
 from .reads import filter_clause
@@ -306,9 +307,7 @@ def iter_problems(
     if conditions:
         sql += " WHERE " + " AND ".join(f"({c})" for c in conditions)
     sql += " ORDER BY pr.opened, pr.id"
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    return iter(cursor.execute(sql, params))
+    return stream_rows(conn, sql, params)
 
 
 def problem_record(row: tuple[Any, ...]) -> dict[str, Any]:

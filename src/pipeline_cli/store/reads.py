@@ -187,7 +187,7 @@ def iter_events(
         conditions.append("e.date <= :until")
         params["until"] = until.isoformat()
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
-    return iter(conn.execute(f"{EVENT_SELECT}{where} ORDER BY e.id", params))
+    return stream_rows(conn, f"{EVENT_SELECT}{where} ORDER BY e.id", params, by_name=True)
 
 
 def stages(conn: sqlite3.Connection) -> list[sqlite3.Row]:
