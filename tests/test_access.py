@@ -21,7 +21,7 @@ import psycopg
 import pytest
 
 import pg
-from conftest import Result, database_hash, file_hash, run_cli, run_sh
+from conftest import PIPELINE_BIN, Result, database_hash, file_hash, run_cli, run_sh
 
 Run = Callable[..., Result]
 
@@ -162,6 +162,32 @@ def test_access_list_shows_each_role_with_its_districts_in_every_format(bureau: 
     assert "可修改的区市" in zh.stdout and "即墨区、城阳区" in zh.stdout
     # Any role may see who may do what (the policies read the same table); a reader too.
     assert json.loads(bureau.as_role(LEADER, "access", "list", "-f", "json").stdout) == json.loads(done.stdout)
+
+
+def test_access_list_writes_a_workbook_of_its_json(bureau: Bureau, tmp_path: Path) -> None:
+    import openpyxl
+
+    before = state(bureau.owner)
+    records = json.loads(run_sh("access", "list", "-f", "json").stdout)
+    path = tmp_path / "access.xlsx"
+    done = run_sh("access", "list", "-f", "xlsx", "-o", str(path))
+    assert (done.exit_code, done.stdout) == (0, ""), done.stderr
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    rows = list(sheet.iter_rows())
+    assert sheet.title == "Access" and sheet.freeze_panes == "A2"
+    assert [c.value for c in rows[0]] == ["role", "districts", "read_only"] and all(c.font.b for c in rows[0])
+    cells = [{"role": r[0].value, "districts": json.loads(r[1].value), "read_only": r[2].value} for r in rows[1:]]
+    assert cells == records
+    piped = subprocess.run([str(PIPELINE_BIN), "access", "list", "-f", "xlsx"], capture_output=True, timeout=60)
+    assert piped.returncode == 0, piped.stderr
+    (tmp_path / "piped.xlsx").write_bytes(piped.stdout)
+    assert openpyxl.load_workbook(tmp_path / "piped.xlsx").worksheets[0].max_row == len(records) + 1
+    zh = tmp_path / "zh.xlsx"
+    assert run_sh("--lang", "zh", "access", "list", "-f", "xlsx", "-o", str(zh)).exit_code == 0
+    chinese = openpyxl.load_workbook(zh).worksheets[0]
+    assert chinese.title == "访问权限" and chinese["A1"].value == "角色"
+    assert "即墨区、城阳区" in [row[1] for row in chinese.iter_rows(values_only=True)]
+    assert state(bureau.owner) == before
 
 
 def test_grant_again_replaces_what_the_role_had_and_revoke_takes_it_all(bureau: Bureau) -> None:

@@ -465,7 +465,17 @@ def test_refusals_never_show_a_traceback(db: Path, cli: Cli, args: list[str], co
     assert result.stderr.strip()
 
 
-HTML_REFUSED = [["list"], ["lights"], ["due"], ["problem", "list"], ["stages"], ["sectors"], ["show", "7"], ["history"]]
+HTML_REFUSED = [
+    ["list"],
+    ["lights"],
+    ["due"],
+    ["problem", "list"],
+    ["stages"],
+    ["sectors"],
+    ["show", "7"],
+    ["history"],
+    ["check"],
+]
 
 
 @pytest.mark.parametrize("args", HTML_REFUSED, ids=" ".join)
