@@ -208,3 +208,30 @@ def test_chinese_workbooks_have_chinese_headers_sheet_names_and_labels(changed: 
     changes = [row[header.index("修改内容")] for row in rows if row[header.index("修改内容")]]
     assert "投资(亿元) 30 → 31.5" in changes[-1] and "investment" not in changes[-1]
     assert isinstance(rows[0][header.index("日期")], dt.datetime)
+
+
+WRITES = [
+    ["edit", "7", "--note", "新的备注"],
+    ["advance", "7"],
+    ["add", "新项目", "--sector", "it", "--stage", "negotiating"],
+    ["problem", "add", "7", "用地指标未落实"],
+]
+
+
+@pytest.mark.parametrize("args", WRITES, ids=" ".join)
+@pytest.mark.parametrize("fmt", ["xlsx", "html", "text"])
+def test_a_write_command_refuses_a_workbook_or_page_before_it_changes_anything(
+    db: Path, args: list[str], fmt: str
+) -> None:
+    # edit -f xlsx saved the edit and then said "does not write --format xlsx" (exit 2).
+    before = file_hash(db)
+    said = {
+        "en": "does not write --format xlsx" if fmt == "xlsx" else "is for summary, funnel, rank and report",
+        "zh": "此命令不输出 --format xlsx" if fmt == "xlsx" else "只用于",
+    }
+    for lang, words in said.items():
+        result = run_cli("--lang", lang, *args, "-f", fmt)
+        assert (result.exit_code, result.stdout) == (2, ""), result.stderr
+        error, hint = result.stderr.splitlines()
+        assert words in error and "xlsx" not in hint, result.stderr
+    assert file_hash(db) == before
