@@ -215,6 +215,10 @@ WRITES = [
     ["advance", "7"],
     ["add", "新项目", "--sector", "it", "--stage", "negotiating"],
     ["problem", "add", "7", "用地指标未落实"],
+    ["stages", "set", "signed", "--yellow", "20"],
+    ["sectors", "add", "new-materials", "--zh", "新材料"],
+    ["sectors", "edit", "it", "--zh", "信息技术"],
+    ["sectors", "remove", "it"],
 ]
 
 

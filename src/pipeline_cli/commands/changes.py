@@ -25,7 +25,7 @@ from .. import output, sentences, store
 from ..context import state
 from ..errors import Conflict, UsageError
 from ..fields import FIELDS, LIST_BRIEF
-from ..formats import EVENT_BRIEF_COLUMNS, EVENT_COLUMNS, REPORT_ONLY_FORMATS, refuse_format, write_projects
+from ..formats import EVENT_BRIEF_COLUMNS, EVENT_COLUMNS, refuse_before_a_change, write_projects
 from ..model import (
     MAX_INTEGER,
     STAGES,
@@ -185,9 +185,7 @@ def write_change(
     printed.
     """
     formatting = options.formatting() if options.format is not None else None
-    if formatting is not None and formatting[0] in ("xlsx", *REPORT_ONLY_FORMATS):
-        # Refused before the change, not after it was saved.
-        refuse_format(formatting[0])
+    refuse_before_a_change(formatting[0] if formatting is not None else None)
     conn = state(ctx).connect()
     now = today()
     with store.transaction(conn, state(ctx).location().path):

@@ -10,7 +10,7 @@ import typer
 from .. import model, output, store
 from ..context import state
 from ..errors import Message, UsageError
-from ..formats import SECTOR_COLUMNS, STAGE_COLUMNS, write_object
+from ..formats import SECTOR_COLUMNS, STAGE_COLUMNS, refuse_before_a_change, write_object
 from ..model import resolve_sector, resolve_stage
 from ..options import OutputOptions, complete_sector, with_output
 from ..tallies import check_thresholds
@@ -81,6 +81,7 @@ def set_thresholds(
     event is recorded. The last stage has no stage lights, the first no
     plan lights.
     """
+    refuse_before_a_change(options.formatting()[0])
     slug = resolve_stage(stage)
     if yellow is None and red is None and plan_yellow is None and plan_red is None:
         raise UsageError("stages.plan_nothing", "stages.plan_nothing.hint", stage=slug)
@@ -198,6 +199,7 @@ def add_sector(
     options: OutputOptions = OutputOptions(),
 ) -> None:
     """Add a sector, last in the order (e.g. pipeline sectors add new-materials --zh 新材料)."""
+    refuse_before_a_change(options.formatting()[0])
     if not _SLUG.fullmatch(slug):
         raise UsageError("sectors.bad_slug", "sectors.bad_slug.hint", slug=slug)
     name_zh, name_en = _zh(zh), clean_text(en, "--en") or ""
@@ -222,6 +224,7 @@ def edit_sector(
     options: OutputOptions = OutputOptions(),
 ) -> None:
     """Rename a sector or move it in the order; its projects keep it."""
+    refuse_before_a_change(options.formatting()[0])
     sector = resolve_sector(slug)
     if zh is None and en is None and position is None:
         raise UsageError("edit.nothing", "sectors.edit_nothing.hint", sector=sector)
@@ -257,6 +260,7 @@ def remove_sector(
     options: OutputOptions = OutputOptions(),
 ) -> None:
     """Remove a sector that no project has (dropped ones and undone additions count too)."""
+    refuse_before_a_change(options.formatting()[0])
     sector = resolve_sector(slug)
     conn = state(ctx).connect()
     with store.transaction(conn, state(ctx).location().path):

@@ -272,6 +272,15 @@ def pick_columns(columns: Sequence[Column], keys: Sequence[str]) -> tuple[Column
     return tuple(by_key[key] for key in keys)
 
 
+def refuse_before_a_change(fmt: str | None) -> None:
+    """A write command prints its line or the changed records: a workbook or a page it refuses.
+
+    Called before the change, so the refusal changes nothing.
+    """
+    if fmt is not None and fmt in ("xlsx", *REPORT_ONLY_FORMATS):
+        refuse_format(fmt)
+
+
 def refuse_format(fmt: str) -> None:
     """A format this command does not write: a usage error naming the commands that do.
 
