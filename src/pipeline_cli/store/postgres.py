@@ -185,13 +185,13 @@ class PgStream:
                 shared = owner.stream_transaction
                 if shared is not None and owner.in_transaction:
                     shared[0] += 1  # another stream's, still being read: this one joins it
+                    self._shared = shared
                 elif not owner.in_transaction:
-                    owner.raw.execute("BEGIN")
-                    shared = owner.stream_transaction = [1]
+                    self._shared = owner.stream_transaction = [1]
+                    # One round trip, not two (a list of 47 rows pays each one).
+                    owner.raw.execute("BEGIN; SET LOCAL cursor_tuple_fraction = 1")
                 else:
-                    shared = None
-                self._shared = shared
-                owner.raw.execute("SET LOCAL cursor_tuple_fraction = 1")
+                    owner.raw.execute("SET LOCAL cursor_tuple_fraction = 1")
                 cursor = owner.raw.cursor(
                     name=f"pipeline_stream_{next(self._names)}", row_factory=_row_factory if by_name else tuple_row
                 )
@@ -229,17 +229,17 @@ class PgStream:
         raw = self._owner.raw
         if raw.closed:
             return
+        shared = self._shared
+        if shared is not None:
+            shared[0] -= 1
+            if shared[0] == 0 and self._owner.stream_transaction is shared:
+                # The last stream of the transaction the streams began: it ends, and its cursors with it.
+                self._owner.stream_transaction = None
+                self._owner.rollback()
         if self._cursor is not None:
+            # (No round trip once the transaction has ended: psycopg knows the cursor went with it.)
             with contextlib.suppress(psycopg.Error):
                 self._cursor.close()
-        shared = self._shared
-        if shared is None:
-            return
-        shared[0] -= 1
-        if shared[0] == 0 and self._owner.stream_transaction is shared:
-            # The last stream of the transaction the streams began: it ends.
-            self._owner.stream_transaction = None
-            self._owner.rollback()
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):
