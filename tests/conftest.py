@@ -8,6 +8,7 @@ script would.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -16,6 +17,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -440,3 +442,14 @@ def any_db(request: pytest.FixtureRequest) -> str:
         return str(request.getfixturevalue("db"))
     url: str = request.getfixturevalue("pg_url")
     return url
+
+
+def cell_value(cell: Any) -> Any:
+    """A cell as the JSON value it stands for: numbers as exact Decimals, dates as YYYY-MM-DD."""
+    value = cell.value
+    if isinstance(value, dt.datetime):
+        assert cell.number_format == "yyyy-mm-dd", cell.coordinate
+        return value.date().isoformat()
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    return Decimal(repr(value))

@@ -17,7 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from conftest import PIPELINE_BIN, PROJECT_FIELDS, file_hash, run_cli
+from conftest import PIPELINE_BIN, PROJECT_FIELDS, cell_value, file_hash, run_cli
 from pipeline_cli import output
 
 FILLS = {"green": "FFC6EFCE", "yellow": "FFFFEB9C", "red": "FFFFC7CE"}
@@ -37,17 +37,6 @@ def workbook(tmp_path: Path, *args: str, name: str = "out.xlsx") -> openpyxl.Wor
     assert result.stdout == ""
     assert path.read_bytes().startswith(b"PK\x03\x04")
     return openpyxl.load_workbook(path)
-
-
-def cell_value(cell: Any) -> Any:
-    """A cell as the JSON value it stands for: numbers as exact Decimals, dates as YYYY-MM-DD."""
-    value = cell.value
-    if isinstance(value, dt.datetime):
-        assert cell.number_format == "yyyy-mm-dd"
-        return value.date().isoformat()
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    return Decimal(repr(value))
 
 
 def as_expected(value: Any) -> Any:

@@ -19,7 +19,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from conftest import PIPELINE_BIN, file_hash, run_cli, run_sh
+from conftest import PIPELINE_BIN, cell_value, file_hash, run_cli, run_sh
 from pipeline_cli import output
 
 DATE_KEYS = {"stage_since", "date", "opened", "due", "closed", "next_plan_date", "plan_from", "plan_to", "reached"}
@@ -47,17 +47,6 @@ def workbook(path: Path, *args: str) -> openpyxl.Workbook:
     assert result.stdout == ""
     assert path.read_bytes().startswith(b"PK\x03\x04")
     return openpyxl.load_workbook(path)
-
-
-def cell_value(cell: Any) -> Any:
-    """A cell as the JSON value it stands for: numbers as exact Decimals, dates as YYYY-MM-DD."""
-    value = cell.value
-    if isinstance(value, dt.datetime):
-        assert cell.number_format == "yyyy-mm-dd", cell.coordinate
-        return value.date().isoformat()
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    return Decimal(repr(value))
 
 
 def expected_value(value: Any) -> Any:
