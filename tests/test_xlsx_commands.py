@@ -19,7 +19,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from conftest import PIPELINE_BIN, cell_value, file_hash, run_cli, run_sh
+from conftest import PIPELINE_BIN, cell_value, connected, file_hash, run_cli, run_sh
 from pipeline_cli import output
 
 DATE_KEYS = {"stage_since", "date", "opened", "due", "closed", "next_plan_date", "plan_from", "plan_to", "reached"}
@@ -227,4 +227,25 @@ def test_a_write_command_refuses_a_workbook_or_page_before_it_changes_anything(
         assert (result.exit_code, result.stdout) == (2, ""), result.stderr
         error, hint = result.stderr.splitlines()
         assert words in error and "xlsx" not in hint, result.stderr
+    assert file_hash(db) == before
+
+
+def test_a_failing_checks_workbook_lists_each_violation_as_its_json_does(db: Path, tmp_path: Path) -> None:
+    # The project's stage no longer its last stage event's: check fails (exit 6) and still writes what it found.
+    with connected(db) as conn:
+        conn.execute("UPDATE projects SET stage = 'preliminary' WHERE id = 7")
+    as_json = run_sh("check", "--format", "json")
+    assert as_json.exit_code == 6 and "fails 1 check" in as_json.stderr
+    records = json.loads(as_json.stdout)
+    assert [(r["check"], r["project_id"]) for r in records] == [("stage", 7)]
+    before = file_hash(db)
+    path = tmp_path / "check.xlsx"
+    result = run_sh("check", "--format", "xlsx", "-o", str(path))
+    assert (result.exit_code, result.stdout) == (6, "")
+    assert "fails 1 check" in result.stderr
+    assert_sheet_is(openpyxl.load_workbook(path).worksheets[0], records)
+    piped = subprocess.run([str(PIPELINE_BIN), "check", "--format", "xlsx"], capture_output=True, timeout=60)
+    assert piped.returncode == 6
+    path.write_bytes(piped.stdout)
+    assert_sheet_is(openpyxl.load_workbook(path).worksheets[0], records)
     assert file_hash(db) == before
