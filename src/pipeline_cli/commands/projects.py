@@ -90,10 +90,11 @@ def show(ctx: typer.Context, project_id: ProjectIdArgument, options: OutputOptio
         elif fmt in ("table", "markdown"):
             write_object(out, project, PROJECT_COLUMNS, fmt, style)
             out.write("\n")
-            title = "历史记录" if style.lang == "zh" else "History"
+            from ..i18n import text as catalogue
             from ..sentences import readable_events
 
             readable = readable_events(history, style.lang)
+            title = catalogue("sheet.history", style.lang)
             write_records(out, readable, EVENT_COLUMNS, fmt, style, brief=EVENT_BRIEF_COLUMNS, title=title)
             if plans:
                 from ..formats import PLAN_COLUMNS
